@@ -1,0 +1,1416 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * mirrorstat - how much mirrored memory there is, where, how full, who
+ * uses it, and whether anything falls back to ordinary memory.
+ *
+ * Every sample is first turned into rows (one per zone, one per node);
+ * the table, JSON and Prometheus printers only format rows.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <libsmartcols.h>
+
+#include "config.h"
+#include "libmirror.h"
+#include "util.h"
+
+#define UNKNOWN		MIRROR_UNKNOWN
+#define JSON_SCHEMA	1
+#define TOP_MAX		100000
+#define PIDS_MAX	1024
+#define INTERVAL_MIN	0.01
+#define INTERVAL_MAX	86400.0
+
+/* ---- columns ----------------------------------------------------------- */
+
+enum {
+	COL_ZONE,
+	COL_NODE,
+	COL_RANGE,
+	COL_SIZE,
+	COL_USED,
+	COL_FREE,
+	COL_USEPERC,
+	COL_ALLOCS,
+	COL_FREES,
+	COL_REMOTE,
+	COL_FALLBACKS,
+	COL_FAILED,
+	COL_FAILOVERS,
+	COL_BADFREES,
+	COL_EXHAUSTED,
+	COL_ORDINARY,
+	COL_ALLOC_RATE,
+	COL_FALLBACK_RATE,
+	COL_FAILOVER_RATE,
+	NR_COLS
+};
+
+enum {
+	PCOL_PID,
+	PCOL_COMMAND,
+	PCOL_RSS,
+	PCOL_MIRROR,
+	PCOL_OTHER,
+	PCOL_MIRRORPERC,
+	PCOL_FIRST,
+	PCOL_SOURCE,
+	NR_PCOLS
+};
+
+struct coldesc {
+	const char *name;
+	double whint;
+	int flags;
+	const char *help;
+};
+
+static const struct coldesc coldescs[NR_COLS] = {
+	[COL_ZONE]	= { "ZONE", 5, 0, "mirror zone (node rows: its zones)" },
+	[COL_NODE]	= { "NODE", 1, SCOLS_FL_RIGHT, "NUMA node" },
+	[COL_RANGE]	= { "RANGE", 37, 0, "physical address range of the zone" },
+	[COL_SIZE]	= { "SIZE", 5, SCOLS_FL_RIGHT, "mirrored memory that can be handed out" },
+	[COL_USED]	= { "USED", 5, SCOLS_FL_RIGHT, "mirrored memory in use" },
+	[COL_FREE]	= { "FREE", 5, SCOLS_FL_RIGHT, "mirrored memory free" },
+	[COL_USEPERC]	= { "USE%", 5, SCOLS_FL_RIGHT, "USED as a share of SIZE" },
+	[COL_ALLOCS]	= { "ALLOCS", 6, SCOLS_FL_RIGHT, "allocations served (zone) or made (node)" },
+	[COL_FREES]	= { "FREES", 6, SCOLS_FL_RIGHT, "frees returned to the zone" },
+	[COL_REMOTE]	= { "REMOTE", 6, SCOLS_FL_RIGHT, "node's allocations served by another node" },
+	[COL_FALLBACKS]	= { "FALLBACKS", 6, SCOLS_FL_RIGHT, "requests passed on (zone) or served from ordinary memory (node)" },
+	[COL_FAILED]	= { "FAILED", 6, SCOLS_FL_RIGHT, "node's requests that got no memory at all" },
+	[COL_FAILOVERS]	= { "FAILOVERS", 6, SCOLS_FL_RIGHT, "reads served by the mirror copy after an error" },
+	[COL_BADFREES]	= { "BADFREES", 6, SCOLS_FL_RIGHT, "frees of the zone's pages that were refused" },
+	[COL_EXHAUSTED]	= { "EXHAUSTED", 3, 0, "zone found full by a request and not yet recovered" },
+	[COL_ORDINARY]	= { "ORDINARY", 6, SCOLS_FL_RIGHT, "node's requests without mirror preference, ordinary memory" },
+	[COL_ALLOC_RATE] = { "ALLOC/S", 6, SCOLS_FL_RIGHT, "allocations per second (watch mode)" },
+	[COL_FALLBACK_RATE] = { "FALLBACK/S", 6, SCOLS_FL_RIGHT, "fallbacks per second (watch mode)" },
+	[COL_FAILOVER_RATE] = { "FAILOVER/S", 6, SCOLS_FL_RIGHT, "failovers per second (watch mode)" },
+};
+
+static const struct coldesc pcoldescs[NR_PCOLS] = {
+	[PCOL_PID]	= { "PID", 5, SCOLS_FL_RIGHT, "process id" },
+	[PCOL_COMMAND]	= { "COMMAND", 10, 0, "command name" },
+	[PCOL_RSS]	= { "RSS", 5, SCOLS_FL_RIGHT, "resident memory" },
+	[PCOL_MIRROR]	= { "MIRROR", 5, SCOLS_FL_RIGHT, "resident memory in mirrored ranges" },
+	[PCOL_OTHER]	= { "OTHER", 5, SCOLS_FL_RIGHT, "resident memory elsewhere" },
+	[PCOL_MIRRORPERC] = { "MIRROR%", 5, SCOLS_FL_RIGHT, "MIRROR as a share of RSS" },
+	[PCOL_FIRST]	= { "FIRST", 3, 0, "mirror-first flag of the process (yes/no)" },
+	[PCOL_SOURCE]	= { "SOURCE", 7, 0, "where the figures come from (pagemap/status)" },
+};
+
+static const int zone_defaults[] = {
+	COL_ZONE, COL_NODE, COL_RANGE, COL_SIZE, COL_USED, COL_FREE,
+	COL_USEPERC, COL_ALLOCS, COL_FALLBACKS, COL_FAILOVERS,
+};
+
+static const int node_defaults[] = {
+	COL_NODE, COL_ZONE, COL_SIZE, COL_USED, COL_FREE, COL_USEPERC,
+	COL_ALLOCS, COL_REMOTE, COL_FALLBACKS, COL_FAILED, COL_FAILOVERS,
+};
+
+static const int rate_defaults[] = { COL_ALLOC_RATE, COL_FALLBACK_RATE };
+
+static const int proc_defaults[] = {
+	PCOL_PID, PCOL_COMMAND, PCOL_RSS, PCOL_MIRROR, PCOL_OTHER,
+	PCOL_MIRRORPERC, PCOL_FIRST,
+};
+
+/* ---- state ------------------------------------------------------------- */
+
+enum view { VIEW_ZONES, VIEW_NODES, VIEW_SUMMARY, VIEW_PROCS };
+enum format { FMT_TABLE, FMT_JSON, FMT_PROMETHEUS };
+
+/* One zone or node, as printed.  Counters are UNKNOWN when not provided. */
+struct row {
+	char zone[256];
+	int node;
+	unsigned long long start, last;	/* zone rows; last is inclusive */
+	bool has_range;
+	unsigned long long size, used, free;
+	unsigned long long allocs, frees, remote, fallbacks, failed, failovers;
+	unsigned long long bad_frees, exhausted, ordinary;
+	double rate[3];			/* allocs, fallbacks, failovers; <0: none */
+	char (*zone_names)[16];		/* node rows: names of its zones */
+	unsigned int nr_zone_names;
+};
+
+struct prev {
+	unsigned long long v[3];
+};
+
+struct mirrorstat {
+	struct mirror_ctx *ctx;
+	const char *sysroot;
+	const char *backend;
+	enum view view;
+	enum format format;
+	bool bytes, noheadings, raw, watch;
+	double interval;
+	unsigned long count;		/* 0: forever */
+	int cols[(int)NR_COLS + (int)NR_PCOLS];
+	unsigned int ncols;
+	const char *outarg;
+	bool output_all;
+	pid_t pids[PIDS_MAX];
+	unsigned int npids;
+	unsigned long top;
+
+	struct row *zrows, *nrows;
+	unsigned int nzrows, nnrows;
+	struct prev *zprev, *nprev;
+	bool have_prev;
+	double prev_time;
+	struct mirror_proc **procs;
+	unsigned int nprocs;
+	bool procs_scanned;
+};
+
+/* ---- rows -------------------------------------------------------------- */
+
+static unsigned long long pages(unsigned long long n)
+{
+	return n == UNKNOWN ? UNKNOWN : n * 4096ULL;
+}
+
+static unsigned long long add(unsigned long long a, unsigned long long b)
+{
+	return a == UNKNOWN || b == UNKNOWN ? UNKNOWN : a + b;
+}
+
+static void zone_row(struct mirror_zone *z, struct row *r)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->zone, sizeof(r->zone), "%s", mirror_zone_get_name(z));
+	r->node = mirror_zone_get_node_id(z);
+	r->start = mirror_zone_get_start(z);
+	r->last = mirror_zone_get_end(z) - 1;
+	r->has_range = true;
+	r->size = pages(mirror_zone_get_pages_total(z));
+	r->used = pages(mirror_zone_get_pages_used(z));
+	r->free = pages(mirror_zone_get_pages_free(z));
+	r->allocs = mirror_zone_get_allocs(z);
+	r->frees = mirror_zone_get_frees(z);
+	r->remote = UNKNOWN;
+	r->fallbacks = mirror_zone_get_alloc_failures(z);
+	r->failed = UNKNOWN;
+	r->failovers = mirror_zone_get_failovers(z);
+	r->bad_frees = mirror_zone_get_bad_frees(z);
+	r->exhausted = mirror_zone_get_exhausted(z);
+	r->ordinary = UNKNOWN;
+}
+
+static int node_row(struct mirror_node *n, struct row *r)
+{
+	struct mirror_zone *z;
+	size_t off = 0;
+	unsigned int i = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->node = mirror_node_get_id(n);
+	r->nr_zone_names = mirror_node_get_nr_zones(n);
+	r->zone_names = calloc(r->nr_zone_names + 1, sizeof(*r->zone_names));
+	if (!r->zone_names)
+		return -ENOMEM;
+	mirror_node_zone_foreach(n, z) {
+		const char *name = mirror_zone_get_name(z);
+
+		snprintf(r->zone_names[i++], sizeof(r->zone_names[0]), "%s", name);
+		if (off + strlen(name) + 2 < sizeof(r->zone))
+			off += (size_t)snprintf(r->zone + off,
+						sizeof(r->zone) - off, "%s%s",
+						off ? "," : "", name);
+	}
+	if (!off)
+		snprintf(r->zone, sizeof(r->zone), "-");
+	r->size = pages(mirror_node_get_pages_total(n));
+	r->used = pages(mirror_node_get_pages_used(n));
+	r->free = pages(mirror_node_get_pages_free(n));
+	r->allocs = add(mirror_node_get_allocs_local(n),
+			mirror_node_get_allocs_remote(n));
+	r->frees = UNKNOWN;
+	r->remote = mirror_node_get_allocs_remote(n);
+	r->fallbacks = add(mirror_node_get_fallback_exhausted(n),
+			   mirror_node_get_fallback_constraint(n));
+	r->failed = mirror_node_get_failed(n);
+	r->failovers = mirror_node_get_failovers(n);
+	r->bad_frees = UNKNOWN;
+	r->exhausted = UNKNOWN;
+	r->ordinary = mirror_node_get_allocs_ordinary(n);
+	return 0;
+}
+
+static void free_rows(struct mirrorstat *ms)
+{
+	unsigned int i;
+
+	for (i = 0; i < ms->nnrows; i++)
+		free(ms->nrows[i].zone_names);
+	free(ms->zrows);
+	free(ms->nrows);
+	ms->zrows = ms->nrows = NULL;
+	ms->nzrows = ms->nnrows = 0;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Per-second change since the last sample; -1 when there is none. */
+static void rates(struct row *r, struct prev *p, bool have, double dt)
+{
+	unsigned long long cur[3] = { r->allocs, r->fallbacks, r->failovers };
+	unsigned int k;
+
+	for (k = 0; k < 3; k++) {
+		r->rate[k] = -1;
+		if (have && dt > 0 && cur[k] != UNKNOWN && p->v[k] != UNKNOWN &&
+		    cur[k] >= p->v[k])
+			r->rate[k] = (double)(cur[k] - p->v[k]) / dt;
+		p->v[k] = cur[k];
+	}
+}
+
+static int build_rows(struct mirrorstat *ms)
+{
+	struct mirror_zone *z;
+	struct mirror_node *n;
+	unsigned int nz = mirror_get_nr_zones(ms->ctx);
+	unsigned int nn = mirror_get_nr_nodes(ms->ctx);
+	double t = now();
+	unsigned int i = 0;
+	int rc;
+
+	free_rows(ms);
+	ms->zrows = calloc(nz + 1, sizeof(*ms->zrows));
+	ms->nrows = calloc(nn + 1, sizeof(*ms->nrows));
+	if (!ms->zprev)
+		ms->zprev = calloc(nz + 1, sizeof(*ms->zprev));
+	if (!ms->nprev)
+		ms->nprev = calloc(nn + 1, sizeof(*ms->nprev));
+	if (!ms->zrows || !ms->nrows || !ms->zprev || !ms->nprev)
+		return -ENOMEM;
+	mirror_zone_foreach(ms->ctx, z) {
+		zone_row(z, &ms->zrows[i]);
+		rates(&ms->zrows[i], &ms->zprev[i], ms->have_prev,
+		      t - ms->prev_time);
+		i++;
+	}
+	ms->nzrows = i;
+	i = 0;
+	mirror_node_foreach(ms->ctx, n) {
+		rc = node_row(n, &ms->nrows[i]);
+		ms->nnrows = i + 1;
+		if (rc < 0)
+			return rc;
+		rates(&ms->nrows[i], &ms->nprev[i], ms->have_prev,
+		      t - ms->prev_time);
+		i++;
+	}
+	ms->have_prev = ms->watch;
+	ms->prev_time = t;
+	return 0;
+}
+
+/* ---- processes --------------------------------------------------------- */
+
+static void free_procs(struct mirrorstat *ms)
+{
+	unsigned int i;
+
+	/* Scanned ones belong to the context. */
+	if (!ms->procs_scanned)
+		for (i = 0; i < ms->nprocs; i++)
+			mirror_proc_free(ms->procs[i]);
+	free(ms->procs);
+	ms->procs = NULL;
+	ms->nprocs = 0;
+}
+
+static int proc_cmp(const void *a, const void *b)
+{
+	struct mirror_proc *x = *(struct mirror_proc *const *)a;
+	struct mirror_proc *y = *(struct mirror_proc *const *)b;
+	unsigned long long mx = mirror_proc_get_mirror_bytes(x);
+	unsigned long long my = mirror_proc_get_mirror_bytes(y);
+	unsigned long long rx = mirror_proc_get_resident_bytes(x);
+	unsigned long long ry = mirror_proc_get_resident_bytes(y);
+
+	if (mx != my)
+		return mx < my ? 1 : -1;
+	if (rx != ry)
+		return rx < ry ? 1 : -1;
+	return mirror_proc_get_pid(x) - mirror_proc_get_pid(y);
+}
+
+static int load_procs(struct mirrorstat *ms)
+{
+	struct mirror_proc *p;
+	unsigned int i, n = 0;
+	int rc;
+
+	free_procs(ms);
+	if (ms->npids) {
+		ms->procs_scanned = false;
+		ms->procs = calloc(ms->npids, sizeof(*ms->procs));
+		if (!ms->procs)
+			return -ENOMEM;
+		for (i = 0; i < ms->npids; i++) {
+			rc = mirror_proc_new(ms->ctx, ms->pids[i], &ms->procs[i]);
+			if (rc < 0)
+				return rc;
+			ms->nprocs++;
+		}
+		return 0;
+	}
+	ms->procs_scanned = true;
+	rc = mirror_proc_scan(ms->ctx);
+	if (rc < 0)
+		return rc;
+	mirror_proc_foreach(ms->ctx, p)
+		n++;
+	ms->procs = calloc(n + 1, sizeof(*ms->procs));
+	if (!ms->procs)
+		return -ENOMEM;
+	mirror_proc_foreach(ms->ctx, p)
+		ms->procs[ms->nprocs++] = p;
+	qsort(ms->procs, ms->nprocs, sizeof(*ms->procs), proc_cmp);
+	if (ms->nprocs > ms->top)
+		ms->nprocs = (unsigned int)ms->top;
+	return 0;
+}
+
+/* ---- table ------------------------------------------------------------- */
+
+static void fmt_size(struct mirrorstat *ms, unsigned long long v, char *buf,
+		     size_t len)
+{
+	if (v == UNKNOWN)
+		snprintf(buf, len, "-");
+	else if (ms->bytes)
+		snprintf(buf, len, "%llu", v);
+	else
+		size_to_human(v, buf, len);
+}
+
+static void fmt_count(unsigned long long v, char *buf, size_t len)
+{
+	if (v == UNKNOWN)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%llu", v);
+}
+
+static void fmt_percent(unsigned long long part, unsigned long long whole,
+			char *buf, size_t len)
+{
+	double p;
+
+	if (part == UNKNOWN || whole == UNKNOWN || (p = percent(part, whole)) < 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.1f%%", p);
+}
+
+static void fmt_rate(double r, char *buf, size_t len)
+{
+	if (r < 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.1f", r);
+}
+
+static void row_cell(struct mirrorstat *ms, const struct row *r, int col,
+		     char *buf, size_t len)
+{
+	switch (col) {
+	case COL_ZONE:
+		snprintf(buf, len, "%s", r->zone);
+		break;
+	case COL_NODE:
+		snprintf(buf, len, "%d", r->node);
+		break;
+	case COL_RANGE:
+		if (r->has_range)
+			snprintf(buf, len, "0x%016llx-0x%016llx", r->start,
+				 r->last);
+		else
+			snprintf(buf, len, "-");
+		break;
+	case COL_SIZE:
+		fmt_size(ms, r->size, buf, len);
+		break;
+	case COL_USED:
+		fmt_size(ms, r->used, buf, len);
+		break;
+	case COL_FREE:
+		fmt_size(ms, r->free, buf, len);
+		break;
+	case COL_USEPERC:
+		fmt_percent(r->used, r->size, buf, len);
+		break;
+	case COL_ALLOCS:
+		fmt_count(r->allocs, buf, len);
+		break;
+	case COL_FREES:
+		fmt_count(r->frees, buf, len);
+		break;
+	case COL_REMOTE:
+		fmt_count(r->remote, buf, len);
+		break;
+	case COL_FALLBACKS:
+		fmt_count(r->fallbacks, buf, len);
+		break;
+	case COL_FAILED:
+		fmt_count(r->failed, buf, len);
+		break;
+	case COL_FAILOVERS:
+		fmt_count(r->failovers, buf, len);
+		break;
+	case COL_BADFREES:
+		fmt_count(r->bad_frees, buf, len);
+		break;
+	case COL_EXHAUSTED:
+		snprintf(buf, len, "%s", r->exhausted == UNKNOWN ? "-" :
+			 r->exhausted ? "yes" : "no");
+		break;
+	case COL_ORDINARY:
+		fmt_count(r->ordinary, buf, len);
+		break;
+	case COL_ALLOC_RATE:
+	case COL_FALLBACK_RATE:
+	case COL_FAILOVER_RATE:
+		fmt_rate(r->rate[col - COL_ALLOC_RATE], buf, len);
+		break;
+	default:
+		snprintf(buf, len, "-");
+	}
+}
+
+static void proc_cell(struct mirrorstat *ms, struct mirror_proc *p, int col,
+		      char *buf, size_t len)
+{
+	int first;
+
+	switch (col) {
+	case PCOL_PID:
+		snprintf(buf, len, "%d", (int)mirror_proc_get_pid(p));
+		break;
+	case PCOL_COMMAND:
+		snprintf(buf, len, "%s", mirror_proc_get_comm(p));
+		break;
+	case PCOL_RSS:
+		fmt_size(ms, mirror_proc_get_resident_bytes(p), buf, len);
+		break;
+	case PCOL_MIRROR:
+		fmt_size(ms, mirror_proc_get_mirror_bytes(p), buf, len);
+		break;
+	case PCOL_OTHER:
+		fmt_size(ms, mirror_proc_get_other_bytes(p), buf, len);
+		break;
+	case PCOL_MIRRORPERC:
+		fmt_percent(mirror_proc_get_mirror_bytes(p),
+			    mirror_proc_get_resident_bytes(p), buf, len);
+		break;
+	case PCOL_FIRST:
+		first = mirror_proc_get_mirror_first(p);
+		snprintf(buf, len, "%s", first < 0 ? "-" : first ? "yes" : "no");
+		break;
+	case PCOL_SOURCE:
+		snprintf(buf, len, "%s",
+			 mirror_proc_get_source(p) == MIRROR_PROC_STATUS ?
+			 "status" : "pagemap");
+		break;
+	default:
+		snprintf(buf, len, "-");
+	}
+}
+
+static struct libscols_table *new_table(struct mirrorstat *ms,
+					const struct coldesc *descs)
+{
+	struct libscols_table *tb = scols_new_table();
+	unsigned int i;
+
+	if (!tb)
+		return NULL;
+	scols_table_enable_raw(tb, ms->raw);
+	scols_table_enable_noheadings(tb, ms->noheadings);
+	for (i = 0; i < ms->ncols; i++) {
+		const struct coldesc *d = &descs[ms->cols[i]];
+
+		if (!scols_table_new_column(tb, d->name, d->whint, d->flags)) {
+			scols_unref_table(tb);
+			return NULL;
+		}
+	}
+	return tb;
+}
+
+static int print_table(struct mirrorstat *ms)
+{
+	struct libscols_table *tb;
+	const struct row *rows = ms->view == VIEW_NODES ? ms->nrows : ms->zrows;
+	unsigned int nrows = ms->view == VIEW_NODES ? ms->nnrows : ms->nzrows;
+	unsigned int i, c;
+	char buf[512];
+
+	tb = new_table(ms, ms->view == VIEW_PROCS ? pcoldescs : coldescs);
+	if (!tb)
+		return -ENOMEM;
+	if (ms->view == VIEW_PROCS)
+		nrows = ms->nprocs;
+	for (i = 0; i < nrows; i++) {
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+
+		if (!ln)
+			goto nomem;
+		for (c = 0; c < ms->ncols; c++) {
+			if (ms->view == VIEW_PROCS)
+				proc_cell(ms, ms->procs[i], ms->cols[c], buf,
+					  sizeof(buf));
+			else
+				row_cell(ms, &rows[i], ms->cols[c], buf,
+					 sizeof(buf));
+			if (scols_line_set_data(ln, c, buf) < 0)
+				goto nomem;
+		}
+	}
+	scols_print_table(tb);
+	scols_unref_table(tb);
+	return 0;
+nomem:
+	scols_unref_table(tb);
+	return -ENOMEM;
+}
+
+static void summary_line(const char *label, const char *value)
+{
+	printf("%-24s%s\n", label, value);
+}
+
+static void summary_size(struct mirrorstat *ms, const char *label,
+			 unsigned long long v)
+{
+	char buf[64];
+
+	if (v == UNKNOWN)
+		return;
+	fmt_size(ms, v, buf, sizeof(buf));
+	summary_line(label, buf);
+}
+
+static void print_summary(struct mirrorstat *ms)
+{
+	struct mirror_ctx *ctx = ms->ctx;
+	unsigned long long total = mirror_get_total_bytes(ctx);
+	unsigned long long used = mirror_get_used_bytes(ctx);
+	char buf[160], size[64], pct[16];
+
+	summary_line("Backend:", mirror_get_backend_description(ctx));
+	fmt_size(ms, total, size, sizeof(size));
+	snprintf(buf, sizeof(buf), "%s in %u zones on %u nodes", size,
+		 mirror_get_nr_zones(ctx), mirror_get_nr_nodes(ctx));
+	summary_line("Mirrored memory:", buf);
+	fmt_size(ms, used, size, sizeof(size));
+	fmt_percent(used, total, pct, sizeof(pct));
+	snprintf(buf, sizeof(buf), "%s (%s)", size, pct);
+	summary_line("Used:", buf);
+	fmt_size(ms, mirror_get_free_bytes(ctx), size, sizeof(size));
+	summary_line("Free:", size);
+	summary_size(ms, "Used by tasks:", mirror_get_task_used_bytes(ctx));
+	summary_size(ms, "Used by page cache:", mirror_get_pagecache_bytes(ctx));
+	summary_size(ms, "Used by shmem:", mirror_get_shmem_bytes(ctx));
+	summary_size(ms, "Free in buddy:", mirror_get_buddy_bytes(ctx));
+	fmt_count(mirror_get_allocs(ctx), buf, sizeof(buf));
+	summary_line("Allocations:", buf);
+	fmt_count(mirror_get_fallbacks(ctx), buf, sizeof(buf));
+	summary_line("Fallbacks to ordinary:", buf);
+	fmt_count(mirror_get_failovers(ctx), buf, sizeof(buf));
+	summary_line("Failovers:", buf);
+	if (mirror_get_bad_frees(ctx) != UNKNOWN) {
+		fmt_count(mirror_get_bad_frees(ctx), buf, sizeof(buf));
+		summary_line("Refused frees:", buf);
+	}
+	summary_size(ms, "Ordinary memory out:", mirror_get_ordinary_bytes(ctx));
+}
+
+/* ---- JSON (schema 1) --------------------------------------------------- */
+
+static json_t *jcount(unsigned long long v)
+{
+	return v == UNKNOWN ? json_null() : json_integer((json_int_t)v);
+}
+
+static json_t *jstring(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *jhex(unsigned long long v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%llx", v);
+	return json_string(buf);
+}
+
+static json_t *jrates(struct mirrorstat *ms, const struct row *r)
+{
+	static const char *const names[3] = { "allocs", "fallbacks",
+					      "failovers" };
+	json_t *o;
+	unsigned int k;
+
+	if (!ms->watch || r->rate[0] < 0)
+		return json_null();
+	o = json_object();
+	for (k = 0; k < 3; k++)
+		json_object_set_new(o, names[k], r->rate[k] < 0 ? json_null() :
+				    json_real(r->rate[k]));
+	return o;
+}
+
+static json_t *json_zone(struct mirrorstat *ms, const struct row *r)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "zone", json_string(r->zone));
+	json_object_set_new(o, "node", json_integer(r->node));
+	json_object_set_new(o, "start", jhex(r->start));
+	json_object_set_new(o, "end", jhex(r->last));
+	json_object_set_new(o, "size_bytes", jcount(r->size));
+	json_object_set_new(o, "used_bytes", jcount(r->used));
+	json_object_set_new(o, "free_bytes", jcount(r->free));
+	json_object_set_new(o, "allocs", jcount(r->allocs));
+	json_object_set_new(o, "frees", jcount(r->frees));
+	json_object_set_new(o, "fallbacks", jcount(r->fallbacks));
+	json_object_set_new(o, "failovers", jcount(r->failovers));
+	json_object_set_new(o, "bad_frees", jcount(r->bad_frees));
+	json_object_set_new(o, "exhausted", r->exhausted == UNKNOWN ?
+			    json_null() : json_boolean(r->exhausted));
+	json_object_set_new(o, "rates", jrates(ms, r));
+	return o;
+}
+
+static json_t *json_node(struct mirrorstat *ms, const struct row *r)
+{
+	json_t *o = json_object(), *zones = json_array();
+	unsigned int i;
+
+	for (i = 0; i < r->nr_zone_names; i++)
+		json_array_append_new(zones, json_string(r->zone_names[i]));
+	json_object_set_new(o, "node", json_integer(r->node));
+	json_object_set_new(o, "zones", zones);
+	json_object_set_new(o, "size_bytes", jcount(r->size));
+	json_object_set_new(o, "used_bytes", jcount(r->used));
+	json_object_set_new(o, "free_bytes", jcount(r->free));
+	json_object_set_new(o, "allocs", jcount(r->allocs));
+	json_object_set_new(o, "remote", jcount(r->remote));
+	json_object_set_new(o, "fallbacks", jcount(r->fallbacks));
+	json_object_set_new(o, "failed", jcount(r->failed));
+	json_object_set_new(o, "failovers", jcount(r->failovers));
+	json_object_set_new(o, "allocs_ordinary", jcount(r->ordinary));
+	json_object_set_new(o, "rates", jrates(ms, r));
+	return o;
+}
+
+static json_t *json_proc(struct mirror_proc *p)
+{
+	json_t *o = json_object();
+	int first = mirror_proc_get_mirror_first(p);
+
+	json_object_set_new(o, "pid", json_integer(mirror_proc_get_pid(p)));
+	json_object_set_new(o, "command", json_string(mirror_proc_get_comm(p)));
+	json_object_set_new(o, "resident_bytes",
+			    jcount(mirror_proc_get_resident_bytes(p)));
+	json_object_set_new(o, "mirror_bytes",
+			    jcount(mirror_proc_get_mirror_bytes(p)));
+	json_object_set_new(o, "other_bytes",
+			    jcount(mirror_proc_get_other_bytes(p)));
+	json_object_set_new(o, "mirror_first",
+			    first < 0 ? json_null() : json_boolean(first));
+	json_object_set_new(o, "source", json_string(
+			    mirror_proc_get_source(p) == MIRROR_PROC_STATUS ?
+			    "status" : "pagemap"));
+	return o;
+}
+
+static json_t *json_summary(struct mirrorstat *ms)
+{
+	struct mirror_ctx *ctx = ms->ctx;
+	json_t *o = json_object();
+
+	json_object_set_new(o, "zones", json_integer(mirror_get_nr_zones(ctx)));
+	json_object_set_new(o, "nodes", json_integer(mirror_get_nr_nodes(ctx)));
+	json_object_set_new(o, "size_bytes", jcount(mirror_get_total_bytes(ctx)));
+	json_object_set_new(o, "used_bytes", jcount(mirror_get_used_bytes(ctx)));
+	json_object_set_new(o, "free_bytes", jcount(mirror_get_free_bytes(ctx)));
+	json_object_set_new(o, "allocs", jcount(mirror_get_allocs(ctx)));
+	json_object_set_new(o, "fallbacks", jcount(mirror_get_fallbacks(ctx)));
+	json_object_set_new(o, "failovers", jcount(mirror_get_failovers(ctx)));
+	json_object_set_new(o, "bad_frees", jcount(mirror_get_bad_frees(ctx)));
+	json_object_set_new(o, "ordinary_bytes",
+			    jcount(mirror_get_ordinary_bytes(ctx)));
+	json_object_set_new(o, "task_used_bytes",
+			    jcount(mirror_get_task_used_bytes(ctx)));
+	json_object_set_new(o, "pagecache_bytes",
+			    jcount(mirror_get_pagecache_bytes(ctx)));
+	json_object_set_new(o, "shmem_bytes", jcount(mirror_get_shmem_bytes(ctx)));
+	json_object_set_new(o, "buddy_free_bytes",
+			    jcount(mirror_get_buddy_bytes(ctx)));
+	return o;
+}
+
+static int print_json(struct mirrorstat *ms)
+{
+	struct mirror_ctx *ctx = ms->ctx;
+	json_t *root = json_object(), *be = json_object(), *a;
+	unsigned int i;
+	char *text;
+
+	json_object_set_new(root, "schema", json_integer(JSON_SCHEMA));
+	json_object_set_new(be, "name", json_string(mirror_get_backend_name(ctx)));
+	json_object_set_new(be, "description",
+			    json_string(mirror_get_backend_description(ctx)));
+	json_object_set_new(be, "version", jstring(mirror_get_module_version(ctx)));
+	json_object_set_new(be, "mode", jstring(mirror_get_module_mode(ctx)));
+	json_object_set_new(root, "backend", be);
+	json_object_set_new(root, "page_size",
+			    json_integer((json_int_t)mirror_get_page_size(ctx)));
+	json_object_set_new(root, "interval",
+			    ms->watch ? json_real(ms->interval) : json_null());
+	json_object_set_new(root, "summary", json_summary(ms));
+	a = json_array();
+	for (i = 0; i < ms->nzrows; i++)
+		json_array_append_new(a, json_zone(ms, &ms->zrows[i]));
+	json_object_set_new(root, "zones", a);
+	a = json_array();
+	for (i = 0; i < ms->nnrows; i++)
+		json_array_append_new(a, json_node(ms, &ms->nrows[i]));
+	json_object_set_new(root, "nodes", a);
+	if (ms->view == VIEW_PROCS) {
+		a = json_array();
+		for (i = 0; i < ms->nprocs; i++)
+			json_array_append_new(a, json_proc(ms->procs[i]));
+	} else {
+		a = json_null();
+	}
+	json_object_set_new(root, "processes", a);
+
+	text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
+	json_decref(root);
+	if (!text)
+		return -ENOMEM;
+	puts(text);
+	free(text);
+	return 0;
+}
+
+/* ---- Prometheus text exposition ---------------------------------------- */
+
+struct metric {
+	const char *name;
+	const char *type;
+	const char *help;
+	size_t offset;			/* into struct row */
+};
+
+#define ROW_FIELD(f)	offsetof(struct row, f)
+
+static const struct metric zone_metrics[] = {
+	{ "mirror_zone_size_bytes", "gauge", "Mirrored memory of the zone that can be handed out.", ROW_FIELD(size) },
+	{ "mirror_zone_used_bytes", "gauge", "Mirrored memory of the zone in use.", ROW_FIELD(used) },
+	{ "mirror_zone_free_bytes", "gauge", "Mirrored memory of the zone free.", ROW_FIELD(free) },
+	{ "mirror_zone_allocations_total", "counter", "Allocations served by the zone.", ROW_FIELD(allocs) },
+	{ "mirror_zone_frees_total", "counter", "Frees returned to the zone.", ROW_FIELD(frees) },
+	{ "mirror_zone_fallbacks_total", "counter", "Requests passed on because the zone was full.", ROW_FIELD(fallbacks) },
+	{ "mirror_zone_failovers_total", "counter", "Reads served by the mirror copy after an error.", ROW_FIELD(failovers) },
+	{ "mirror_zone_bad_frees_total", "counter", "Frees of the zone's pages that were refused.", ROW_FIELD(bad_frees) },
+	{ "mirror_zone_exhausted", "gauge", "1 while the zone is exhausted (no free block for a request, not yet recovered).", ROW_FIELD(exhausted) },
+};
+
+static const struct metric node_metrics[] = {
+	{ "mirror_node_size_bytes", "gauge", "Mirrored memory of the node that can be handed out.", ROW_FIELD(size) },
+	{ "mirror_node_used_bytes", "gauge", "Mirrored memory of the node in use.", ROW_FIELD(used) },
+	{ "mirror_node_free_bytes", "gauge", "Mirrored memory of the node free.", ROW_FIELD(free) },
+	{ "mirror_node_allocations_total", "counter", "Mirrored allocations requested on the node.", ROW_FIELD(allocs) },
+	{ "mirror_node_remote_allocations_total", "counter", "Allocations of the node served by another node's zone.", ROW_FIELD(remote) },
+	{ "mirror_node_fallbacks_total", "counter", "Requests of the node served from ordinary memory.", ROW_FIELD(fallbacks) },
+	{ "mirror_node_failed_total", "counter", "Requests of the node that got no memory.", ROW_FIELD(failed) },
+	{ "mirror_node_ordinary_allocations_total", "counter", "Requests of the node without mirror preference, served from ordinary memory.", ROW_FIELD(ordinary) },
+};
+
+static unsigned long long row_value(const struct row *r, size_t off)
+{
+	return *(const unsigned long long *)((const char *)r + off);
+}
+
+/* A label value with backslash, quote and newline escaped. */
+static void prom_label(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			fprintf(out, "\\%c", *s);
+		else if (*s == '\n')
+			fputs("\\n", out);
+		else
+			fputc(*s, out);
+	}
+}
+
+static void prom_header(const char *name, const char *type, const char *help)
+{
+	printf("# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void prom_rows(const struct metric *m, const struct row *rows,
+		      unsigned int n, bool zone)
+{
+	unsigned int i;
+	bool any = false;
+
+	/* A family nobody reports is left out, not shown as 0. */
+	for (i = 0; i < n; i++)
+		any |= row_value(&rows[i], m->offset) != UNKNOWN;
+	if (!any)
+		return;
+	prom_header(m->name, m->type, m->help);
+	for (i = 0; i < n; i++) {
+		unsigned long long v = row_value(&rows[i], m->offset);
+
+		if (v == UNKNOWN)
+			continue;
+		printf("%s{node=\"%d\"", m->name, rows[i].node);
+		if (zone) {
+			fputs(",zone=\"", stdout);
+			prom_label(stdout, rows[i].zone);
+			fputc('"', stdout);
+		}
+		printf("} %llu\n", v);
+	}
+}
+
+static void prom_scalar(const char *name, const char *type, const char *help,
+			unsigned long long v)
+{
+	if (v == UNKNOWN)
+		return;
+	prom_header(name, type, help);
+	printf("%s %llu\n", name, v);
+}
+
+static void prom_procs(struct mirrorstat *ms)
+{
+	unsigned int i, k;
+
+	if (ms->view != VIEW_PROCS || !ms->nprocs)
+		return;
+	prom_header("mirror_process_resident_bytes", "gauge",
+		    "Resident memory of the process, in mirrored ranges or elsewhere.");
+	for (i = 0; i < ms->nprocs; i++) {
+		struct mirror_proc *p = ms->procs[i];
+
+		for (k = 0; k < 2; k++) {
+			printf("mirror_process_resident_bytes{pid=\"%d\",command=\"",
+			       (int)mirror_proc_get_pid(p));
+			prom_label(stdout, mirror_proc_get_comm(p));
+			printf("\",memory=\"%s\"} %llu\n", k ? "other" : "mirror",
+			       k ? mirror_proc_get_other_bytes(p) :
+			       mirror_proc_get_mirror_bytes(p));
+		}
+	}
+}
+
+static int print_prometheus(struct mirrorstat *ms)
+{
+	struct mirror_ctx *ctx = ms->ctx;
+	unsigned int i;
+
+	prom_header("mirror_info", "gauge",
+		    "Where the mirrored memory figures come from.");
+	fputs("mirror_info{backend=\"", stdout);
+	prom_label(stdout, mirror_get_backend_name(ctx));
+	fputs("\",description=\"", stdout);
+	prom_label(stdout, mirror_get_backend_description(ctx));
+	fputs("\"} 1\n", stdout);
+	for (i = 0; i < sizeof(zone_metrics) / sizeof(zone_metrics[0]); i++)
+		prom_rows(&zone_metrics[i], ms->zrows, ms->nzrows, true);
+	for (i = 0; i < sizeof(node_metrics) / sizeof(node_metrics[0]); i++)
+		prom_rows(&node_metrics[i], ms->nrows, ms->nnrows, false);
+	prom_scalar("mirror_bad_frees_total", "counter",
+		    "Frees mirror.ko refused.", mirror_get_bad_frees(ctx));
+	prom_scalar("mirror_ordinary_bytes", "gauge",
+		    "Ordinary memory out through mirror.ko's API.",
+		    mirror_get_ordinary_bytes(ctx));
+	prom_scalar("mirror_task_used_bytes", "gauge",
+		    "Mirrored memory used by user tasks.",
+		    mirror_get_task_used_bytes(ctx));
+	prom_scalar("mirror_pagecache_bytes", "gauge",
+		    "Mirrored memory used by the page cache.",
+		    mirror_get_pagecache_bytes(ctx));
+	prom_scalar("mirror_shmem_bytes", "gauge", "Mirrored memory used by shmem.",
+		    mirror_get_shmem_bytes(ctx));
+	prom_scalar("mirror_buddy_free_bytes", "gauge",
+		    "Mirrored memory free in the buddy allocator.",
+		    mirror_get_buddy_bytes(ctx));
+	prom_procs(ms);
+	return 0;
+}
+
+/* ---- one report -------------------------------------------------------- */
+
+static int report(struct mirrorstat *ms, unsigned long n)
+{
+	int rc;
+
+	rc = build_rows(ms);
+	if (rc == 0 && ms->view == VIEW_PROCS)
+		rc = load_procs(ms);
+	if (rc < 0)
+		return rc;
+	switch (ms->format) {
+	case FMT_JSON:
+		return print_json(ms);
+	case FMT_PROMETHEUS:
+		return print_prometheus(ms);
+	case FMT_TABLE:
+		break;
+	}
+	if (n > 0)
+		putchar('\n');
+	if (ms->view != VIEW_SUMMARY) {
+		rc = print_table(ms);
+		if (rc < 0)
+			return rc;
+	}
+	/* Like lsmem: the summary follows the table unless output is raw. */
+	if (ms->view == VIEW_SUMMARY ||
+	    (ms->view != VIEW_PROCS && !ms->raw && !ms->noheadings)) {
+		if (ms->view != VIEW_SUMMARY)
+			putchar('\n');
+		print_summary(ms);
+	}
+	return 0;
+}
+
+static void log_fn(struct mirror_ctx *ctx, int priority, const char *file,
+		   int line, const char *fn, const char *format, va_list args)
+{
+	fprintf(stderr, "%s: libmirror: %s: ", program_invocation_short_name,
+		fn);
+	vfprintf(stderr, format, args);
+	fputc('\n', stderr);
+}
+
+static int fail(struct mirrorstat *ms, int rc)
+{
+	const char *msg = ms->ctx ? mirror_get_last_error(ms->ctx) : "";
+
+	fprintf(stderr, "%s: %s\n", program_invocation_short_name,
+		*msg ? msg : strerror(-rc));
+	return rc == -ENODEV ? EXIT_NOBACKEND : EXIT_FAILURE;
+}
+
+static int open_ctx(struct mirrorstat *ms)
+{
+	const char *env;
+	int rc;
+
+	/*
+	 * Pass the library's environment variables through the options, so
+	 * a bad value is reported once, like the option would be.
+	 */
+	env = getenv("MIRROR_SYSROOT");
+	if (env && *env && !ms->sysroot)
+		ms->sysroot = env;
+	env = getenv("MIRROR_BACKEND");
+	if (env && *env && !ms->backend)
+		ms->backend = env;
+	unsetenv("MIRROR_SYSROOT");
+	unsetenv("MIRROR_BACKEND");
+	rc = mirror_new(&ms->ctx);
+	if (rc < 0) {
+		fprintf(stderr, "%s: cannot initialise libmirror: %s\n",
+			program_invocation_short_name, strerror(-rc));
+		return EXIT_FAILURE;
+	}
+	mirror_set_log_fn(ms->ctx, log_fn);
+	/* Errors are printed once, below; MIRROR_LOG asks for more. */
+	if (!getenv("MIRROR_LOG"))
+		mirror_set_log_priority(ms->ctx, 0);
+	if (ms->sysroot && (rc = mirror_set_sysroot(ms->ctx, ms->sysroot)) < 0)
+		return fail(ms, rc);
+	if (ms->backend && (rc = mirror_set_backend(ms->ctx, ms->backend)) < 0)
+		return fail(ms, rc) == EXIT_FAILURE ? EXIT_USAGE : EXIT_FAILURE;
+	rc = mirror_load(ms->ctx);
+	if (rc < 0)
+		return fail(ms, rc);
+	return EXIT_SUCCESS;
+}
+
+/* Start over after the layout changed (mirror.ko reloaded). */
+static int reopen(struct mirrorstat *ms)
+{
+	free_procs(ms);
+	free_rows(ms);
+	free(ms->zprev);
+	free(ms->nprev);
+	ms->zprev = ms->nprev = NULL;
+	ms->have_prev = false;
+	ms->ctx = mirror_unref(ms->ctx);
+	return open_ctx(ms);
+}
+
+static void sleep_until(double t)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)t;
+	ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+	       EINTR)
+		;
+}
+
+static int run(struct mirrorstat *ms)
+{
+	double next = now();
+	unsigned long n;
+	int rc;
+
+	rc = open_ctx(ms);
+	if (rc != EXIT_SUCCESS)
+		return rc;
+	for (n = 0; !ms->watch || !ms->count || n < ms->count; n++) {
+		if (n > 0) {
+			next += ms->interval;
+			sleep_until(next);
+			rc = mirror_refresh(ms->ctx);
+			if (rc == -ESTALE) {
+				rc = reopen(ms);
+				if (rc != EXIT_SUCCESS)
+					return rc;
+			} else if (rc < 0) {
+				return fail(ms, rc);
+			}
+		}
+		rc = report(ms, n);
+		if (rc < 0)
+			return fail(ms, rc);
+		fflush(stdout);
+		if (!ms->watch)
+			break;
+	}
+	return EXIT_SUCCESS;
+}
+
+/* ---- command line ------------------------------------------------------ */
+
+static void __attribute__((noreturn)) usage(void)
+{
+	FILE *out = stdout;
+	unsigned int i;
+
+	fprintf(out, "Usage:\n %s [options]\n\n", program_invocation_short_name);
+	fputs("Show how much mirrored memory there is, where, how full, who uses it,\n"
+	      "and whether allocations fall back to ordinary memory.\n\n", out);
+	fputs("Options:\n", out);
+	fputs(" -Z, --zones              one line per mirror zone (the default)\n", out);
+	fputs(" -N, --nodes              one line per NUMA node\n", out);
+	fputs(" -s, --summary            print only the summary\n", out);
+	fputs(" -p, --pid <pid>[,...]    mirrored memory of these processes\n", out);
+	fputs(" -t, --top <n>            the <n> processes using the most mirrored memory\n", out);
+	fputs(" -i, --interval <secs>    report every <secs> seconds, with rates\n", out);
+	fputs(" -c, --count <n>          stop after <n> reports\n", out);
+	fputs(" -o, --output <list>      columns to print (+<list> adds to the default)\n", out);
+	fputs("     --output-all         print all columns\n", out);
+	fputs(" -b, --bytes              print sizes in bytes\n", out);
+	fputs(" -n, --noheadings         do not print headings (or the summary)\n", out);
+	fputs(" -r, --raw                raw output, no alignment (no summary)\n", out);
+	fputs(" -J, --json               JSON output (schema 1)\n", out);
+	fputs("     --prometheus         Prometheus text exposition format\n", out);
+	fputs("     --sysroot <dir>      read sys/ and proc/ below <dir>\n", out);
+	fputs("     --backend <name>     auto, module, kernelcore or reliable\n", out);
+	fputs(" -h, --help               display this help\n", out);
+	fputs(" -V, --version            display version\n", out);
+	fputs("\nZone and node columns:\n", out);
+	for (i = 0; i < NR_COLS; i++)
+		fprintf(out, " %11s  %s\n", coldescs[i].name, coldescs[i].help);
+	fputs("\nProcess columns (--pid, --top):\n", out);
+	for (i = 0; i < NR_PCOLS; i++)
+		fprintf(out, " %11s  %s\n", pcoldescs[i].name, pcoldescs[i].help);
+	fputs("\nExit status: 0 success, 1 error, 2 bad usage, 3 no mirrored memory found.\n"
+	      "For more details see mirrorstat(8).\n", out);
+	exit(EXIT_SUCCESS);
+}
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+usage_error(const char *fmt, ...)
+{
+	va_list args;
+
+	fprintf(stderr, "%s: ", program_invocation_short_name);
+	va_start(args, fmt);
+	vfprintf(stderr, fmt, args);
+	va_end(args);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n",
+		program_invocation_short_name);
+	exit(EXIT_USAGE);
+}
+
+static int column_id(const struct coldesc *descs, unsigned int n,
+		     const char *name, size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (strncasecmp(descs[i].name, name, len) == 0 &&
+		    descs[i].name[len] == '\0')
+			return (int)i;
+	return -1;
+}
+
+static void add_column(struct mirrorstat *ms, int id)
+{
+	if (ms->ncols >= sizeof(ms->cols) / sizeof(ms->cols[0]))
+		usage_error("too many columns");
+	ms->cols[ms->ncols++] = id;
+}
+
+static void set_columns(struct mirrorstat *ms)
+{
+	const struct coldesc *descs = ms->view == VIEW_PROCS ? pcoldescs : coldescs;
+	unsigned int ndescs = ms->view == VIEW_PROCS ? NR_PCOLS : NR_COLS;
+	const int *defs;
+	unsigned int ndefs, i;
+	const char *p = ms->outarg;
+
+	if (ms->output_all) {
+		for (i = 0; i < ndescs; i++)
+			add_column(ms, (int)i);
+		return;
+	}
+	if (ms->view == VIEW_PROCS)
+		defs = proc_defaults, ndefs = sizeof(proc_defaults) / sizeof(int);
+	else if (ms->view == VIEW_NODES)
+		defs = node_defaults, ndefs = sizeof(node_defaults) / sizeof(int);
+	else
+		defs = zone_defaults, ndefs = sizeof(zone_defaults) / sizeof(int);
+	if (!p || *p == '+') {
+		for (i = 0; i < ndefs; i++)
+			add_column(ms, defs[i]);
+		if (ms->watch && ms->view != VIEW_PROCS)
+			for (i = 0; i < 2; i++)
+				add_column(ms, rate_defaults[i]);
+		if (p)
+			p++;
+	}
+	while (p && *p) {
+		size_t len = strcspn(p, ",");
+		int id = column_id(descs, ndescs, p, len);
+
+		if (len == 0)
+			usage_error("empty column name in '%s'", ms->outarg);
+		if (id < 0)
+			usage_error("unknown column: %.*s", (int)len, p);
+		add_column(ms, id);
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	if (!ms->ncols)
+		usage_error("no columns given to --output");
+}
+
+static void parse_pids(struct mirrorstat *ms, const char *arg)
+{
+	const char *p = arg;
+
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		char num[16];
+		unsigned long pid;
+
+		if (len == 0 || len >= sizeof(num))
+			usage_error("invalid process id list: '%s'", arg);
+		memcpy(num, p, len);
+		num[len] = '\0';
+		if (!parse_ulong(num, 1, 0x7fffffff, &pid))
+			usage_error("invalid process id: '%s'", num);
+		if (ms->npids >= PIDS_MAX)
+			usage_error("more than %d process ids", PIDS_MAX);
+		ms->pids[ms->npids++] = (pid_t)pid;
+		p += len;
+		if (*p == ',' && !*++p)
+			usage_error("invalid process id list: '%s'", arg);
+	}
+	if (!ms->npids)
+		usage_error("invalid process id list: '%s'", arg);
+}
+
+enum {
+	OPT_OUTPUT_ALL = 0x100,
+	OPT_PROMETHEUS,
+	OPT_SYSROOT,
+	OPT_BACKEND,
+};
+
+static void parse_args(struct mirrorstat *ms, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "zones",	no_argument,		NULL, 'Z' },
+		{ "nodes",	no_argument,		NULL, 'N' },
+		{ "summary",	no_argument,		NULL, 's' },
+		{ "pid",	required_argument,	NULL, 'p' },
+		{ "top",	required_argument,	NULL, 't' },
+		{ "interval",	required_argument,	NULL, 'i' },
+		{ "count",	required_argument,	NULL, 'c' },
+		{ "output",	required_argument,	NULL, 'o' },
+		{ "output-all",	no_argument,		NULL, OPT_OUTPUT_ALL },
+		{ "bytes",	no_argument,		NULL, 'b' },
+		{ "noheadings",	no_argument,		NULL, 'n' },
+		{ "raw",	no_argument,		NULL, 'r' },
+		{ "json",	no_argument,		NULL, 'J' },
+		{ "prometheus",	no_argument,		NULL, OPT_PROMETHEUS },
+		{ "sysroot",	required_argument,	NULL, OPT_SYSROOT },
+		{ "backend",	required_argument,	NULL, OPT_BACKEND },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ "version",	no_argument,		NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool interval_set = false, count_set = false, zones = false;
+	int c, views = 0, formats = 0;
+
+	while ((c = getopt_long(argc, argv, "ZNsp:t:i:c:o:bnrJhV", longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'Z':
+			ms->view = VIEW_ZONES;
+			zones = true;
+			views++;
+			break;
+		case 'N':
+			ms->view = VIEW_NODES;
+			views++;
+			break;
+		case 's':
+			ms->view = VIEW_SUMMARY;
+			views++;
+			break;
+		case 'p':
+			parse_pids(ms, optarg);
+			ms->view = VIEW_PROCS;
+			views++;
+			break;
+		case 't':
+			if (!parse_ulong(optarg, 1, TOP_MAX, &ms->top))
+				usage_error("invalid --top count '%s' (1 to %d)",
+					    optarg, TOP_MAX);
+			ms->view = VIEW_PROCS;
+			views++;
+			break;
+		case 'i':
+			if (!parse_seconds(optarg, INTERVAL_MIN, INTERVAL_MAX,
+					   &ms->interval))
+				usage_error("invalid interval '%s' (%g to %g seconds)",
+					    optarg, INTERVAL_MIN, INTERVAL_MAX);
+			interval_set = true;
+			break;
+		case 'c':
+			if (!parse_ulong(optarg, 1, 1000000000UL, &ms->count))
+				usage_error("invalid count '%s' (1 to 1000000000)",
+					    optarg);
+			count_set = true;
+			break;
+		case 'o':
+			ms->outarg = optarg;
+			break;
+		case OPT_OUTPUT_ALL:
+			ms->output_all = true;
+			break;
+		case 'b':
+			ms->bytes = true;
+			break;
+		case 'n':
+			ms->noheadings = true;
+			break;
+		case 'r':
+			ms->raw = true;
+			break;
+		case 'J':
+			ms->format = FMT_JSON;
+			formats++;
+			break;
+		case OPT_PROMETHEUS:
+			ms->format = FMT_PROMETHEUS;
+			formats++;
+			break;
+		case OPT_SYSROOT:
+			ms->sysroot = optarg;
+			break;
+		case OPT_BACKEND:
+			ms->backend = optarg;
+			break;
+		case 'h':
+			usage();
+		case 'V':
+			printf("%s from %s %s\n", program_invocation_short_name,
+			       PACKAGE_NAME, PACKAGE_VERSION);
+			exit(EXIT_SUCCESS);
+		default:
+			fprintf(stderr, "Try '%s --help' for more information.\n",
+				program_invocation_short_name);
+			exit(EXIT_USAGE);
+		}
+	}
+	if (optind < argc)
+		usage_error("unexpected argument '%s'", argv[optind]);
+	if (views > 1 && !(views == 2 && zones))
+		usage_error("--zones, --nodes, --summary, --pid and --top are mutually exclusive");
+	if (formats > 1)
+		usage_error("--json and --prometheus are mutually exclusive");
+	if (ms->npids && ms->top)
+		usage_error("--pid and --top are mutually exclusive");
+	if (count_set && !interval_set)
+		ms->interval = 1;
+	ms->watch = interval_set || count_set;
+	if (ms->format == FMT_PROMETHEUS && ms->watch)
+		usage_error("--prometheus writes one snapshot; --interval and --count do not apply");
+	if (ms->view == VIEW_SUMMARY && (ms->outarg || ms->output_all))
+		usage_error("--summary has no columns");
+	set_columns(ms);
+}
+
+int main(int argc, char **argv)
+{
+	struct mirrorstat ms = { .view = VIEW_ZONES, .format = FMT_TABLE };
+	int rc;
+
+	parse_args(&ms, argc, argv);
+	rc = run(&ms);
+	free_procs(&ms);
+	free_rows(&ms);
+	free(ms.zprev);
+	free(ms.nprev);
+	mirror_unref(ms.ctx);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "%s: write error: %s\n",
+			program_invocation_short_name, strerror(errno));
+		return EXIT_FAILURE;
+	}
+	return rc;
+}

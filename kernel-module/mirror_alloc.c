@@ -1,0 +1,611 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mirror_alloc.c - the kernel API of mirror.ko: page allocation from the
+ * mirror zones with the page allocator's GFP semantics, and the two
+ * families built on it, a mempool with a reserve of mirrored pages and a
+ * small object cache on mirrored pages.
+ *
+ * Zone path: one spinlock per zone, taken with irqsave, around the core's
+ * bitmap allocator; nothing in it sleeps, so GFP_ATOMIC works from any
+ * context.  Counters that every allocation touches are per CPU.
+ *
+ * Ordinary pages (a fallback, or a request that did not ask for mirrored
+ * memory) are recorded by pfn so that mirror_free_pages() can tell them
+ * from pages that never came from here.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/highmem.h>
+#include <linux/mempool.h>
+#include <linux/slab.h>
+#include <linux/topology.h>
+#include <linux/xarray.h>
+
+#include "mirror_internal.h"
+#include "mirror.h"
+
+/* The caller's reclaim rules, applied to our own bookkeeping allocations. */
+#define MIRROR_META_GFP_MASK	(__GFP_RECLAIM | __GFP_IO | __GFP_FS | \
+				 __GFP_HIGH | __GFP_NORETRY | \
+				 __GFP_NOMEMALLOC | __GFP_MEMALLOC)
+
+static void mirror_event_note(struct mirror_zone *zone)
+{
+	/* A work item: uevents allocate and may sleep. */
+	schedule_work(&zone->ev_work);
+}
+
+/* 2^order pages from one zone, or NULL when it has no free block. */
+static struct page *mirror_zone_alloc(struct mirror_zone *zone,
+				      unsigned int order)
+{
+	unsigned long flags;
+	bool event = false;
+	u64 pfn;
+	int ret;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	ret = mc_zalloc_alloc(&zone->za, order, &pfn);
+	if (!ret) {
+		zone->order_of[pfn - zone->start_pfn] = order + 1;
+		if (!zone->holds_ref) {
+			/* Unload is refused while any page is out. */
+			__module_get(THIS_MODULE);
+			zone->holds_ref = true;
+		}
+	} else if (!zone->exhausted) {
+		zone->exhausted = true;
+		zone->ev_seq++;
+		event = true;
+	}
+	spin_unlock_irqrestore(&zone->lock, flags);
+
+	if (event)
+		mirror_event_note(zone);
+	if (ret)
+		return NULL;
+	this_cpu_inc(zone->pcpu->allocs);
+	return pfn_to_page(pfn);
+}
+
+static void mirror_bad_free(unsigned long pfn, unsigned int order,
+			    const char *why, int detail)
+{
+	pr_warn_ratelimited("refused free of pfn 0x%lx order %u: %s %d\n",
+			    pfn, order, why, detail);
+}
+
+static void mirror_clear_pages(struct page *page, unsigned int order)
+{
+	unsigned int i;
+
+	for (i = 0; i < (1U << order); i++)
+		clear_highpage(page + i);
+}
+
+/*
+ * Return a block to its zone.  The order recorded at allocation must match
+ * and the page must not still be referenced elsewhere; anything else is a
+ * caller's bug, refused with one line and counted.
+ */
+static void mirror_zone_free(struct mirror_zone *zone, struct page *page,
+			     unsigned long pfn, unsigned int order)
+{
+	unsigned long idx = pfn - zone->start_pfn;
+	unsigned long flags;
+	bool event = false, put = false;
+	int refs = page_ref_count(page);
+	u8 had;
+	int ret;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	had = zone->order_of[idx];
+	if (had != order + 1 || refs != 1) {
+		zone->bad_frees++;
+		spin_unlock_irqrestore(&zone->lock, flags);
+		if (!had)
+			mirror_bad_free(pfn, order, "not allocated, zone",
+					zone->id);
+		else if (had != order + 1)
+			mirror_bad_free(pfn, order, "allocated with order",
+					had - 1);
+		else
+			mirror_bad_free(pfn, order, "still referenced, refcount",
+					refs);
+		return;
+	}
+	if (want_init_on_free()) {
+		/*
+		 * Clear outside the lock, but mark the block as no longer out
+		 * first so that a concurrent double free is refused.
+		 */
+		zone->order_of[idx] = 0;
+		spin_unlock_irqrestore(&zone->lock, flags);
+		mirror_clear_pages(page, order);
+		spin_lock_irqsave(&zone->lock, flags);
+	}
+	ret = mc_zalloc_free(&zone->za, pfn, order);
+	if (WARN_ON_ONCE(ret)) {
+		/* Our own records disagree with the core's: keep both as is. */
+		zone->bad_frees++;
+		spin_unlock_irqrestore(&zone->lock, flags);
+		return;
+	}
+	zone->order_of[idx] = 0;
+	if (zone->exhausted && zone->za.stats.free >= zone->recover_mark) {
+		zone->exhausted = false;
+		zone->ev_seq++;
+		event = true;
+	}
+	if (!zone->za.stats.used && zone->holds_ref) {
+		zone->holds_ref = false;
+		put = true;
+	}
+	spin_unlock_irqrestore(&zone->lock, flags);
+
+	this_cpu_inc(zone->pcpu->frees);
+	if (event)
+		mirror_event_note(zone);
+	/*
+	 * Every caller is a module that links against ours, so this is never
+	 * the reference that lets the module go while we still run.
+	 */
+	if (put)
+		module_put(THIS_MODULE);
+}
+
+/* Record an ordinary block handed out; 0 or -ENOMEM. */
+static int mirror_ordinary_track(unsigned long pfn, unsigned int order,
+				 gfp_t gfp)
+{
+	unsigned long flags;
+	void *old;
+	int ret;
+
+	xa_lock_irqsave(&mirror.ordinary, flags);
+	ret = __xa_insert(&mirror.ordinary, pfn, xa_mk_value(order),
+			  gfp & MIRROR_META_GFP_MASK);
+	if (ret == -EBUSY) {
+		/*
+		 * A stale record: an earlier block at this pfn was given back
+		 * to the kernel without mirror_free_pages().  Replace it.
+		 */
+		old = __xa_store(&mirror.ordinary, pfn, xa_mk_value(order),
+				 gfp & MIRROR_META_GFP_MASK);
+		ret = xa_err(old);
+		if (!ret) {
+			mirror.ordinary_pages -= 1UL << xa_to_value(old);
+			pr_warn_ratelimited("pfn 0x%lx was freed without mirror_free_pages()\n",
+					    pfn);
+		}
+	}
+	if (!ret) {
+		mirror.ordinary_pages += 1UL << order;
+		if (!mirror.ordinary_holds_ref) {
+			__module_get(THIS_MODULE);
+			mirror.ordinary_holds_ref = true;
+		}
+	}
+	xa_unlock_irqrestore(&mirror.ordinary, flags);
+	return ret;
+}
+
+static struct page *mirror_ordinary_alloc(int nid, gfp_t gfp,
+					  unsigned int order)
+{
+	struct page *page;
+
+	page = alloc_pages_node(nid, gfp, order);
+	if (!page)
+		return NULL;
+	if (mirror_ordinary_track(page_to_pfn(page), order, gfp)) {
+		__free_pages(page, order);
+		return NULL;
+	}
+	return page;
+}
+
+static void mirror_ordinary_free(struct page *page, unsigned long pfn,
+				 unsigned int order)
+{
+	unsigned long flags;
+	bool put = false;
+	void *entry;
+
+	xa_lock_irqsave(&mirror.ordinary, flags);
+	entry = xa_load(&mirror.ordinary, pfn);
+	if (!entry || xa_to_value(entry) != order) {
+		xa_unlock_irqrestore(&mirror.ordinary, flags);
+		atomic64_inc(&mirror.bad_frees_foreign);
+		if (!entry)
+			mirror_bad_free(pfn, order, "not from mirror.ko, node",
+					page_to_nid(page));
+		else
+			mirror_bad_free(pfn, order, "allocated with order",
+					(int)xa_to_value(entry));
+		return;
+	}
+	__xa_erase(&mirror.ordinary, pfn);
+	mirror.ordinary_pages -= 1UL << order;
+	if (!mirror.ordinary_pages && mirror.ordinary_holds_ref) {
+		mirror.ordinary_holds_ref = false;
+		put = true;
+	}
+	xa_unlock_irqrestore(&mirror.ordinary, flags);
+
+	__free_pages(page, order);
+	if (put)
+		module_put(THIS_MODULE);
+}
+
+static void mirror_alloc_warn(gfp_t gfp, unsigned int order, int nid,
+			      const char *why)
+{
+	gfp_t kgfp = gfp & ~__GFP_MIRROR_MASK;
+
+	if (gfp & __GFP_NOWARN)
+		return;
+	pr_warn_ratelimited("order-%u allocation for node %d failed: %s (gfp %#x(%pGg)%s%s)\n",
+			    order, nid, why, (__force unsigned int)kgfp, &kgfp,
+			    gfp & __GFP_MIRROR ? " MIRROR" : "",
+			    gfp & __GFP_MIRROR_STRICT ? " STRICT" : "");
+}
+
+static enum mirror_limit mirror_gfp_limit(gfp_t gfp)
+{
+	if (gfp & __GFP_DMA)
+		return MIRROR_LIMIT_DMA;
+	if (gfp & __GFP_DMA32)
+		return MIRROR_LIMIT_DMA32;
+	return MIRROR_LIMIT_NONE;
+}
+
+static struct page *mirror_alloc(int nid, gfp_t gfp, unsigned int order)
+{
+	gfp_t kgfp = gfp & ~__GFP_MIRROR_MASK;
+	bool asked = gfp & __GFP_MIRROR;
+	struct mirror_node *node;
+	enum mirror_limit limit;
+	enum mc_fallback_reason reason;
+	struct page *page;
+	unsigned int i, nr;
+
+	might_sleep_if(gfpflags_allow_blocking(gfp));
+
+	if (order > MC_MAX_ORDER || order >= MAX_ORDER) {
+		mirror_alloc_warn(gfp, order, nid, "order too large");
+		return NULL;
+	}
+	if (nid == NUMA_NO_NODE)
+		nid = numa_node_id();
+	if (nid < 0 || nid >= mirror.nr_nodes || !node_online(nid)) {
+		mirror_alloc_warn(gfp, order, nid, "no such node");
+		return NULL;
+	}
+	node = &mirror.nodes[nid];
+
+	if (!asked && !READ_ONCE(mirror.default_mirror)) {
+		page = mirror_ordinary_alloc(nid, kgfp, order);
+		if (page)
+			this_cpu_inc(node->pcpu->allocs_ordinary);
+		else
+			this_cpu_inc(node->pcpu->failed);
+		return page;
+	}
+
+	limit = mirror_gfp_limit(gfp);
+	nr = node->nr_zorder[limit];
+	for (i = 0; i < nr; i++) {
+		struct mirror_zone *zone = &mirror.zones[node->zorder[limit][i]];
+
+		if ((gfp & __GFP_THISNODE) && zone->nid != nid)
+			continue;
+		page = mirror_zone_alloc(zone, order);
+		if (!page)
+			continue;
+		if (zone->nid == nid)
+			this_cpu_inc(node->pcpu->allocs_local);
+		else
+			this_cpu_inc(node->pcpu->allocs_remote);
+		if (want_init_on_alloc(kgfp))
+			mirror_clear_pages(page, order);
+		return page;
+	}
+
+	reason = nr ? MC_FB_EXHAUSTED : mc_zsel_reason(0);
+	if (mc_zsel_fallback(!(gfp & __GFP_MIRROR_STRICT),
+			     READ_ONCE(mirror.fallback) || !asked) ==
+	    MC_FB_FAIL) {
+		this_cpu_inc(node->pcpu->failed);
+		mirror_alloc_warn(gfp, order, nid,
+				  reason == MC_FB_CONSTRAINT ?
+				  "no mirror zone meets the address constraint" :
+				  "mirror zones full, fallback not allowed");
+		return NULL;
+	}
+	page = mirror_ordinary_alloc(nid, kgfp, order);
+	if (!page) {
+		this_cpu_inc(node->pcpu->failed);
+		return NULL;
+	}
+	if (reason == MC_FB_CONSTRAINT)
+		this_cpu_inc(node->pcpu->fallback_constraint);
+	else
+		this_cpu_inc(node->pcpu->fallback_exhausted);
+	return page;
+}
+
+struct page *mirror_alloc_pages(gfp_t gfp, unsigned int order)
+{
+	return mirror_alloc(numa_node_id(), gfp, order);
+}
+EXPORT_SYMBOL_GPL(mirror_alloc_pages);
+
+struct page *mirror_alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
+{
+	return mirror_alloc(nid, gfp, order);
+}
+EXPORT_SYMBOL_GPL(mirror_alloc_pages_node);
+
+void mirror_free_pages(struct page *page, unsigned int order)
+{
+	struct mirror_zone *zone;
+	unsigned long pfn;
+
+	if (!page)
+		return;
+	pfn = page_to_pfn(page);
+	if (order > MC_MAX_ORDER) {
+		atomic64_inc(&mirror.bad_frees_foreign);
+		mirror_bad_free(pfn, order, "order above", MC_MAX_ORDER);
+		return;
+	}
+	zone = mirror_zone_of_pfn(pfn);
+	/*
+	 * A pageblock the kernel kept at load lies inside the zone's span but
+	 * is ordinary memory: its pages can only be fallback pages.
+	 */
+	if (zone && test_bit((pfn - zone->start_pfn) / pageblock_nr_pages,
+			     zone->claimed)) {
+		mirror_zone_free(zone, page, pfn, order);
+		return;
+	}
+	mirror_ordinary_free(page, pfn, order);
+}
+EXPORT_SYMBOL_GPL(mirror_free_pages);
+
+bool page_is_mirrored(struct page *page)
+{
+	return page && mirror_zone_of_pfn(page_to_pfn(page));
+}
+EXPORT_SYMBOL_GPL(page_is_mirrored);
+
+/* ---- mempool ---------------------------------------------------------- */
+
+/*
+ * The pool's elements are mirrored blocks only (__GFP_MIRROR_STRICT): when
+ * the zones are full, mempool_alloc() takes from the reserve instead of
+ * ordinary memory.
+ */
+static void *mirror_mempool_alloc(gfp_t gfp, void *data)
+{
+	unsigned int order = (unsigned int)(unsigned long)data;
+
+	return mirror_alloc_pages(gfp | __GFP_MIRROR | __GFP_MIRROR_STRICT,
+				  order);
+}
+
+static void mirror_mempool_free(void *element, void *data)
+{
+	mirror_free_pages(element, (unsigned int)(unsigned long)data);
+}
+
+mempool_t *mirror_mempool_create(int min_nr, unsigned int order)
+{
+	if (min_nr <= 0 || order > MC_MAX_ORDER)
+		return NULL;
+	return mempool_create(min_nr, mirror_mempool_alloc,
+			      mirror_mempool_free,
+			      (void *)(unsigned long)order);
+}
+EXPORT_SYMBOL_GPL(mirror_mempool_create);
+
+/* ---- object cache ------------------------------------------------------ */
+
+/*
+ * A slab-like cache: each slab is one mirrored block carved into objects,
+ * with a free list threaded through the free objects.  The owning slab of
+ * an object is found through page->private, which is ours to use on pages
+ * we allocated.
+ */
+struct mirror_slab {
+	struct list_head list;		/* in cache->partial or cache->full */
+	struct page *page;
+	void *freelist;
+	unsigned int inuse;
+};
+
+struct mirror_cache {
+	char name[32];
+	size_t size;			/* object stride */
+	unsigned int order;		/* slab block order */
+	unsigned int per_slab;
+	gfp_t gfp;			/* __GFP_MIRROR [| __GFP_MIRROR_STRICT] */
+	/*
+	 * 'lock' protects both slab lists, every slab's freelist and inuse,
+	 * and 'nr_objects'.
+	 */
+	spinlock_t lock;
+	struct list_head partial;	/* slabs with a free object */
+	struct list_head full;
+	unsigned long nr_slabs;
+	unsigned long nr_objects;	/* objects out */
+};
+
+struct mirror_cache *mirror_cache_create(const char *name, size_t size,
+					 size_t align, unsigned int flags)
+{
+	struct mirror_cache *cache;
+	size_t stride;
+
+	if (!size || (align & (align - 1)) || (flags & ~MIRROR_CACHE_STRICT))
+		return NULL;
+	align = max_t(size_t, align, sizeof(void *));
+	stride = ALIGN(max(size, sizeof(void *)), align);
+	if (stride > (PAGE_SIZE << MIRROR_CACHE_MAX_ORDER))
+		return NULL;
+
+	cache = kzalloc(sizeof(*cache), GFP_KERNEL);
+	if (!cache)
+		return NULL;
+	strscpy(cache->name, name ? name : "mirror", sizeof(cache->name));
+	cache->size = stride;
+	/* Eight objects per slab where that fits in an order-3 block. */
+	cache->order = min_t(unsigned int, get_order(stride * 8),
+			     MIRROR_CACHE_MAX_ORDER);
+	cache->per_slab = (PAGE_SIZE << cache->order) / stride;
+	cache->gfp = __GFP_MIRROR;
+	if (flags & MIRROR_CACHE_STRICT)
+		cache->gfp |= __GFP_MIRROR_STRICT;
+	spin_lock_init(&cache->lock);
+	INIT_LIST_HEAD(&cache->partial);
+	INIT_LIST_HEAD(&cache->full);
+	return cache;
+}
+EXPORT_SYMBOL_GPL(mirror_cache_create);
+
+static struct mirror_slab *mirror_slab_new(struct mirror_cache *cache,
+					   gfp_t gfp)
+{
+	struct mirror_slab *slab;
+	struct page *page;
+	unsigned int i;
+	char *base;
+
+	slab = kmalloc(sizeof(*slab), (gfp & MIRROR_META_GFP_MASK) | __GFP_NOWARN);
+	if (!slab)
+		return NULL;
+	page = mirror_alloc_pages((gfp & ~__GFP_ZERO) | cache->gfp,
+				  cache->order);
+	if (!page) {
+		kfree(slab);
+		return NULL;
+	}
+	slab->page = page;
+	slab->inuse = 0;
+	slab->freelist = NULL;
+	base = page_address(page);
+	for (i = cache->per_slab; i-- > 0;) {
+		void **obj = (void **)(base + i * cache->size);
+
+		*obj = slab->freelist;
+		slab->freelist = obj;
+	}
+	for (i = 0; i < (1U << cache->order); i++)
+		set_page_private(page + i, (unsigned long)slab);
+	return slab;
+}
+
+static void mirror_slab_free(struct mirror_cache *cache,
+			     struct mirror_slab *slab)
+{
+	unsigned int i;
+
+	for (i = 0; i < (1U << cache->order); i++)
+		set_page_private(slab->page + i, 0);
+	mirror_free_pages(slab->page, cache->order);
+	kfree(slab);
+}
+
+void *mirror_cache_alloc(struct mirror_cache *cache, gfp_t gfp)
+{
+	struct mirror_slab *slab, *fresh = NULL;
+	unsigned long flags;
+	void *obj;
+
+	spin_lock_irqsave(&cache->lock, flags);
+	if (list_empty(&cache->partial)) {
+		spin_unlock_irqrestore(&cache->lock, flags);
+		fresh = mirror_slab_new(cache, gfp);
+		if (!fresh)
+			return NULL;
+		spin_lock_irqsave(&cache->lock, flags);
+		list_add(&fresh->list, &cache->partial);
+		cache->nr_slabs++;
+	}
+	slab = list_first_entry(&cache->partial, struct mirror_slab, list);
+	obj = slab->freelist;
+	slab->freelist = *(void **)obj;
+	slab->inuse++;
+	if (!slab->freelist)
+		list_move(&slab->list, &cache->full);
+	cache->nr_objects++;
+	spin_unlock_irqrestore(&cache->lock, flags);
+
+	if (gfp & __GFP_ZERO)
+		memset(obj, 0, cache->size);
+	return obj;
+}
+EXPORT_SYMBOL_GPL(mirror_cache_alloc);
+
+void mirror_cache_free(struct mirror_cache *cache, void *obj)
+{
+	struct mirror_slab *slab, *empty = NULL;
+	unsigned long flags;
+	struct page *page;
+
+	if (!obj)
+		return;
+	page = virt_to_page(obj);
+	slab = (struct mirror_slab *)page_private(page);
+	if (!slab || (void *)obj < page_address(slab->page) ||
+	    ((char *)obj - (char *)page_address(slab->page)) % cache->size) {
+		pr_warn_ratelimited("cache %s: refused free of %px: not an object of this cache\n",
+				    cache->name, obj);
+		return;
+	}
+
+	spin_lock_irqsave(&cache->lock, flags);
+	if (!slab->freelist)
+		list_move(&slab->list, &cache->partial);
+	*(void **)obj = slab->freelist;
+	slab->freelist = obj;
+	slab->inuse--;
+	cache->nr_objects--;
+	/* Keep one empty slab; give the others back to their zone. */
+	if (!slab->inuse && cache->nr_slabs > 1) {
+		list_del(&slab->list);
+		cache->nr_slabs--;
+		empty = slab;
+	}
+	spin_unlock_irqrestore(&cache->lock, flags);
+
+	if (empty)
+		mirror_slab_free(cache, empty);
+}
+EXPORT_SYMBOL_GPL(mirror_cache_free);
+
+void mirror_cache_destroy(struct mirror_cache *cache)
+{
+	struct mirror_slab *slab, *next;
+
+	if (!cache)
+		return;
+	if (cache->nr_objects) {
+		/* The objects still out keep their slabs: leak, don't corrupt. */
+		pr_err("cache %s destroyed with %lu objects out\n",
+		       cache->name, cache->nr_objects);
+		list_for_each_entry_safe(slab, next, &cache->partial, list)
+			if (!slab->inuse)
+				mirror_slab_free(cache, slab);
+		kfree(cache);
+		return;
+	}
+	list_for_each_entry_safe(slab, next, &cache->partial, list)
+		mirror_slab_free(cache, slab);
+	kfree(cache);
+}
+EXPORT_SYMBOL_GPL(mirror_cache_destroy);

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mirror_internal.h - state shared by the files of mirror.ko.
+ *
+ * The module keeps one global instance ('mirror'): the mirror zones, the
+ * per-node view, the policy switches and the record of ordinary pages that
+ * went out through the API.  Everything is set up at load and is constant
+ * afterwards except what the locks below protect and the per-CPU counters.
+ */
+#ifndef MIRROR_INTERNAL_H
+#define MIRROR_INTERNAL_H
+
+#include <linux/kobject.h>
+#include <linux/percpu.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+#include <linux/atomic.h>
+
+#include "zalloc.h"
+#include "zsel.h"
+
+#define MIRROR_ABI_VERSION	1
+
+enum mirror_mode {
+	MIRROR_MODE_EMULATION,
+	MIRROR_MODE_FIRMWARE,
+};
+
+/* The address constraints of an allocation: index of the zone lists. */
+enum mirror_limit {
+	MIRROR_LIMIT_NONE,
+	MIRROR_LIMIT_DMA32,		/* zones ending at or below 4 GiB */
+	MIRROR_LIMIT_DMA,		/* zones ending at or below 16 MiB */
+	MIRROR_NR_LIMITS,
+};
+
+/* Hot counters of a zone, one copy per CPU, summed when read. */
+struct mirror_zone_pcpu {
+	u64 allocs;
+	u64 frees;
+};
+
+/* Hot counters of a node (the requesting node), one copy per CPU. */
+struct mirror_node_pcpu {
+	u64 allocs_local;
+	u64 allocs_remote;
+	u64 fallback_exhausted;
+	u64 fallback_constraint;
+	u64 failed;
+	u64 allocs_ordinary;
+};
+
+enum mirror_event {
+	MIRROR_EV_NONE,
+	MIRROR_EV_EXHAUSTED,
+	MIRROR_EV_RECOVERED,
+};
+
+struct mirror_zone_kobj;
+
+struct mirror_zone {
+	/* Constant after load. */
+	unsigned int id;		/* zone number, address order */
+	int nid;			/* node holding the zone */
+	unsigned long start_pfn;
+	unsigned long end_pfn;		/* exclusive */
+	u64 pages_requested;
+	u64 blocks_unclaimed;
+	unsigned long *claimed;		/* one bit per pageblock we hold */
+	u64 recover_mark;		/* free pages that end exhaustion */
+	bool za_ready;			/* 'za' initialised */
+	struct mirror_zone_pcpu __percpu *pcpu;
+	struct mirror_zone_kobj *kobj;
+
+	/*
+	 * 'lock' protects 'za' (the free and occupancy bitmaps and their
+	 * counters), 'order_of', 'holds_ref', 'bad_frees', 'exhausted' and
+	 * 'ev_seq'.  Taken with irqsave: allocations may come from hard
+	 * interrupt context.
+	 */
+	spinlock_t lock;
+	struct mc_zalloc za;
+	u8 *order_of;			/* order + 1 at a block's first page */
+	bool holds_ref;			/* a module reference while pages are out */
+	u64 bad_frees;			/* frees refused */
+	bool exhausted;			/* an allocation failed, not recovered */
+	unsigned int ev_seq;		/* exhausted/recovered transitions */
+
+	/*
+	 * The uevent worker's own state: only ev_work touches these (a work
+	 * item never runs concurrently with itself).
+	 */
+	struct work_struct ev_work;
+	unsigned int ev_reported_seq;
+	bool ev_reported_exhausted;
+};
+
+struct mirror_node {
+	int nid;
+	bool present;			/* online at load: has a sysfs directory */
+	struct mirror_node_pcpu __percpu *pcpu;
+	/* Zone preference lists, constant after load. */
+	unsigned int *zorder[MIRROR_NR_LIMITS];
+	unsigned int nr_zorder[MIRROR_NR_LIMITS];
+	struct kobject *kobj;
+};
+
+struct mirror_state {
+	enum mirror_mode mode;
+	unsigned int nr_zones;
+	struct mirror_zone *zones;	/* sorted by address */
+	unsigned int nr_nodes;		/* nr_node_ids at load */
+	struct mirror_node *nodes;	/* indexed by node id */
+
+	/* Policy switches, read without a lock (READ_ONCE/WRITE_ONCE). */
+	bool default_mirror;
+	bool fallback;
+
+	/*
+	 * Ordinary pages handed out through the API: pfn -> order, so that a
+	 * free can be checked.  The xarray's own lock (irq-safe) protects the
+	 * entries, 'ordinary_pages' and 'ordinary_holds_ref'.
+	 */
+	struct xarray ordinary;
+	u64 ordinary_pages;
+	bool ordinary_holds_ref;
+
+	/* Frees of pages that were not out: no zone, no ordinary record. */
+	atomic64_t bad_frees_foreign;
+
+	struct kobject *root;		/* /sys/kernel/mm/mirror */
+	struct kset *zones_kset;	/* .../zones, the zones' uevent kset */
+	struct kobject *nodes_kobj;	/* .../nodes */
+	struct dentry *debugfs;
+};
+
+extern struct mirror_state mirror;
+
+/* Mirror zone holding 'pfn', or NULL (lockless: zones are constant). */
+struct mirror_zone *mirror_zone_of_pfn(unsigned long pfn);
+
+u64 mirror_zone_sum(struct mirror_zone *zone, size_t field);
+u64 mirror_node_sum(struct mirror_node *node, size_t field);
+#define MIRROR_ZONE_SUM(z, f) \
+	mirror_zone_sum(z, offsetof(struct mirror_zone_pcpu, f))
+#define MIRROR_NODE_SUM(n, f) \
+	mirror_node_sum(n, offsetof(struct mirror_node_pcpu, f))
+
+u64 mirror_bad_frees(void);
+
+/* mirror_sysfs.c */
+int mirror_sysfs_init(void);
+void mirror_sysfs_exit(void);
+void mirror_debugfs_init(void);
+void mirror_debugfs_exit(void);
+void mirror_event_work(struct work_struct *work);
+
+#endif /* MIRROR_INTERNAL_H */

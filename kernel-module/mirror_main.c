@@ -1,0 +1,670 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mirror_main.c - load and unload of mirror.ko: where the mirror ranges
+ * come from (the ranges= parameter in emulation, the EFI memory map on
+ * hardware), their validation, and the mirror zones built on them.
+ *
+ * Each range becomes a mirror zone bound to the NUMA node that holds it.
+ * The zone's pages are taken from the kernel at load with
+ * alloc_contig_range(), one pageblock at a time so that a few busy blocks
+ * (kernel data that cannot move) cost only themselves, and go back with
+ * free_contig_range() at unload.  In between, the portable core's zone
+ * allocator (core/zalloc.c) hands them out.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/memory_hotplug.h>
+#include <linux/ioport.h>
+#include <linux/efi.h>
+#include <linux/bitmap.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/sched/signal.h>
+#include <linux/topology.h>
+
+#include "mirror_internal.h"
+#include "range.h"
+
+#ifndef MIRROR_VERSION
+#define MIRROR_VERSION "unknown"
+#endif
+
+static char *ranges;
+module_param(ranges, charp, 0444);
+MODULE_PARM_DESC(ranges,
+	"Emulation: mirror ranges SIZE@START[,SIZE@START...]; empty: read the EFI memory map");
+
+static bool default_mirror;
+module_param(default_mirror, bool, 0444);
+MODULE_PARM_DESC(default_mirror,
+	"Initial policy/default_mirror: serve requests without __GFP_MIRROR mirror-first");
+
+static bool fallback = true;
+module_param(fallback, bool, 0444);
+MODULE_PARM_DESC(fallback,
+	"Initial policy/fallback: let __GFP_MIRROR requests fall back to ordinary memory");
+
+struct mirror_state mirror = {
+	.ordinary = XARRAY_INIT(mirror.ordinary, XA_FLAGS_LOCK_IRQ),
+};
+
+/* Bytes of a pageblock: ranges must be aligned to it. */
+#define MIRROR_ALIGN	((u64)pageblock_nr_pages << PAGE_SHIFT)
+
+struct mirror_zone *mirror_zone_of_pfn(unsigned long pfn)
+{
+	unsigned int lo = 0, hi = mirror.nr_zones;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+		struct mirror_zone *zone = &mirror.zones[mid];
+
+		if (pfn < zone->start_pfn)
+			hi = mid;
+		else if (pfn >= zone->end_pfn)
+			lo = mid + 1;
+		else
+			return zone;
+	}
+	return NULL;
+}
+
+u64 mirror_zone_sum(struct mirror_zone *zone, size_t field)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += *(u64 *)((char *)per_cpu_ptr(zone->pcpu, cpu) + field);
+	return sum;
+}
+
+u64 mirror_node_sum(struct mirror_node *node, size_t field)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += *(u64 *)((char *)per_cpu_ptr(node->pcpu, cpu) + field);
+	return sum;
+}
+
+u64 mirror_bad_frees(void)
+{
+	u64 sum = atomic64_read(&mirror.bad_frees_foreign);
+	unsigned long flags;
+	unsigned int i;
+
+	for (i = 0; i < mirror.nr_zones; i++) {
+		struct mirror_zone *zone = &mirror.zones[i];
+
+		spin_lock_irqsave(&zone->lock, flags);
+		sum += zone->bad_frees;
+		spin_unlock_irqrestore(&zone->lock, flags);
+	}
+	return sum;
+}
+
+/* ---- ranges ---------------------------------------------------------- */
+
+/* "64M@0x30000000" for log lines. */
+static void mirror_range_name(u64 start, u64 size, char *buf, size_t len)
+{
+	char s[32], a[32];
+
+	mc_size_format(size, s, sizeof(s));
+	mc_size_format(start, a, sizeof(a));
+	snprintf(buf, len, "%s@%s", s, a);
+}
+
+/*
+ * Node of a pageblock, or -1 when its first page is not online memory.
+ * The caller has checked that the block is System RAM.
+ */
+static int mirror_block_nid(unsigned long pfn)
+{
+	struct page *page = pfn_to_online_page(pfn);
+
+	return page ? page_to_nid(page) : -1;
+}
+
+/*
+ * A range from ranges= must lie in System RAM, online, on one node.  The
+ * parser has already refused overlap, misalignment, zero sizes and
+ * overflow.  Returns the node, or -EINVAL after one log line.
+ */
+static int mirror_range_check(unsigned int idx, u64 start, u64 size)
+{
+	unsigned long pfn, first = PHYS_PFN(start), end = PHYS_PFN(start + size);
+	char name[80];
+	int nid = -1;
+
+	mirror_range_name(start, size, name, sizeof(name));
+	switch (region_intersects(start, size, IORESOURCE_SYSTEM_RAM,
+				  IORES_DESC_NONE)) {
+	case REGION_INTERSECTS:
+		break;
+	case REGION_MIXED:
+		pr_err("ranges: range %u (%s): partly outside System RAM\n",
+		       idx, name);
+		return -EINVAL;
+	default:
+		pr_err("ranges: range %u (%s): outside System RAM\n", idx, name);
+		return -EINVAL;
+	}
+
+	for (pfn = first; pfn < end; pfn += pageblock_nr_pages) {
+		int bnid = mirror_block_nid(pfn);
+
+		if (bnid < 0) {
+			pr_err("ranges: range %u (%s): memory at 0x%llx is not online\n",
+			       idx, name, (u64)PFN_PHYS(pfn));
+			return -EINVAL;
+		}
+		if (nid >= 0 && bnid != nid) {
+			pr_err("ranges: range %u (%s): spans NUMA nodes %d and %d (split it at 0x%llx)\n",
+			       idx, name, nid, bnid, (u64)PFN_PHYS(pfn));
+			return -EINVAL;
+		}
+		nid = bnid;
+	}
+	return nid;
+}
+
+struct mirror_span {
+	u64 start_pfn;
+	u64 end_pfn;
+	int nid;
+};
+
+static int mirror_span_cmp(const void *a, const void *b)
+{
+	const struct mirror_span *x = a, *y = b;
+
+	if (x->start_pfn != y->start_pfn)
+		return x->start_pfn < y->start_pfn ? -1 : 1;
+	return 0;
+}
+
+static int mirror_spans_from_param(struct mirror_span **out,
+				   unsigned int *nr_out)
+{
+	struct mc_range_list list;
+	struct mc_parse_error err = { 0 };
+	struct mirror_span *spans;
+	unsigned int i;
+	int ret;
+
+	mc_range_list_init(&list);
+	ret = mc_ranges_parse(ranges, strlen(ranges), MIRROR_ALIGN, &list, &err);
+	if (ret) {
+		pr_err("ranges: %s\n", err.msg[0] ? err.msg : "cannot parse");
+		/* The parser's -ERANGE and -E2BIG are bad input all the same. */
+		return ret == -ENOMEM ? ret : -EINVAL;
+	}
+	if (list.nr > MC_MAX_ZONES) {
+		pr_err("ranges: %u ranges, at most %u supported\n", list.nr,
+		       MC_MAX_ZONES);
+		ret = -EINVAL;
+		goto out;
+	}
+	spans = kcalloc(list.nr, sizeof(*spans), GFP_KERNEL);
+	if (!spans) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < list.nr; i++) {
+		const struct mc_range *r = &list.ranges[i];
+		int nid = mirror_range_check(i + 1, r->start, r->size);
+
+		if (nid < 0) {
+			kfree(spans);
+			ret = nid;
+			goto out;
+		}
+		spans[i].start_pfn = PHYS_PFN(r->start);
+		spans[i].end_pfn = PHYS_PFN(r->start + r->size);
+		spans[i].nid = nid;
+	}
+	*out = spans;
+	*nr_out = list.nr;
+out:
+	mc_range_list_free(&list);
+	return ret;
+}
+
+static bool mirror_efi_usable_type(u32 type)
+{
+	switch (type) {
+	case EFI_LOADER_CODE:
+	case EFI_LOADER_DATA:
+	case EFI_BOOT_SERVICES_CODE:
+	case EFI_BOOT_SERVICES_DATA:
+	case EFI_CONVENTIONAL_MEMORY:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Append the pageblocks of [start_pfn, end_pfn) that are online System RAM
+ * as spans that each stay on one node.  'spans' has room for MC_MAX_ZONES.
+ */
+static void mirror_spans_add(struct mirror_span *spans, unsigned int *nr,
+			     u64 start_pfn, u64 end_pfn, unsigned int *dropped)
+{
+	u64 pfn;
+
+	for (pfn = start_pfn; pfn < end_pfn; pfn += pageblock_nr_pages) {
+		struct mirror_span *last = *nr ? &spans[*nr - 1] : NULL;
+		int nid = -1;
+
+		if (region_intersects(PFN_PHYS(pfn), MIRROR_ALIGN,
+				      IORESOURCE_SYSTEM_RAM, IORES_DESC_NONE) ==
+		    REGION_INTERSECTS)
+			nid = mirror_block_nid(pfn);
+		if (nid < 0)
+			continue;
+		if (last && last->end_pfn == pfn && last->nid == nid) {
+			last->end_pfn = pfn + pageblock_nr_pages;
+			continue;
+		}
+		if (*nr == MC_MAX_ZONES) {
+			(*dropped)++;
+			continue;
+		}
+		spans[*nr].start_pfn = pfn;
+		spans[*nr].end_pfn = pfn + pageblock_nr_pages;
+		spans[*nr].nid = nid;
+		(*nr)++;
+	}
+}
+
+/*
+ * Hardware mode: the EFI memory map's MORE_RELIABLE descriptors, trimmed to
+ * whole pageblocks of online System RAM and split at node boundaries.
+ */
+static int mirror_spans_from_efi(struct mirror_span **out,
+				 unsigned int *nr_out)
+{
+	struct mirror_span *spans;
+	efi_memory_desc_t *md;
+	unsigned int nr = 0, dropped = 0;
+
+	if (!efi_enabled(EFI_MEMMAP)) {
+		pr_err("ranges: none given and the machine has no EFI memory map\n");
+		return -ENODEV;
+	}
+	spans = kcalloc(MC_MAX_ZONES, sizeof(*spans), GFP_KERNEL);
+	if (!spans)
+		return -ENOMEM;
+
+	for_each_efi_memory_desc(md) {
+		u64 start = md->phys_addr;
+		u64 end = start + (md->num_pages << EFI_PAGE_SHIFT);
+
+		if (!(md->attribute & EFI_MEMORY_MORE_RELIABLE) ||
+		    !mirror_efi_usable_type(md->type))
+			continue;
+		start = round_up(start, MIRROR_ALIGN);
+		end = round_down(end, MIRROR_ALIGN);
+		if (start >= end)
+			continue;
+		mirror_spans_add(spans, &nr, PHYS_PFN(start), PHYS_PFN(end),
+				 &dropped);
+	}
+	if (!nr) {
+		pr_err("ranges: none given and the EFI memory map has no usable MORE_RELIABLE memory\n");
+		kfree(spans);
+		return -ENODEV;
+	}
+	if (dropped)
+		pr_warn("EFI: %u mirrored pageblocks beyond %u zones left unused\n",
+			dropped, MC_MAX_ZONES);
+
+	/* Descriptors are usually sorted, but nothing promises it. */
+	sort(spans, nr, sizeof(*spans), mirror_span_cmp, NULL);
+	*out = spans;
+	*nr_out = nr;
+	return 0;
+}
+
+/* ---- zones ----------------------------------------------------------- */
+
+static const char *mirror_claim_reason(int err)
+{
+	switch (err) {
+	case -EBUSY:
+		return "pages in use that cannot be migrated";
+	case -EINTR:
+		return "interrupted";
+	case -ENOMEM:
+		return "out of memory while migrating";
+	default:
+		return "refused";
+	}
+}
+
+/*
+ * Take the zone's pageblocks from the kernel.  Blocks the kernel will not
+ * give up stay out of the zone (neither free nor used); the first failure
+ * is logged once for the whole zone.
+ */
+static int mirror_zone_claim(struct mirror_zone *zone)
+{
+	unsigned long pfn, blocks = 0, flags;
+	unsigned long first_bad = 0;
+	int first_err = 0;
+	int ret;
+
+	for (pfn = zone->start_pfn; pfn < zone->end_pfn;
+	     pfn += pageblock_nr_pages, blocks++) {
+		if (fatal_signal_pending(current))
+			return -EINTR;
+		ret = alloc_contig_range(pfn, pfn + pageblock_nr_pages,
+					 MIGRATE_MOVABLE,
+					 GFP_KERNEL | __GFP_NOWARN);
+		if (ret) {
+			if (!first_err) {
+				first_err = ret;
+				first_bad = pfn;
+			}
+			zone->blocks_unclaimed++;
+			cond_resched();
+			continue;
+		}
+		set_bit(blocks, zone->claimed);
+		spin_lock_irqsave(&zone->lock, flags);
+		ret = mc_zalloc_add_free(&zone->za, pfn, pageblock_nr_pages);
+		spin_unlock_irqrestore(&zone->lock, flags);
+		if (WARN_ON_ONCE(ret))
+			return ret;
+		cond_resched();
+	}
+	if (zone->blocks_unclaimed)
+		pr_warn("zone%u: %llu of %lu pageblocks not claimed (first at 0x%llx: %s, error %d)\n",
+			zone->id, zone->blocks_unclaimed, blocks,
+			(u64)PFN_PHYS(first_bad),
+			mirror_claim_reason(first_err), first_err);
+	return 0;
+}
+
+/*
+ * Give every claimed page that is not out back to the kernel.  Pages still
+ * out (only after a forced unload) are left where they are: their users
+ * still hold them.
+ */
+static void mirror_zone_release(struct mirror_zone *zone)
+{
+	unsigned long pfn, run = 0, leaked = 0;
+	unsigned long block;
+
+	if (!zone->claimed)
+		return;
+	for (block = 0, pfn = zone->start_pfn; pfn < zone->end_pfn;
+	     block++, pfn += pageblock_nr_pages) {
+		unsigned long p, end = pfn + pageblock_nr_pages;
+
+		if (!test_bit(block, zone->claimed))
+			continue;
+		for (p = pfn; p < end; p++) {
+			if (zone->za_ready &&
+			    mc_zalloc_is_occupied(&zone->za, p)) {
+				if (run)
+					free_contig_range(p - run, run);
+				run = 0;
+				leaked++;
+				continue;
+			}
+			run++;
+		}
+		if (run)
+			free_contig_range(end - run, run);
+		run = 0;
+		clear_bit(block, zone->claimed);
+		cond_resched();
+	}
+	if (leaked)
+		pr_err("zone%u: %lu pages still out at unload, left allocated\n",
+		       zone->id, leaked);
+}
+
+static void mirror_zone_destroy(struct mirror_zone *zone)
+{
+	mirror_zone_release(zone);
+	if (zone->za_ready)
+		mc_zalloc_destroy(&zone->za);
+	kvfree(zone->order_of);
+	bitmap_free(zone->claimed);
+	free_percpu(zone->pcpu);
+}
+
+static int mirror_zone_setup(struct mirror_zone *zone, unsigned int id,
+			     const struct mirror_span *span)
+{
+	unsigned long nr = span->end_pfn - span->start_pfn;
+	int ret;
+
+	zone->id = id;
+	zone->nid = span->nid;
+	zone->start_pfn = span->start_pfn;
+	zone->end_pfn = span->end_pfn;
+	zone->pages_requested = nr;
+	spin_lock_init(&zone->lock);
+	INIT_WORK(&zone->ev_work, mirror_event_work);
+
+	ret = mc_zalloc_init(&zone->za, zone->start_pfn, nr);
+	if (ret)
+		return ret;
+	zone->za_ready = true;
+	/* Leave a zone with a few free pages before reporting recovery. */
+	zone->recover_mark = max_t(u64, nr / 8, 1);
+	zone->order_of = kvzalloc(nr, GFP_KERNEL);
+	zone->claimed = bitmap_zalloc(nr / pageblock_nr_pages, GFP_KERNEL);
+	zone->pcpu = alloc_percpu(struct mirror_zone_pcpu);
+	if (!zone->order_of || !zone->claimed || !zone->pcpu)
+		return -ENOMEM;
+	return mirror_zone_claim(zone);
+}
+
+/* ---- zone preference lists ------------------------------------------- */
+
+static const u64 mirror_limit_pfn[MIRROR_NR_LIMITS] = {
+	[MIRROR_LIMIT_NONE] = U64_MAX,
+	[MIRROR_LIMIT_DMA32] = (4ULL << 30) >> PAGE_SHIFT,
+	[MIRROR_LIMIT_DMA] = (16ULL << 20) >> PAGE_SHIFT,
+};
+
+static int mirror_nodes_setup(void)
+{
+	struct mc_zsel *sel;
+	unsigned int i, l;
+	int from, to, ret = 0;
+	char why[128];
+
+	mirror.nr_nodes = nr_node_ids;
+	if (mirror.nr_nodes > MC_MAX_NODES) {
+		pr_err("%u NUMA node ids, at most %u supported\n",
+		       mirror.nr_nodes, MC_MAX_NODES);
+		return -EINVAL;
+	}
+	mirror.nodes = kcalloc(mirror.nr_nodes, sizeof(*mirror.nodes),
+			       GFP_KERNEL);
+	sel = kzalloc(sizeof(*sel), GFP_KERNEL);
+	if (!mirror.nodes || !sel) {
+		ret = -ENOMEM;
+		goto out;
+	}
+
+	sel->nr_zones = mirror.nr_zones;
+	sel->nr_nodes = mirror.nr_nodes;
+	for (i = 0; i < mirror.nr_zones; i++) {
+		sel->zones[i].node = mirror.zones[i].nid;
+		sel->zones[i].start_pfn = mirror.zones[i].start_pfn;
+		sel->zones[i].end_pfn = mirror.zones[i].end_pfn;
+	}
+	for (from = 0; from < mirror.nr_nodes; from++)
+		for (to = 0; to < mirror.nr_nodes; to++)
+			sel->distance[from][to] =
+				min(node_distance(from, to), 255);
+
+	ret = mc_zsel_validate(sel, why, sizeof(why));
+	if (ret) {
+		pr_err("NUMA layout: %s\n", why);
+		goto out;
+	}
+
+	for (from = 0; from < mirror.nr_nodes; from++) {
+		struct mirror_node *node = &mirror.nodes[from];
+
+		node->nid = from;
+		node->present = node_online(from);
+		node->pcpu = alloc_percpu(struct mirror_node_pcpu);
+		if (!node->pcpu) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		for (l = 0; l < MIRROR_NR_LIMITS; l++) {
+			node->zorder[l] = kcalloc(max(mirror.nr_zones, 1U),
+						  sizeof(unsigned int),
+						  GFP_KERNEL);
+			if (!node->zorder[l]) {
+				ret = -ENOMEM;
+				goto out;
+			}
+			ret = mc_zsel_order(sel, from, mirror_limit_pfn[l],
+					    node->zorder[l]);
+			if (ret < 0)
+				goto out;
+			node->nr_zorder[l] = ret;
+			ret = 0;
+		}
+	}
+out:
+	kfree(sel);
+	return ret;
+}
+
+static void mirror_nodes_destroy(void)
+{
+	unsigned int i, l;
+
+	if (!mirror.nodes)
+		return;
+	for (i = 0; i < mirror.nr_nodes; i++) {
+		for (l = 0; l < MIRROR_NR_LIMITS; l++)
+			kfree(mirror.nodes[i].zorder[l]);
+		free_percpu(mirror.nodes[i].pcpu);
+	}
+	kfree(mirror.nodes);
+	mirror.nodes = NULL;
+}
+
+static void mirror_zones_destroy(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < mirror.nr_zones; i++)
+		mirror_zone_destroy(&mirror.zones[i]);
+	kfree(mirror.zones);
+	mirror.zones = NULL;
+	mirror.nr_zones = 0;
+}
+
+static int mirror_zones_create(void)
+{
+	struct mirror_span *spans = NULL;
+	unsigned int nr = 0, i;
+	int ret;
+
+	if (ranges && ranges[0]) {
+		mirror.mode = MIRROR_MODE_EMULATION;
+		ret = mirror_spans_from_param(&spans, &nr);
+	} else {
+		mirror.mode = MIRROR_MODE_FIRMWARE;
+		ret = mirror_spans_from_efi(&spans, &nr);
+	}
+	if (ret)
+		return ret;
+
+	mirror.zones = kcalloc(nr, sizeof(*mirror.zones), GFP_KERNEL);
+	if (!mirror.zones) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < nr; i++) {
+		/* Counted first so that the unwinding destroys it too. */
+		mirror.nr_zones = i + 1;
+		ret = mirror_zone_setup(&mirror.zones[i], i, &spans[i]);
+		if (ret)
+			goto out_zones;
+	}
+	kfree(spans);
+	return 0;
+
+out_zones:
+	mirror_zones_destroy();
+out:
+	kfree(spans);
+	return ret;
+}
+
+static int __init mirror_init(void)
+{
+	int ret;
+
+	mirror.default_mirror = default_mirror;
+	mirror.fallback = fallback;
+
+	ret = mirror_zones_create();
+	if (ret)
+		return ret;
+	ret = mirror_nodes_setup();
+	if (ret)
+		goto out_nodes;
+	ret = mirror_sysfs_init();
+	if (ret)
+		goto out_nodes;
+	mirror_debugfs_init();
+
+	pr_info("%s mode, %u zone%s, version %s\n",
+		mirror.mode == MIRROR_MODE_EMULATION ? "emulation" : "firmware",
+		mirror.nr_zones, mirror.nr_zones == 1 ? "" : "s",
+		MIRROR_VERSION);
+	return 0;
+
+out_nodes:
+	mirror_nodes_destroy();
+	mirror_zones_destroy();
+	return ret;
+}
+
+static void __exit mirror_exit(void)
+{
+	unsigned int i;
+
+	/* Pending uevents name the zone kobjects: deliver them first. */
+	for (i = 0; i < mirror.nr_zones; i++)
+		flush_work(&mirror.zones[i].ev_work);
+	mirror_debugfs_exit();
+	mirror_sysfs_exit();
+	if (mirror.ordinary_pages)
+		pr_err("%llu ordinary pages still out at unload\n",
+		       mirror.ordinary_pages);
+	xa_destroy(&mirror.ordinary);
+	mirror_nodes_destroy();
+	mirror_zones_destroy();
+}
+
+module_init(mirror_init);
+module_exit(mirror_exit);
+
+MODULE_DESCRIPTION("Mirror zones: allocation from partially mirrored memory");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(MIRROR_VERSION);

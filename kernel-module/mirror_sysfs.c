@@ -1,0 +1,743 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mirror_sysfs.c - what mirror.ko shows to userspace: the sysfs tree under
+ * /sys/kernel/mm/mirror/, the zones' uevents and the debugfs files.
+ * kernel-module/ABI.md describes every file; keep the two in step.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/kobject.h>
+#include <linux/sysfs.h>
+#include <linux/mm.h>
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "mirror_internal.h"
+
+#ifndef MIRROR_VERSION
+#define MIRROR_VERSION "unknown"
+#endif
+
+/*
+ * A kobject that leads back to a zone or a node.  Allocated on its own so
+ * that its lifetime is the kobject's (release frees it).
+ */
+struct mirror_zone_kobj {
+	struct kobject kobj;
+	struct mirror_zone *zone;
+};
+
+struct mirror_node_kobj {
+	struct kobject kobj;
+	struct mirror_node *node;
+};
+
+static struct mirror_zone *kobj_zone(struct kobject *kobj)
+{
+	return container_of(kobj, struct mirror_zone_kobj, kobj)->zone;
+}
+
+static struct mirror_node *kobj_node(struct kobject *kobj)
+{
+	return container_of(kobj, struct mirror_node_kobj, kobj)->node;
+}
+
+/*
+ * Strict booleans: exactly 0 1 N Y n y off on, with at most one trailing
+ * newline.  (kstrtobool() looks only at the first characters.)
+ */
+static int mirror_parse_bool(const char *buf, size_t count, bool *val)
+{
+	static const struct {
+		const char *text;
+		bool val;
+	} words[] = {
+		{ "0", false }, { "1", true }, { "N", false }, { "Y", true },
+		{ "n", false }, { "y", true }, { "off", false }, { "on", true },
+	};
+	unsigned int i;
+
+	if (count && buf[count - 1] == '\n')
+		count--;
+	for (i = 0; i < ARRAY_SIZE(words); i++) {
+		if (strlen(words[i].text) == count &&
+		    !memcmp(words[i].text, buf, count)) {
+			*val = words[i].val;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* ---- top level ---------------------------------------------------------- */
+
+static ssize_t abi_version_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", MIRROR_ABI_VERSION);
+}
+
+static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%s\n", MIRROR_VERSION);
+}
+
+static ssize_t mode_show(struct kobject *kobj, struct kobj_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%s\n", mirror.mode == MIRROR_MODE_EMULATION ?
+			  "emulation" : "firmware");
+}
+
+static ssize_t nr_zones_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	return sysfs_emit(buf, "%u\n", mirror.nr_zones);
+}
+
+static ssize_t bad_frees_show(struct kobject *kobj, struct kobj_attribute *attr,
+			      char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", mirror_bad_frees());
+}
+
+static ssize_t ordinary_pages_show(struct kobject *kobj,
+				   struct kobj_attribute *attr, char *buf)
+{
+	unsigned long flags;
+	u64 pages;
+
+	xa_lock_irqsave(&mirror.ordinary, flags);
+	pages = mirror.ordinary_pages;
+	xa_unlock_irqrestore(&mirror.ordinary, flags);
+	return sysfs_emit(buf, "%llu\n", pages);
+}
+
+static struct kobj_attribute mirror_attr_abi_version = __ATTR_RO(abi_version);
+static struct kobj_attribute mirror_attr_version = __ATTR_RO(version);
+static struct kobj_attribute mirror_attr_mode = __ATTR_RO(mode);
+static struct kobj_attribute mirror_attr_nr_zones = __ATTR_RO(nr_zones);
+static struct kobj_attribute mirror_attr_bad_frees = __ATTR_RO(bad_frees);
+static struct kobj_attribute mirror_attr_ordinary_pages =
+	__ATTR_RO(ordinary_pages);
+
+static struct attribute *mirror_root_attrs[] = {
+	&mirror_attr_abi_version.attr,
+	&mirror_attr_version.attr,
+	&mirror_attr_mode.attr,
+	&mirror_attr_nr_zones.attr,
+	&mirror_attr_bad_frees.attr,
+	&mirror_attr_ordinary_pages.attr,
+	NULL,
+};
+
+static const struct attribute_group mirror_root_group = {
+	.attrs = mirror_root_attrs,
+};
+
+/* ---- policy/ ----------------------------------------------------------- */
+
+static ssize_t default_mirror_show(struct kobject *kobj,
+				   struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(mirror.default_mirror));
+}
+
+static ssize_t default_mirror_store(struct kobject *kobj,
+				    struct kobj_attribute *attr,
+				    const char *buf, size_t count)
+{
+	bool val;
+
+	if (mirror_parse_bool(buf, count, &val))
+		return -EINVAL;
+	WRITE_ONCE(mirror.default_mirror, val);
+	return count;
+}
+
+static ssize_t fallback_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(mirror.fallback));
+}
+
+static ssize_t fallback_store(struct kobject *kobj, struct kobj_attribute *attr,
+			      const char *buf, size_t count)
+{
+	bool val;
+
+	if (mirror_parse_bool(buf, count, &val))
+		return -EINVAL;
+	WRITE_ONCE(mirror.fallback, val);
+	return count;
+}
+
+static struct kobj_attribute mirror_attr_default_mirror =
+	__ATTR_RW(default_mirror);
+static struct kobj_attribute mirror_attr_fallback = __ATTR_RW(fallback);
+
+static struct attribute *mirror_policy_attrs[] = {
+	&mirror_attr_default_mirror.attr,
+	&mirror_attr_fallback.attr,
+	NULL,
+};
+
+static const struct attribute_group mirror_policy_group = {
+	.name = "policy",
+	.attrs = mirror_policy_attrs,
+};
+
+/* ---- zones/zoneN/ -------------------------------------------------------- */
+
+/* The zone's allocator counters, read together under its lock. */
+static void mirror_zone_snapshot(struct mirror_zone *zone,
+				 struct mc_zalloc_stats *st, u64 *bad_frees,
+				 bool *exhausted)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	*st = zone->za.stats;
+	if (bad_frees)
+		*bad_frees = zone->bad_frees;
+	if (exhausted)
+		*exhausted = zone->exhausted;
+	spin_unlock_irqrestore(&zone->lock, flags);
+}
+
+enum mirror_zone_field {
+	MZ_PRESENT, MZ_FREE, MZ_USED, MZ_ALLOC_FAILURES, MZ_BAD_FREES,
+	MZ_EXHAUSTED,
+};
+
+static ssize_t mirror_zone_stat_show(struct kobject *kobj, char *buf,
+				     enum mirror_zone_field field)
+{
+	struct mc_zalloc_stats st;
+	bool exhausted;
+	u64 bad, val = 0;
+
+	mirror_zone_snapshot(kobj_zone(kobj), &st, &bad, &exhausted);
+	switch (field) {
+	case MZ_PRESENT:
+		val = st.present;
+		break;
+	case MZ_FREE:
+		val = st.free;
+		break;
+	case MZ_USED:
+		val = st.used;
+		break;
+	case MZ_ALLOC_FAILURES:
+		val = st.alloc_failures;
+		break;
+	case MZ_BAD_FREES:
+		val = bad;
+		break;
+	case MZ_EXHAUSTED:
+		val = exhausted;
+		break;
+	}
+	return sysfs_emit(buf, "%llu\n", val);
+}
+
+#define MIRROR_ZONE_STAT(name, field)					\
+static ssize_t zone_##name##_show(struct kobject *kobj,		\
+				  struct kobj_attribute *attr, char *buf) \
+{									\
+	return mirror_zone_stat_show(kobj, buf, field);			\
+}									\
+static struct kobj_attribute zone_attr_##name =				\
+	__ATTR(name, 0444, zone_##name##_show, NULL)
+
+MIRROR_ZONE_STAT(pages_present, MZ_PRESENT);
+MIRROR_ZONE_STAT(pages_free, MZ_FREE);
+MIRROR_ZONE_STAT(pages_used, MZ_USED);
+MIRROR_ZONE_STAT(alloc_failures, MZ_ALLOC_FAILURES);
+MIRROR_ZONE_STAT(bad_frees, MZ_BAD_FREES);
+MIRROR_ZONE_STAT(exhausted, MZ_EXHAUSTED);
+
+static ssize_t zone_node_show(struct kobject *kobj, struct kobj_attribute *attr,
+			      char *buf)
+{
+	return sysfs_emit(buf, "%d\n", kobj_zone(kobj)->nid);
+}
+
+static ssize_t zone_start_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "0x%llx\n",
+			  (u64)PFN_PHYS(kobj_zone(kobj)->start_pfn));
+}
+
+static ssize_t zone_size_show(struct kobject *kobj, struct kobj_attribute *attr,
+			      char *buf)
+{
+	struct mirror_zone *zone = kobj_zone(kobj);
+
+	return sysfs_emit(buf, "%llu\n",
+			  (u64)PFN_PHYS(zone->end_pfn - zone->start_pfn));
+}
+
+static ssize_t zone_pages_requested_show(struct kobject *kobj,
+					 struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", kobj_zone(kobj)->pages_requested);
+}
+
+static ssize_t zone_blocks_unclaimed_show(struct kobject *kobj,
+					  struct kobj_attribute *attr,
+					  char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", kobj_zone(kobj)->blocks_unclaimed);
+}
+
+static ssize_t zone_allocs_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", MIRROR_ZONE_SUM(kobj_zone(kobj),
+							 allocs));
+}
+
+static ssize_t zone_frees_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", MIRROR_ZONE_SUM(kobj_zone(kobj),
+							 frees));
+}
+
+static ssize_t zone_free_blocks_show(struct kobject *kobj,
+				     struct kobj_attribute *attr, char *buf)
+{
+	struct mc_zalloc_stats st;
+	unsigned int o;
+	int len = 0;
+
+	mirror_zone_snapshot(kobj_zone(kobj), &st, NULL, NULL);
+	for (o = 0; o < MC_NR_ORDERS; o++)
+		len += sysfs_emit_at(buf, len, "%llu%c", st.free_blocks[o],
+				     o == MC_MAX_ORDER ? '\n' : ' ');
+	return len;
+}
+
+static struct kobj_attribute zone_attr_node =
+	__ATTR(node, 0444, zone_node_show, NULL);
+static struct kobj_attribute zone_attr_start =
+	__ATTR(start, 0444, zone_start_show, NULL);
+static struct kobj_attribute zone_attr_size =
+	__ATTR(size, 0444, zone_size_show, NULL);
+static struct kobj_attribute zone_attr_pages_requested =
+	__ATTR(pages_requested, 0444, zone_pages_requested_show, NULL);
+static struct kobj_attribute zone_attr_blocks_unclaimed =
+	__ATTR(blocks_unclaimed, 0444, zone_blocks_unclaimed_show, NULL);
+static struct kobj_attribute zone_attr_allocs =
+	__ATTR(allocs, 0444, zone_allocs_show, NULL);
+static struct kobj_attribute zone_attr_frees =
+	__ATTR(frees, 0444, zone_frees_show, NULL);
+static struct kobj_attribute zone_attr_free_blocks =
+	__ATTR(free_blocks, 0444, zone_free_blocks_show, NULL);
+
+/*
+ * occupied: one "0xSTART-0xEND" line per run of pages that are out.  A
+ * binary attribute because a fragmented zone has more runs than a page
+ * holds; each read regenerates the text up to the requested window.
+ */
+static ssize_t zone_occupied_read(struct file *file, struct kobject *kobj,
+				  struct bin_attribute *attr, char *buf,
+				  loff_t off, size_t count)
+{
+	struct mirror_zone *zone = kobj_zone(kobj);
+	u64 from = zone->start_pfn, start, end;
+	unsigned long flags;
+	size_t done = 0;
+	loff_t pos = 0;
+	char line[48];
+
+	spin_lock_irqsave(&zone->lock, flags);
+	while (done < count &&
+	       mc_zalloc_next_occupied(&zone->za, from, &start, &end)) {
+		int n = scnprintf(line, sizeof(line), "0x%llx-0x%llx\n",
+				  start, end);
+
+		if (pos + n > off) {
+			size_t skip = off > pos ? off - pos : 0;
+			size_t take = min_t(size_t, n - skip, count - done);
+
+			memcpy(buf + done, line + skip, take);
+			done += take;
+		}
+		pos += n;
+		from = end;
+	}
+	spin_unlock_irqrestore(&zone->lock, flags);
+	return done;
+}
+
+static struct bin_attribute zone_attr_occupied = {
+	.attr = { .name = "occupied", .mode = 0444 },
+	.read = zone_occupied_read,
+};
+
+static struct attribute *mirror_zone_attrs[] = {
+	&zone_attr_node.attr,
+	&zone_attr_start.attr,
+	&zone_attr_size.attr,
+	&zone_attr_pages_requested.attr,
+	&zone_attr_pages_present.attr,
+	&zone_attr_blocks_unclaimed.attr,
+	&zone_attr_pages_free.attr,
+	&zone_attr_pages_used.attr,
+	&zone_attr_allocs.attr,
+	&zone_attr_frees.attr,
+	&zone_attr_alloc_failures.attr,
+	&zone_attr_bad_frees.attr,
+	&zone_attr_exhausted.attr,
+	&zone_attr_free_blocks.attr,
+	NULL,
+};
+
+static struct bin_attribute *mirror_zone_bin_attrs[] = {
+	&zone_attr_occupied,
+	NULL,
+};
+
+static const struct attribute_group mirror_zone_group = {
+	.attrs = mirror_zone_attrs,
+	.bin_attrs = mirror_zone_bin_attrs,
+};
+
+static const struct attribute_group *mirror_zone_groups[] = {
+	&mirror_zone_group,
+	NULL,
+};
+
+static void mirror_zone_kobj_release(struct kobject *kobj)
+{
+	kfree(container_of(kobj, struct mirror_zone_kobj, kobj));
+}
+
+static struct kobj_type mirror_zone_ktype = {
+	.release = mirror_zone_kobj_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = mirror_zone_groups,
+};
+
+static const char *mirror_zones_uevent_name(struct kobject *kobj)
+{
+	return "mirror";
+}
+
+static const struct kset_uevent_ops mirror_zones_uevent_ops = {
+	.name = mirror_zones_uevent_name,
+};
+
+/* ---- nodes/nodeN/ -------------------------------------------------------- */
+
+enum mirror_node_field {
+	MN_TOTAL, MN_FREE, MN_USED,
+};
+
+static ssize_t mirror_node_pages_show(struct kobject *kobj, char *buf,
+				      enum mirror_node_field field)
+{
+	struct mirror_node *node = kobj_node(kobj);
+	struct mc_zalloc_stats st;
+	u64 sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < mirror.nr_zones; i++) {
+		if (mirror.zones[i].nid != node->nid)
+			continue;
+		mirror_zone_snapshot(&mirror.zones[i], &st, NULL, NULL);
+		sum += field == MN_TOTAL ? st.present :
+		       field == MN_FREE ? st.free : st.used;
+	}
+	return sysfs_emit(buf, "%llu\n", sum);
+}
+
+#define MIRROR_NODE_PAGES(name, field)					\
+static ssize_t node_##name##_show(struct kobject *kobj,		\
+				  struct kobj_attribute *attr, char *buf) \
+{									\
+	return mirror_node_pages_show(kobj, buf, field);		\
+}									\
+static struct kobj_attribute node_attr_##name =				\
+	__ATTR(name, 0444, node_##name##_show, NULL)
+
+#define MIRROR_NODE_COUNTER(name)					\
+static ssize_t node_##name##_show(struct kobject *kobj,		\
+				  struct kobj_attribute *attr, char *buf) \
+{									\
+	return sysfs_emit(buf, "%llu\n",				\
+			  MIRROR_NODE_SUM(kobj_node(kobj), name));	\
+}									\
+static struct kobj_attribute node_attr_##name =				\
+	__ATTR(name, 0444, node_##name##_show, NULL)
+
+MIRROR_NODE_PAGES(pages_total, MN_TOTAL);
+MIRROR_NODE_PAGES(pages_free, MN_FREE);
+MIRROR_NODE_PAGES(pages_used, MN_USED);
+MIRROR_NODE_COUNTER(allocs_local);
+MIRROR_NODE_COUNTER(allocs_remote);
+MIRROR_NODE_COUNTER(fallback_exhausted);
+MIRROR_NODE_COUNTER(fallback_constraint);
+MIRROR_NODE_COUNTER(failed);
+MIRROR_NODE_COUNTER(allocs_ordinary);
+
+static struct attribute *mirror_node_attrs[] = {
+	&node_attr_pages_total.attr,
+	&node_attr_pages_free.attr,
+	&node_attr_pages_used.attr,
+	&node_attr_allocs_local.attr,
+	&node_attr_allocs_remote.attr,
+	&node_attr_fallback_exhausted.attr,
+	&node_attr_fallback_constraint.attr,
+	&node_attr_failed.attr,
+	&node_attr_allocs_ordinary.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(mirror_node);
+
+static void mirror_node_kobj_release(struct kobject *kobj)
+{
+	kfree(container_of(kobj, struct mirror_node_kobj, kobj));
+}
+
+static struct kobj_type mirror_node_ktype = {
+	.release = mirror_node_kobj_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = mirror_node_groups,
+};
+
+/* ---- uevents ------------------------------------------------------------ */
+
+static void mirror_event_send(struct mirror_zone *zone, bool exhausted,
+			      u64 free)
+{
+	char ev[32], zn[16], nd[16], fr[32];
+	char *envp[] = { ev, zn, nd, fr, NULL };
+
+	snprintf(ev, sizeof(ev), "MIRROR_EVENT=%s",
+		 exhausted ? "exhausted" : "recovered");
+	snprintf(zn, sizeof(zn), "ZONE=%u", zone->id);
+	snprintf(nd, sizeof(nd), "NODE=%d", zone->nid);
+	snprintf(fr, sizeof(fr), "PAGES_FREE=%llu", free);
+	kobject_uevent_env(&zone->kobj->kobj, KOBJ_CHANGE, envp);
+}
+
+/*
+ * Runs in process context for the transitions the allocation paths noted.
+ * When the zone went both ways since the last report, both events go out,
+ * in order.
+ */
+void mirror_event_work(struct work_struct *work)
+{
+	struct mirror_zone *zone = container_of(work, struct mirror_zone,
+						ev_work);
+	unsigned long flags;
+	unsigned int seq;
+	bool now;
+	u64 free;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	seq = zone->ev_seq;
+	now = zone->exhausted;
+	free = zone->za.stats.free;
+	spin_unlock_irqrestore(&zone->lock, flags);
+
+	if (seq == zone->ev_reported_seq || !zone->kobj)
+		return;
+	if (now == zone->ev_reported_exhausted)
+		mirror_event_send(zone, !now, free);
+	mirror_event_send(zone, now, free);
+	zone->ev_reported_seq = seq;
+	zone->ev_reported_exhausted = now;
+}
+
+/* ---- setup ---------------------------------------------------------------- */
+
+static int mirror_zone_sysfs_add(struct mirror_zone *zone)
+{
+	struct mirror_zone_kobj *zk;
+	int ret;
+
+	zk = kzalloc(sizeof(*zk), GFP_KERNEL);
+	if (!zk)
+		return -ENOMEM;
+	zk->zone = zone;
+	zk->kobj.kset = mirror.zones_kset;
+	ret = kobject_init_and_add(&zk->kobj, &mirror_zone_ktype, NULL,
+				   "zone%u", zone->id);
+	if (ret) {
+		kobject_put(&zk->kobj);
+		return ret;
+	}
+	zone->kobj = zk;
+	return 0;
+}
+
+static int mirror_node_sysfs_add(struct mirror_node *node)
+{
+	struct mirror_node_kobj *nk;
+	int ret;
+
+	nk = kzalloc(sizeof(*nk), GFP_KERNEL);
+	if (!nk)
+		return -ENOMEM;
+	nk->node = node;
+	ret = kobject_init_and_add(&nk->kobj, &mirror_node_ktype,
+				   mirror.nodes_kobj, "node%d", node->nid);
+	if (ret) {
+		kobject_put(&nk->kobj);
+		return ret;
+	}
+	node->kobj = &nk->kobj;
+	return 0;
+}
+
+int mirror_sysfs_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	mirror.root = kobject_create_and_add("mirror", mm_kobj);
+	if (!mirror.root)
+		return -ENOMEM;
+	ret = sysfs_create_group(mirror.root, &mirror_root_group);
+	if (ret)
+		goto out;
+	ret = sysfs_create_group(mirror.root, &mirror_policy_group);
+	if (ret)
+		goto out;
+	mirror.zones_kset = kset_create_and_add("zones",
+						&mirror_zones_uevent_ops,
+						mirror.root);
+	mirror.nodes_kobj = kobject_create_and_add("nodes", mirror.root);
+	if (!mirror.zones_kset || !mirror.nodes_kobj) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < mirror.nr_zones; i++) {
+		ret = mirror_zone_sysfs_add(&mirror.zones[i]);
+		if (ret)
+			goto out;
+	}
+	for (i = 0; i < mirror.nr_nodes; i++) {
+		if (!mirror.nodes[i].present)
+			continue;
+		ret = mirror_node_sysfs_add(&mirror.nodes[i]);
+		if (ret)
+			goto out;
+	}
+	return 0;
+out:
+	mirror_sysfs_exit();
+	return ret;
+}
+
+void mirror_sysfs_exit(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < mirror.nr_nodes; i++) {
+		if (mirror.nodes && mirror.nodes[i].kobj) {
+			kobject_put(mirror.nodes[i].kobj);
+			mirror.nodes[i].kobj = NULL;
+		}
+	}
+	for (i = 0; i < mirror.nr_zones; i++) {
+		if (mirror.zones[i].kobj) {
+			kobject_put(&mirror.zones[i].kobj->kobj);
+			mirror.zones[i].kobj = NULL;
+		}
+	}
+	kobject_put(mirror.nodes_kobj);
+	mirror.nodes_kobj = NULL;
+	kset_unregister(mirror.zones_kset);
+	mirror.zones_kset = NULL;
+	/* Removes the groups' files with the directory. */
+	kobject_put(mirror.root);
+	mirror.root = NULL;
+}
+
+/* ---- debugfs -------------------------------------------------------------- */
+
+/*
+ * check: the core's full invariant walk on every zone, plus our own
+ * records: the blocks noted in order_of cover exactly the used pages.
+ */
+static int mirror_check_show(struct seq_file *m, void *v)
+{
+	char why[128];
+	unsigned int i;
+
+	for (i = 0; i < mirror.nr_zones; i++) {
+		struct mirror_zone *zone = &mirror.zones[i];
+		unsigned long flags, idx, nr = zone->end_pfn - zone->start_pfn;
+		u64 covered = 0;
+		int ret;
+
+		why[0] = '\0';
+		spin_lock_irqsave(&zone->lock, flags);
+		ret = mc_zalloc_check(&zone->za, why, sizeof(why));
+		for (idx = 0; !ret && idx < nr; idx++) {
+			u8 o = zone->order_of[idx];
+
+			if (!o)
+				continue;
+			if (!mc_zalloc_is_occupied(&zone->za,
+						   zone->start_pfn + idx)) {
+				snprintf(why, sizeof(why),
+					 "block at pfn 0x%lx recorded but not occupied",
+					 zone->start_pfn + idx);
+				ret = -EUCLEAN;
+			}
+			covered += 1ULL << (o - 1);
+		}
+		if (!ret && covered != zone->za.stats.used) {
+			snprintf(why, sizeof(why),
+				 "recorded blocks cover %llu pages, %llu used",
+				 covered, zone->za.stats.used);
+			ret = -EUCLEAN;
+		}
+		spin_unlock_irqrestore(&zone->lock, flags);
+		if (ret)
+			seq_printf(m, "zone%u: %s\n", i, why);
+		else
+			seq_printf(m, "zone%u: ok\n", i);
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mirror_check);
+
+/* ordinary: the ordinary blocks out through the API, "0xPFN ORDER". */
+static int mirror_ordinary_show(struct seq_file *m, void *v)
+{
+	unsigned long index;
+	void *entry;
+
+	/* xa_for_each takes the RCU read lock: entries may change meanwhile. */
+	xa_for_each(&mirror.ordinary, index, entry)
+		seq_printf(m, "0x%lx %lu\n", index, xa_to_value(entry));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mirror_ordinary);
+
+void mirror_debugfs_init(void)
+{
+	mirror.debugfs = debugfs_create_dir("mirror", NULL);
+	debugfs_create_file("check", 0400, mirror.debugfs, NULL,
+			    &mirror_check_fops);
+	debugfs_create_file("ordinary", 0400, mirror.debugfs, NULL,
+			    &mirror_ordinary_fops);
+}
+
+void mirror_debugfs_exit(void)
+{
+	debugfs_remove(mirror.debugfs);
+	mirror.debugfs = NULL;
+}

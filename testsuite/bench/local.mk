@@ -1,0 +1,21 @@
+# Benchmarks: built and run by `make bench` only, never by make check.
+# Included from testsuite/Makefile.am, so paths are relative to testsuite/.
+#
+#   make bench                          all benchmarks
+#   make -C testsuite bench-zalloc BENCH_ZALLOC_FLAGS='-q'
+#                                       the zone allocator, smaller zones
+
+EXTRA_PROGRAMS += bench/bench-zalloc
+CLEANFILES += bench/bench-zalloc$(EXEEXT)
+
+bench_bench_zalloc_SOURCES = bench/bench-zalloc.c
+bench_bench_zalloc_CFLAGS = $(MIRROR_CFLAGS) \
+	-I$(top_srcdir)/kernel-module/core
+bench_bench_zalloc_LDADD = $(top_builddir)/kernel-module/libmccore.la
+
+BENCH_ZALLOC_FLAGS =
+BENCH_TARGETS += bench-zalloc
+
+.PHONY: bench-zalloc
+bench-zalloc: bench/bench-zalloc$(EXEEXT)
+	./bench/bench-zalloc$(EXEEXT) $(BENCH_ZALLOC_FLAGS)

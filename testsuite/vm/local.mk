@@ -1,0 +1,39 @@
+# The QEMU test machine (testsuite/vm/README.md): one automake test boots
+# it and runs every script of vm/tests, reporting a TAP result per script.
+
+TEST_EXTENSIONS += .vmtap
+TESTS += vm/vm-check.vmtap
+VMTAP_LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) \
+	$(top_srcdir)/build-aux/tap-driver.sh
+VMTAP_LOG_COMPILER = $(SHELL) $(srcdir)/ci-skip-guard.sh $(SHELL)
+AM_TESTS_ENVIRONMENT += CC='$(CC)'; export CC;
+
+EXTRA_DIST += \
+	vm/README.md \
+	vm/lib.sh \
+	vm/mkinitramfs.sh \
+	vm/vm-check.vmtap \
+	vm/vm-config.sh \
+	vm/vm-init.sh \
+	vm/vm-run.sh \
+	$(wildcard $(srcdir)/vm/tests/* $(srcdir)/vm/helpers/*)
+
+# Developer entry points, e.g.
+#   make -C testsuite vm-test VMTESTS='00* 2*'
+#   make -C testsuite vm-script SCRIPT=path/to/demo.sh
+#   make -C testsuite vm-shell
+VM_RUN = top_builddir='$(abs_top_builddir)' KERNEL_RELEASE='$(KERNEL_RELEASE)' \
+	QEMU='$(QEMU)' CC='$(CC)' $(SHELL) $(srcdir)/vm/vm-run.sh
+
+.PHONY: vm-test vm-script vm-shell clean-vm
+vm-test:
+	$(VM_RUN) --stream $(VMTESTS)
+vm-script:
+	@test -n "$(SCRIPT)" || { echo "usage: make vm-script SCRIPT=FILE" >&2; exit 1; }
+	$(VM_RUN) --script '$(SCRIPT)'
+vm-shell:
+	$(VM_RUN) --shell
+
+CLEAN_LOCAL_TARGETS += clean-vm
+clean-vm:
+	-rm -rf vm-build

@@ -1,0 +1,138 @@
+# mirror.ko loads in emulation mode: one zone per range, in address order,
+# bound to the node that holds it, every page claimed from the kernel, the
+# sysfs tree as ABI.md lists it; unload gives every page back.
+# vm-timeout: 240
+. "$MIRROR_VM_LIB"
+. ./mirror-lib.inc
+need_mirror
+need_cmd kpageflags
+
+load_mirror
+assert_eq 1 "$(mirror_read abi_version)" abi_version
+assert_match '^[0-9]+\.[0-9]+' "$(mirror_read version)" version
+assert_eq emulation "$(mirror_read mode)" mode
+nr=$(echo "$MIRROR_VM_RANGES" | tr ',' '\n' | wc -l)
+assert_eq "$nr" "$(mirror_read nr_zones)" nr_zones
+assert_eq 0 "$(mirror_read policy/default_mirror)" "policy/default_mirror"
+assert_eq 1 "$(mirror_read policy/fallback)" "policy/fallback"
+assert_eq 0 "$(mirror_read bad_frees)" bad_frees
+assert_eq 0 "$(mirror_read ordinary_pages)" ordinary_pages
+assert_eq 0 "$(sysfs_read /sys/module/mirror/refcnt)" "module refcnt"
+assert_eq 1 "$(kmsg_count '^.*mirror: emulation mode, '"$nr"' zones')" "load log line"
+
+# Every file ABI.md lists, and nothing else.
+files=$(cd "$MIRROR_SYS" && ls | tr '\n' ' ')
+assert_eq "abi_version bad_frees mode nodes nr_zones ordinary_pages policy version zones " "$files" "top-level files"
+assert_eq "default_mirror fallback " "$(ls "$MIRROR_SYS/policy" | tr '\n' ' ')" "policy files"
+zfiles="alloc_failures allocs bad_frees blocks_unclaimed exhausted free_blocks frees node occupied pages_free pages_present pages_requested pages_used size start "
+nfiles="allocs_local allocs_ordinary allocs_remote failed fallback_constraint fallback_exhausted pages_free pages_total pages_used "
+
+total_present=0
+z=0
+while [ "$z" -lt "$nr" ]; do
+	set -- $(vm_range "$z")
+	start=$1
+	size=$2
+	d=$MIRROR_SYS/zones/zone$z
+	assert_eq "$zfiles" "$(ls "$d" | tr '\n' ' ')" "zone$z files"
+	assert_eq "$(printf '0x%x' "$start")" "$(zone_read $z start)" "zone$z start"
+	assert_eq "$size" "$(zone_read $z size)" "zone$z size"
+	nid=$(node_of_addr "$start")
+	assert_eq "$nid" "$(node_of_addr $((start + size - 1)))" "range $z on one node"
+	assert_eq "$nid" "$(zone_read $z node)" "zone$z node"
+	req=$((size / 4096))
+	assert_eq "$req" "$(zone_read $z pages_requested)" "zone$z pages_requested"
+	present=$(zone_read $z pages_present)
+	unclaimed=$(zone_read $z blocks_unclaimed)
+	assert_eq "$req" $((present + unclaimed * 512)) "zone$z present + unclaimed blocks"
+	# The suggested ranges are free at boot (00-sanity checks): all claimed.
+	assert_eq 0 "$unclaimed" "zone$z blocks_unclaimed"
+	assert_eq "$present" "$(zone_read $z pages_free)" "zone$z pages_free"
+	for c in pages_used allocs frees alloc_failures bad_frees exhausted; do
+		assert_eq 0 "$(zone_read $z $c)" "zone$z $c"
+	done
+	assert_eq "" "$(zone_read $z occupied)" "zone$z occupied"
+	# free_blocks adds up to pages_free: eleven orders.
+	fb=$(zone_read $z free_blocks)
+	assert_eq 11 "$(echo "$fb" | wc -w)" "zone$z free_blocks fields"
+	sum=$(echo "$fb" | awk '{ s = 0; m = 1; for (i = 1; i <= NF; i++) { s += $i * m; m *= 2 }; printf "%d", s }')
+	assert_eq "$present" "$sum" "zone$z free_blocks total"
+	# From outside: no page of the zone is free in the kernel's buddy
+	# allocator, on an LRU list or a slab any more.
+	spfn=$((start / 4096))
+	flags=$(kpageflags "$spfn" $((spfn + req)))
+	assert_eq "buddy=0 lru=0 slab=0 reserved=0 nopage=0" "$flags" "zone$z /proc/kpageflags"
+	total_present=$((total_present + present))
+	z=$((z + 1))
+done
+
+# Zones are numbered in address order.
+prev=-1
+z=0
+while [ "$z" -lt "$nr" ]; do
+	s=$(($(zone_read $z start)))
+	assert_cmp "$s" -gt "$prev" "zone$z start after zone$((z - 1))"
+	prev=$s
+	z=$((z + 1))
+done
+
+# One directory per online node, zone pages summed per node.
+for nd in /sys/devices/system/node/node[0-9]*; do
+	n=${nd##*node}
+	d=$MIRROR_SYS/nodes/node$n
+	[ -d "$d" ] || fail "nodes/node$n is missing"
+	assert_eq "$nfiles" "$(ls "$d" | tr '\n' ' ')" "node$n files"
+	want=0
+	z=0
+	while [ "$z" -lt "$nr" ]; do
+		[ "$(zone_read $z node)" = "$n" ] &&
+			want=$((want + $(zone_read $z pages_present)))
+		z=$((z + 1))
+	done
+	assert_eq "$want" "$(node_read $n pages_total)" "node$n pages_total"
+	assert_eq "$want" "$(node_read $n pages_free)" "node$n pages_free"
+	for c in pages_used allocs_local allocs_remote fallback_exhausted fallback_constraint failed allocs_ordinary; do
+		assert_eq 0 "$(node_read $n $c)" "node$n $c"
+	done
+done
+check_zones
+
+# Parameters set the initial policy.
+unload_mirror
+load_mirror "$MIRROR_VM_RANGES" default_mirror=1 fallback=0
+assert_eq 1 "$(mirror_read policy/default_mirror)" "default_mirror=1"
+assert_eq 0 "$(mirror_read policy/fallback)" "fallback=0"
+
+# kernel_free_kb: the kernel's free memory, MemFree plus the pages waiting
+# in per-CPU lists (which MemFree leaves out; freed pages land there first)
+kernel_free_kb()
+{
+	_pcp=$(awk '$1 == "count:" { s += $2 } END { print s + 0 }' /proc/zoneinfo)
+	echo $(( $(sed -n 's/^MemFree: *\([0-9]*\) kB/\1/p' /proc/meminfo) + _pcp * 4 ))
+}
+
+# Unload gives every page back: the kernel's free memory returns and the
+# zone pages are no longer held.
+free_loaded=$(kernel_free_kb)
+unload_mirror
+[ -d "$MIRROR_SYS" ] && fail "$MIRROR_SYS still there after unload"
+free_after=$(kernel_free_kb)
+gain=$((free_after - free_loaded))
+log "free memory rose by $gain kB at unload (zones held $((total_present * 4)) kB)"
+assert_cmp "$gain" -ge $((total_present * 4 * 95 / 100)) "free memory gained at unload"
+z=0
+while [ "$z" -lt "$nr" ]; do
+	set -- $(vm_range "$z")
+	spfn=$(($1 / 4096))
+	flags=$(kpageflags "$spfn" $((spfn + $2 / 4096)))
+	buddy=$(echo "$flags" | sed 's/^buddy=\([0-9]*\) .*/\1/')
+	# Free again in the kernel: buddy blocks (heads only) are back.
+	assert_cmp "$buddy" -gt 0 "range $z back in the buddy allocator ($flags)"
+	z=$((z + 1))
+done
+
+# And it loads again over the same ranges.
+load_mirror
+assert_eq "$nr" "$(mirror_read nr_zones)" "nr_zones after reload"
+unload_mirror
+log "ok"

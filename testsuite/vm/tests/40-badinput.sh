@@ -1,0 +1,133 @@
+# Bad input: a bad ranges= fails the load with one kernel log line naming
+# the problem and leaves nothing behind; garbage written to any sysfs file
+# fails with EINVAL (or EACCES for read-only files) and changes nothing.
+# vm-timeout: 300
+. "$MIRROR_VM_LIB"
+. ./mirror-lib.inc
+need_mirror
+need_cmd finit
+
+memfree()
+{
+	sed -n 's/^MemFree: *\([0-9]*\) kB/\1/p' /proc/meminfo
+}
+
+# reject RANGES ERRNO_TEXT LOG_TEXT: loading with ranges=RANGES fails with
+# ERRNO_TEXT from insmod and exactly one new "mirror: ranges:" log line
+# containing LOG_TEXT
+reject()
+{
+	before=$(kmsg_count 'mirror: ')
+	# One finit_module() call: busybox insmod would retry with
+	# init_module() and so run the module's init twice.
+	if finit "$MIRROR_KO" "ranges=$1" >"$VMTEST_TMP/insmod.out" 2>&1; then
+		rmmod mirror
+		fail "ranges='$1' was accepted"
+	fi
+	grep -q "$2" "$VMTEST_TMP/insmod.out" ||
+		fail "ranges='$1': insmod said '$(cat "$VMTEST_TMP/insmod.out")', expected '$2'"
+	is_loaded mirror && fail "ranges='$1': module stayed loaded"
+	[ -d "$MIRROR_SYS" ] && fail "ranges='$1': $MIRROR_SYS left behind"
+	after=$(kmsg_count 'mirror: ')
+	# The two "loading out-of-tree module" taint lines appear only once
+	# per boot; count only our own lines.
+	new=$(dmesg | grep 'mirror: ' | tail -n $((after - before)) | grep -v -e 'taints kernel' -e 'verification failed')
+	n=$(printf '%s\n' "$new" | grep -c 'mirror: ranges: ')
+	assert_eq 1 "$n" "ranges='$1': log lines ($new)"
+	printf '%s\n' "$new" | grep -q -F -e "$3" ||
+		fail "ranges='$1': log line '$new' does not say '$3'"
+	log "ranges='$1' -> $(printf '%s\n' "$new" | sed 's/^\[[^]]*\] //')"
+}
+
+free0=$(memfree)
+EINVAL="Invalid argument"
+reject "64M@0x100000000" "$EINVAL" "outside System RAM"
+reject "64M@0x7e000000" "$EINVAL" "partly outside System RAM"
+reject "2M@0" "$EINVAL" "partly outside System RAM"
+reject "64M@0x8000000,64M@0xa000000" "$EINVAL" "overlaps range 1"
+reject "64M@0x28000000,64M@0x8000000,2M@0x29000000" "$EINVAL" "range 3 (2M@0x29000000): overlaps range 1"
+reject "64M@0x8001000" "$EINVAL" "start not aligned to 2M"
+reject "3M@0x8000000" "$EINVAL" "size not aligned to 2M"
+reject "0@0x8000000" "$EINVAL" "size is zero"
+reject "0M@0x8000000" "$EINVAL" "size is zero"
+reject "2M@0xffffffffffe00000" "$EINVAL" "ends beyond the 64-bit address space"
+reject "99999999999999999999M@0" "$EINVAL" "size does not fit in 64 bits"
+reject "2M@99999999999999999999" "$EINVAL" "start does not fit in 64 bits"
+reject "16384P@0" "$EINVAL" "range 1"
+reject "64M@0x1e000000" "$EINVAL" "spans NUMA nodes 0 and 1"
+reject "abc" "$EINVAL" "range 1"
+reject "64M@" "$EINVAL" "range 1"
+reject "64M0x8000000" "$EINVAL" "range 1"
+reject "64M@0x8000000," "$EINVAL" "trailing ','"
+reject ",64M@0x8000000" "$EINVAL" "range 1 is empty"
+reject "-64M@0x8000000" "$EINVAL" "range 1"
+reject "64M@-0x8000000" "$EINVAL" "range 1"
+# Empty: hardware mode, and this machine has no EFI memory map.
+reject "" "No such device" "no EFI memory map"
+
+# Nothing was claimed by any of the failed loads.
+free1=$(memfree)
+# (A claimed range would be 64 MiB at least; other activity moves MemFree
+# by a few MiB.)
+assert_cmp "$free1" -ge $((free0 - 32768)) "MemFree after failed loads ($free0 -> $free1 kB)"
+
+# ---- sysfs writes ---------------------------------------------------------
+load_mirror
+
+# bad_write FILE VALUE ERRNO_TEXT: the write fails with that error and the
+# file reads the same afterwards
+bad_write()
+{
+	old=$(cat "$MIRROR_SYS/$1")
+	# dd: one write(2) of exactly these bytes, and it names the errno.
+	if printf '%b' "$2" | dd of="$MIRROR_SYS/$1" bs=4096 2>"$VMTEST_TMP/w.err"; then
+		fail "writing '$2' to $1 succeeded"
+	fi
+	grep -q "$3" "$VMTEST_TMP/w.err" ||
+		fail "writing '$2' to $1: '$(cat "$VMTEST_TMP/w.err")', expected '$3'"
+	assert_eq "$old" "$(cat "$MIRROR_SYS/$1")" "$1 after writing '$2'"
+}
+
+for f in policy/default_mirror policy/fallback; do
+	for v in 2 -1 yes no true false 1x x1 01 0x1 ' 1' '1 ' '\n' '1\n\n' \
+		'1\r' ON On OFF Y1 '\t1' 99999999999999999999 -99999999999999999999 \
+		18446744073709551617 '1\0' 'o' 'of' 'onn'; do
+		bad_write "$f" "$v" "$EINVAL"
+	done
+	# Every accepted spelling, and what it reads as afterwards.
+	for pair in 0:0 1:1 N:0 Y:1 n:0 y:1 off:0 on:1 '0\n:0' '1\n:1' 'off\n:0' 'on\n:1'; do
+		printf '%b' "${pair%:*}" >"$MIRROR_SYS/$f" ||
+			fail "writing '${pair%:*}' to $f failed"
+		assert_eq "${pair#*:}" "$(mirror_read $f)" "$f after '${pair%:*}'"
+	done
+done
+must mirror_write policy/default_mirror 0
+must mirror_write policy/fallback 1
+
+# Read-only files refuse any write, root included.
+for f in abi_version version mode nr_zones bad_frees ordinary_pages \
+	zones/zone0/node zones/zone0/start zones/zone0/size \
+	zones/zone0/pages_requested zones/zone0/pages_present \
+	zones/zone0/blocks_unclaimed zones/zone0/pages_free \
+	zones/zone0/pages_used zones/zone0/allocs zones/zone0/frees \
+	zones/zone0/alloc_failures zones/zone0/bad_frees zones/zone0/exhausted \
+	zones/zone0/free_blocks zones/zone0/occupied \
+	nodes/node0/pages_total nodes/node0/pages_free nodes/node0/pages_used \
+	nodes/node0/allocs_local nodes/node0/allocs_remote \
+	nodes/node0/fallback_exhausted nodes/node0/fallback_constraint \
+	nodes/node0/failed nodes/node0/allocs_ordinary; do
+	for v in 0 1 -1 garbage 99999999999999999999; do
+		bad_write "$f" "$v" "Permission denied"
+	done
+done
+
+# The module parameters are read-only once loaded.
+for p in ranges default_mirror fallback; do
+	assert_eq 444 "$(stat -c %a /sys/module/mirror/parameters/$p)" "parameter $p mode"
+	if echo 1 >/sys/module/mirror/parameters/$p 2>/dev/null; then
+		fail "parameter $p accepted a write"
+	fi
+done
+assert_eq "$MIRROR_VM_RANGES" "$(cat /sys/module/mirror/parameters/ranges)" "ranges parameter"
+unload_mirror
+log "ok"

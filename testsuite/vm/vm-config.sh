@@ -1,0 +1,34 @@
+# The shape of the test machine, sourced by mkinitramfs.sh and vm-run.sh so
+# that the QEMU command line and the environment the tests see agree.
+#
+# Four NUMA nodes of 512 MiB, one vCPU each.  QEMU lays the nodes out
+# back to back from physical address 0 (node 0 loses the legacy hole at
+# 640 KiB-1 MiB, node 3 the last 128 KiB to the firmware).
+
+VM_NODES=4
+VM_NODE_MB=512
+VM_NODE_SIZE=0x20000000
+
+# The node distance matrix (ACPI SLIT), row N = distances from node N.
+# Values as on real 4-socket machines (10 local, 16/22/28 and so on), chosen
+# so that every node ranks the other three differently and without ties:
+#   node 0: 1, 2, 3    node 1: 0, 2, 3    node 2: 1, 0, 3    node 3: 2, 0, 1
+VM_DISTANCES="10 16 22 28
+16 10 20 32
+22 20 10 24
+28 32 24 10"
+
+# Suggested emulated mirror ranges: 64 MiB at 128 MiB into each node.  At
+# boot every page there is free (the kernel image and its bss end below
+# 70 MiB on node 0; each node's first 64 MiB holds early slab and per-cpu
+# pages, its last 16 MiB the memory map), so alloc_contig_range() can claim
+# them.  Checked by tests/00-sanity.sh on every run.
+VM_RANGES="64M@0x8000000,64M@0x28000000,64M@0x48000000,64M@0x68000000"
+
+# Kernel modules of the distribution kernel put into the initramfs (with
+# their dependencies); tests load them with modprobe.
+VM_KMODS="hwpoison_inject"
+
+# Kernel command line common to every boot.  nokaslr keeps the kernel
+# image at 16 MiB, so the layout above holds from boot to boot.
+VM_CMDLINE="console=ttyS0 panic=-1 nokaslr quiet"
