@@ -99,11 +99,8 @@ static int reliable_detect(struct mirror_ctx *ctx, char *why, size_t len)
 	int rc;
 
 	rc = meminfo_read(ctx, &text, path, sizeof(path));
-	if (rc == -ENOENT || rc == -ENOTDIR) {
-		ctx->errbuf[0] = '\0';
-		snprintf(why, len, "%s: absent", path);
+	if (mirror_detect_absent(ctx, rc, path, why, len))
 		return 0;
-	}
 	if (rc < 0)
 		return rc;
 	/* A garbled line still says the feature is there; load reports it. */

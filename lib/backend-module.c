@@ -373,6 +373,30 @@ static int read_nodes(struct mirror_ctx *ctx, int basefd, const char *base)
 	return rc;
 }
 
+/*
+ * Open the module's directory (its path into 'base') and read the header
+ * attributes; returns the directory's fd, or a negative errno with nothing
+ * left open.
+ */
+static int open_module(struct mirror_ctx *ctx, char *base, size_t len,
+		       unsigned long long *nr_zones)
+{
+	int fd, rc;
+
+	rc = mirror_path(ctx, base, len, MODULE_DIR);
+	if (rc < 0)
+		return rc;
+	fd = mirror_open_dir(ctx, base);
+	if (fd < 0)
+		return fd;
+	rc = read_header(ctx, fd, base, nr_zones);
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
 static int module_load(struct mirror_ctx *ctx)
 {
 	char base[MIRROR_PATH_MAX];
@@ -381,15 +405,10 @@ static int module_load(struct mirror_ctx *ctx)
 	int *ids = NULL;
 	int fd, rc;
 
-	rc = mirror_path(ctx, base, sizeof(base), MODULE_DIR);
-	if (rc < 0)
-		return rc;
-	fd = mirror_open_dir(ctx, base);
+	fd = open_module(ctx, base, sizeof(base), &nr_zones);
 	if (fd < 0)
 		return fd;
-	rc = read_header(ctx, fd, base, &nr_zones);
-	if (rc == 0)
-		rc = mirror_alloc_zones(ctx, (unsigned int)nr_zones);
+	rc = mirror_alloc_zones(ctx, (unsigned int)nr_zones);
 	if (rc == 0)
 		rc = read_zones(ctx, fd, base, true);
 	if (rc == 0)
@@ -417,18 +436,14 @@ static int module_refresh(struct mirror_ctx *ctx)
 	int *ids = NULL;
 	int fd, rc;
 
-	rc = mirror_path(ctx, base, sizeof(base), MODULE_DIR);
-	if (rc < 0)
-		return rc;
-	fd = mirror_open_dir(ctx, base);
+	fd = open_module(ctx, base, sizeof(base), &nr_zones);
 	if (fd < 0)
 		return fd;
-	rc = read_header(ctx, fd, base, &nr_zones);
-	if (rc == 0 && nr_zones != ctx->nr_zones)
+	if (nr_zones != ctx->nr_zones)
 		rc = mirror_error(ctx, -ESTALE,
 				  "%s/nr_zones: changed from %u to %llu",
 				  base, ctx->nr_zones, nr_zones);
-	if (rc == 0)
+	else
 		rc = list_nodes(ctx, fd, base, &ids, &nr_ids);
 	/* A node that made its first allocation since the load is new. */
 	for (i = 0; rc == 0 && i < nr_ids; i++)
@@ -463,6 +478,18 @@ static bool is_module(struct mirror_zone *zone)
 	return zone->ctx->backend == &mirror_backend_module;
 }
 
+/* Open the zone's directory, its path into 'path'; an fd or -errno. */
+static int open_zone(struct mirror_zone *zone, char *path, size_t len)
+{
+	int rc;
+
+	rc = mirror_path(zone->ctx, path, len, MODULE_DIR "/zones/%s",
+			 zone->name);
+	if (rc < 0)
+		return rc;
+	return mirror_open_dir(zone->ctx, path);
+}
+
 /* A zone attribute that never changes after the load, read once. */
 static unsigned long long zone_constant(struct mirror_zone *zone,
 					enum mirror_zone_counter c,
@@ -475,10 +502,7 @@ static unsigned long long zone_constant(struct mirror_zone *zone,
 
 	if (zone->c[c] != MIRROR_UNKNOWN || !is_module(zone))
 		return zone->c[c];
-	if (mirror_path(ctx, path, sizeof(path), MODULE_DIR "/zones/%s",
-			zone->name) < 0)
-		return MIRROR_UNKNOWN;
-	fd = mirror_open_dir(ctx, path);
+	fd = open_zone(zone, path, sizeof(path));
 	if (fd < 0)
 		return MIRROR_UNKNOWN;
 	if (mirror_attr_u64(ctx, fd, path, name, false, &v) == 0)
@@ -508,10 +532,7 @@ MIRROR_EXPORT unsigned long long mirror_zone_get_free_blocks(struct mirror_zone 
 
 	if (!is_module(zone) || order >= MIRROR_NR_ORDERS)
 		return MIRROR_UNKNOWN;
-	if (mirror_path(ctx, path, sizeof(path), MODULE_DIR "/zones/%s",
-			zone->name) < 0)
-		return MIRROR_UNKNOWN;
-	fd = mirror_open_dir(ctx, path);
+	fd = open_zone(zone, path, sizeof(path));
 	if (fd < 0)
 		return MIRROR_UNKNOWN;
 	if (mirror_attr_read(ctx, fd, path, "free_blocks", buf, sizeof(buf)) < 0)

@@ -229,6 +229,13 @@ int mirror_link_nodes(struct mirror_ctx *ctx, const int *extra,
 /* Sum the zone counters into their nodes (what is not known stays so). */
 void mirror_sum_nodes(struct mirror_ctx *ctx, const enum mirror_node_counter *nc,
 		      const enum mirror_zone_counter *zc, unsigned int n);
+/*
+ * For a backend's detect(): when reading 'path' failed with 'rc' because
+ * the file is not there (-ENOENT, -ENOTDIR), the backend is absent rather
+ * than broken: clear the error, say so in 'why' and return true.
+ */
+bool mirror_detect_absent(struct mirror_ctx *ctx, int rc, const char *path,
+			  char *why, size_t len);
 /* Install a backend's policy table, keeping those whose file exists. */
 int mirror_install_policies(struct mirror_ctx *ctx);
 

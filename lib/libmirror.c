@@ -282,6 +282,16 @@ static int load_backend(struct mirror_ctx *ctx,
 	return 0;
 }
 
+bool mirror_detect_absent(struct mirror_ctx *ctx, int rc, const char *path,
+			  char *why, size_t len)
+{
+	if (rc != -ENOENT && rc != -ENOTDIR)
+		return false;
+	ctx->errbuf[0] = '\0';
+	snprintf(why, len, "%s: absent", path);
+	return true;
+}
+
 MIRROR_EXPORT int mirror_load(struct mirror_ctx *ctx)
 {
 	char checked[3][MIRROR_PATH_MAX / 4];

@@ -442,11 +442,8 @@ int mirror_cmdline_has(struct mirror_ctx *ctx, const char *token, char *why,
 	if (rc < 0)
 		return rc;
 	rc = mirror_file_read(ctx, path, 1U << 16, &text, NULL);
-	if (rc == -ENOENT || rc == -ENOTDIR) {
-		ctx->errbuf[0] = '\0';
-		snprintf(why, len, "%s: absent", path);
+	if (mirror_detect_absent(ctx, rc, path, why, len))
 		return 0;
-	}
 	if (rc < 0)
 		return rc;
 	rc = 0;

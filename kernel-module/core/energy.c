@@ -10,8 +10,10 @@
  * (milli-picojoules) because the kernel has no floating point.
  */
 #include "energy.h"
+#include "text.h"
 
 #define MC_ENERGY_FRAC_DIGITS	3
+/* Longest piece of user text a message quotes: sizes mc_quote() buffers. */
 #define MC_ENERGY_QUOTE_MAX	32
 
 /*
@@ -39,20 +41,10 @@ const char mc_energy_default_text[] =
 "RRAM 0.6 0.6 NVSim sample RRAM cell: SET and RESET both 2V/10ns, 0.6 pJ; no 0/1 difference assumed: estimate, devices vary\n"
 "STT-MRAM 0.194 0.291 NVSim STT-RAM cell 40.82uA/5ns = 0.194 pJ; P->AP (1) slower, Zhang et al., DATE 2012: 1.5x is an estimate\n";
 
-static bool mc_e_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool mc_e_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
 static bool mc_e_name_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       mc_e_digit(c) || c == '_' || c == '-';
+	       mc_is_digit(c) || c == '_' || c == '-';
 }
 
 static char mc_e_lower(char c)
@@ -71,92 +63,25 @@ static bool mc_e_name_eq(const char *a, size_t n, const char *b)
 	return b[n] == '\0';
 }
 
-/* User text for a message: bounded and with non-printable bytes as '?'. */
-static void mc_e_quote(char *dst, size_t dstlen, const char *src, size_t n)
+/* ---- output ----------------------------------------------------------- */
+
+/* Milli-pJ as a decimal: the integer part, then up to three digits. */
+static void mc_e_out_value(struct mc_out *o, u64 mpj)
 {
-	size_t i, max = dstlen - 1;
-	bool cut = false;
-
-	if (max > MC_ENERGY_QUOTE_MAX)
-		max = MC_ENERGY_QUOTE_MAX;
-	if (n > max) {
-		n = max - 3;
-		cut = true;
-	}
-	for (i = 0; i < n; i++)
-		dst[i] = ((u8)src[i] >= 0x20 && (u8)src[i] < 0x7f) ?
-			 src[i] : '?';
-	if (cut) {
-		memcpy(dst + i, "...", 3);
-		i += 3;
-	}
-	dst[i] = '\0';
-}
-
-static int mc_e_error(struct mc_parse_error *e, int code, unsigned int line,
-		      unsigned int column)
-{
-	e->code = code;
-	e->line = line;
-	e->column = column;
-	e->msg[0] = '\0';
-	return code;
-}
-
-#define MC_E_FAIL(e, code, line, col, ...)				\
-	(mc_e_error((e), (code), (line), (col)),			\
-	 snprintf((e)->msg, sizeof((e)->msg), __VA_ARGS__),		\
-	 (code))
-
-/* ---- output buffer ---------------------------------------------------- */
-
-struct mc_e_out {
-	char *buf;
-	size_t size;
-	size_t pos;
-};
-
-static void mc_e_out_mem(struct mc_e_out *o, const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++, o->pos++)
-		if (o->size && o->pos < o->size - 1)
-			o->buf[o->pos] = s[i];
-}
-
-static void mc_e_out_str(struct mc_e_out *o, const char *s)
-{
-	mc_e_out_mem(o, s, strlen(s));
-}
-
-static void mc_e_out_value(struct mc_e_out *o, u64 mpj)
-{
-	char tmp[32];
-	size_t n = 24, end = 24;
-	u64 ip = mpj / 1000;
 	unsigned int frac = (unsigned int)(mpj % 1000), k;
+	char tmp[4];
+	size_t n = 0;
 
-	do {
-		tmp[--n] = '0' + (char)(ip % 10);
-		ip /= 10;
-	} while (ip);
-	if (frac) {
-		/* Three digits, then drop the trailing zeros: 390 -> ".39". */
-		tmp[end++] = '.';
-		for (k = 100; k; k /= 10)
-			tmp[end++] = '0' + (char)((frac / k) % 10);
-		while (tmp[end - 1] == '0')
-			end--;
-	}
-	mc_e_out_mem(o, tmp + n, end - n);
-}
-
-static int mc_e_out_finish(struct mc_e_out *o)
-{
-	if (o->size)
-		o->buf[o->pos < o->size ? o->pos : o->size - 1] = '\0';
-	return o->pos > (size_t)INT_MAX ? INT_MAX : (int)o->pos;
+	mc_out_dec(o, mpj / 1000);
+	if (!frac)
+		return;
+	/* Three digits, then drop the trailing zeros: 390 -> ".39". */
+	tmp[n++] = '.';
+	for (k = 100; k; k /= 10)
+		tmp[n++] = '0' + (char)((frac / k) % 10);
+	while (tmp[n - 1] == '0')
+		n--;
+	mc_out_mem(o, tmp, n);
 }
 
 /* ---- table ------------------------------------------------------------ */
@@ -196,10 +121,10 @@ unsigned int mc_energy_fill_bit(const struct mc_energy_entry *entry)
 
 int mc_energy_value_format(u64 mpj, char *buf, size_t buflen)
 {
-	struct mc_e_out o = { buf, buflen, 0 };
+	struct mc_out o = { buf, buflen, 0 };
 
 	mc_e_out_value(&o, mpj);
-	return mc_e_out_finish(&o);
+	return mc_out_finish(&o);
 }
 
 /*
@@ -208,33 +133,33 @@ int mc_energy_value_format(u64 mpj, char *buf, size_t buflen)
  */
 static bool mc_e_source_needs_hash(const char *src)
 {
-	return mc_e_digit(src[0]) || src[0] == '+' || src[0] == '-' ||
+	return mc_is_digit(src[0]) || src[0] == '+' || src[0] == '-' ||
 	       src[0] == '.' || src[0] == '#';
 }
 
 int mc_energy_format(const struct mc_energy_table *table, char *buf,
 		     size_t buflen)
 {
-	struct mc_e_out o = { buf, buflen, 0 };
+	struct mc_out o = { buf, buflen, 0 };
 	unsigned int i;
 
 	for (i = 0; i < table->nr; i++) {
 		const struct mc_energy_entry *en = &table->entries[i];
 
-		mc_e_out_str(&o, en->name);
-		mc_e_out_mem(&o, " ", 1);
+		mc_out_str(&o, en->name);
+		mc_out_mem(&o, " ", 1);
 		mc_e_out_value(&o, en->write0_mpj);
-		mc_e_out_mem(&o, " ", 1);
+		mc_out_mem(&o, " ", 1);
 		mc_e_out_value(&o, en->write1_mpj);
 		if (en->source[0]) {
-			mc_e_out_mem(&o, " ", 1);
+			mc_out_mem(&o, " ", 1);
 			if (mc_e_source_needs_hash(en->source))
-				mc_e_out_mem(&o, "# ", 2);
-			mc_e_out_str(&o, en->source);
+				mc_out_mem(&o, "# ", 2);
+			mc_out_str(&o, en->source);
 		}
-		mc_e_out_mem(&o, "\n", 1);
+		mc_out_mem(&o, "\n", 1);
 	}
-	return mc_e_out_finish(&o);
+	return mc_out_finish(&o);
 }
 
 /* ---- parser ------------------------------------------------------------ */
@@ -258,21 +183,21 @@ static int mc_e_value(const char *s, size_t n, const char *what,
 	size_t i = 0, fd = 0;
 	bool big = false;
 
-	mc_e_quote(q, sizeof(q), s, n);
+	mc_quote(q, sizeof(q), s, n);
 	if (s[0] == '-')
-		return MC_E_FAIL(e, -EINVAL, line, col,
-				 "%s '%s' is negative", what, q);
+		return MC_FAIL(e, -EINVAL, line, col,
+			       "%s '%s' is negative", what, q);
 	if (mc_e_word_ieq(s, n, "nan") || mc_e_word_ieq(s, n, "+nan") ||
 	    mc_e_word_ieq(s, n, "inf") || mc_e_word_ieq(s, n, "+inf") ||
 	    mc_e_word_ieq(s, n, "infinity") ||
 	    mc_e_word_ieq(s, n, "+infinity"))
-		return MC_E_FAIL(e, -EINVAL, line, col,
-				 "%s '%s': NaN and infinity are not energies",
-				 what, q);
-	if (!mc_e_digit(s[0]))
-		return MC_E_FAIL(e, -EINVAL, line, col,
-				 "%s '%s' is not a decimal number", what, q);
-	for (; i < n && mc_e_digit(s[i]); i++) {
+		return MC_FAIL(e, -EINVAL, line, col,
+			       "%s '%s': NaN and infinity are not energies",
+			       what, q);
+	if (!mc_is_digit(s[0]))
+		return MC_FAIL(e, -EINVAL, line, col,
+			       "%s '%s' is not a decimal number", what, q);
+	for (; i < n && mc_is_digit(s[i]); i++) {
 		/* Saturate: only "above the limit" matters past 10^7. */
 		if (ip < 10000000ULL)
 			ip = ip * 10 + (u64)(s[i] - '0');
@@ -281,27 +206,27 @@ static int mc_e_value(const char *s, size_t n, const char *what,
 	}
 	if (i < n && s[i] == '.') {
 		i++;
-		for (; i < n && mc_e_digit(s[i]); i++, fd++)
+		for (; i < n && mc_is_digit(s[i]); i++, fd++)
 			if (fd < MC_ENERGY_FRAC_DIGITS)
 				frac = frac * 10 + (u64)(s[i] - '0');
 		if (!fd)
-			return MC_E_FAIL(e, -EINVAL, line, col,
-					 "%s '%s': no digits after '.'",
-					 what, q);
+			return MC_FAIL(e, -EINVAL, line, col,
+				       "%s '%s': no digits after '.'",
+				       what, q);
 		if (i == n && fd > MC_ENERGY_FRAC_DIGITS)
-			return MC_E_FAIL(e, -EINVAL, line, col,
-					 "%s '%s': more than %u fractional digits (resolution 0.001 pJ)",
-					 what, q, MC_ENERGY_FRAC_DIGITS);
+			return MC_FAIL(e, -EINVAL, line, col,
+				       "%s '%s': more than %u fractional digits (resolution 0.001 pJ)",
+				       what, q, MC_ENERGY_FRAC_DIGITS);
 	}
 	if (i < n)
-		return MC_E_FAIL(e, -EINVAL, line, col,
-				 "%s '%s' is not a decimal number", what, q);
+		return MC_FAIL(e, -EINVAL, line, col,
+			       "%s '%s' is not a decimal number", what, q);
 	for (; fd < MC_ENERGY_FRAC_DIGITS; fd++)
 		frac *= 10;
 	if (big || ip * 1000 + frac > MC_ENERGY_MAX_MPJ)
-		return MC_E_FAIL(e, -ERANGE, line, col,
-				 "%s '%s' is above the limit of %llu pJ", what,
-				 q, MC_ENERGY_MAX_MPJ / 1000);
+		return MC_FAIL(e, -ERANGE, line, col,
+			       "%s '%s' is above the limit of %llu pJ", what,
+			       q, MC_ENERGY_MAX_MPJ / 1000);
 	*out = ip * 1000 + frac;
 	return 0;
 }
@@ -316,20 +241,18 @@ static int mc_e_check_bytes(const char *s, size_t n, unsigned int line,
 		u8 c = (u8)s[k];
 		unsigned int col = (unsigned int)k + 1;
 
-		if (c >= 0x20 && c < 0x7f)
-			continue;
-		if (c == '\t')
+		if (mc_is_printable((char)c) || c == '\t')
 			continue;
 		if (!c)
-			return MC_E_FAIL(e, -EINVAL, line, col, "NUL byte");
+			return MC_FAIL(e, -EINVAL, line, col, "NUL byte");
 		if (c == '\r')
-			return MC_E_FAIL(e, -EINVAL, line, col,
-					 "carriage return (DOS line ending?)");
+			return MC_FAIL(e, -EINVAL, line, col,
+				       "carriage return (DOS line ending?)");
 		if (c >= 0x80)
-			return MC_E_FAIL(e, -EINVAL, line, col,
-					 "non-ASCII byte 0x%02x", c);
-		return MC_E_FAIL(e, -EINVAL, line, col,
-				 "control character 0x%02x", c);
+			return MC_FAIL(e, -EINVAL, line, col,
+				       "non-ASCII byte 0x%02x", c);
+		return MC_FAIL(e, -EINVAL, line, col,
+			       "control character 0x%02x", c);
 	}
 	return 0;
 }
@@ -337,14 +260,7 @@ static int mc_e_check_bytes(const char *s, size_t n, unsigned int line,
 /* The end of the token at s[i]: the next blank or the end of the line. */
 static size_t mc_e_token_end(const char *s, size_t n, size_t i)
 {
-	while (i < n && !mc_e_blank(s[i]))
-		i++;
-	return i;
-}
-
-static size_t mc_e_skip_blank(const char *s, size_t n, size_t i)
-{
-	while (i < n && mc_e_blank(s[i]))
+	while (i < n && !mc_is_blank(s[i]))
 		i++;
 	return i;
 }
@@ -353,13 +269,13 @@ static size_t mc_e_skip_blank(const char *s, size_t n, size_t i)
 static int mc_e_field(const char *s, size_t n, size_t *pos, const char *what,
 		      unsigned int line, u64 *out, struct mc_parse_error *e)
 {
-	size_t i = mc_e_skip_blank(s, n, *pos), end;
+	size_t i = mc_skip_blank(s, n, *pos), end;
 	int ret;
 
 	if (i >= n || s[i] == '#')
-		return MC_E_FAIL(e, -EINVAL, line, (unsigned int)i + 1,
-				 "missing %s (expected: name write0_pj write1_pj [source])",
-				 what);
+		return MC_FAIL(e, -EINVAL, line, (unsigned int)i + 1,
+			       "missing %s (expected: name write0_pj write1_pj [source])",
+			       what);
 	end = mc_e_token_end(s, n, i);
 	ret = mc_e_value(s + i, end - i, what, line, (unsigned int)i + 1, out,
 			 e);
@@ -371,24 +287,24 @@ static int mc_e_line(const char *s, size_t n, unsigned int line,
 		     struct mc_energy_entry *en, struct mc_parse_error *e)
 {
 	char q[MC_ENERGY_QUOTE_MAX + 1];
-	size_t i = mc_e_skip_blank(s, n, 0), name, end, k;
+	size_t i = mc_skip_blank(s, n, 0), name, end, k;
 	int ret;
 
 	name = i;
 	end = mc_e_token_end(s, n, i);
 	for (k = name; k < end; k++) {
 		if (!mc_e_name_char(s[k])) {
-			mc_e_quote(q, sizeof(q), s + name, end - name);
-			return MC_E_FAIL(e, -EINVAL, line, (unsigned int)k + 1,
-					 "bad character '%c' in name '%s' (allowed: A-Z a-z 0-9 _ -)",
-					 s[k], q);
+			mc_quote(q, sizeof(q), s + name, end - name);
+			return MC_FAIL(e, -EINVAL, line, (unsigned int)k + 1,
+				       "bad character '%c' in name '%s' (allowed: A-Z a-z 0-9 _ -)",
+				       s[k], q);
 		}
 	}
 	if (end - name >= MC_ENERGY_NAME_MAX) {
-		mc_e_quote(q, sizeof(q), s + name, end - name);
-		return MC_E_FAIL(e, -EINVAL, line, (unsigned int)name + 1,
-				 "name '%s' is longer than %u bytes", q,
-				 MC_ENERGY_NAME_MAX - 1);
+		mc_quote(q, sizeof(q), s + name, end - name);
+		return MC_FAIL(e, -EINVAL, line, (unsigned int)name + 1,
+			       "name '%s' is longer than %u bytes", q,
+			       MC_ENERGY_NAME_MAX - 1);
 	}
 	memcpy(en->name, s + name, end - name);
 	en->name[end - name] = '\0';
@@ -402,39 +318,27 @@ static int mc_e_line(const char *s, size_t n, unsigned int line,
 		return ret;
 
 	/* The rest of the line, optionally after '#', is the source. */
-	i = mc_e_skip_blank(s, n, i);
+	i = mc_skip_blank(s, n, i);
 	if (i < n && s[i] == '#') {
-		i = mc_e_skip_blank(s, n, i + 1);
-	} else if (i < n && (mc_e_digit(s[i]) || s[i] == '+' ||
+		i = mc_skip_blank(s, n, i + 1);
+	} else if (i < n && (mc_is_digit(s[i]) || s[i] == '+' ||
 			     s[i] == '-' || s[i] == '.')) {
 		end = mc_e_token_end(s, n, i);
-		mc_e_quote(q, sizeof(q), s + i, end - i);
-		return MC_E_FAIL(e, -EINVAL, line, (unsigned int)i + 1,
-				 "extra value '%s' after write1 (a source starting with a number goes after '#')",
-				 q);
+		mc_quote(q, sizeof(q), s + i, end - i);
+		return MC_FAIL(e, -EINVAL, line, (unsigned int)i + 1,
+			       "extra value '%s' after write1 (a source starting with a number goes after '#')",
+			       q);
 	}
 	end = n;
-	while (end > i && mc_e_blank(s[end - 1]))
+	while (end > i && mc_is_blank(s[end - 1]))
 		end--;
 	if (end - i >= MC_ENERGY_SOURCE_MAX)
-		return MC_E_FAIL(e, -EINVAL, line, (unsigned int)i + 1,
-				 "source text is longer than %u bytes",
-				 MC_ENERGY_SOURCE_MAX - 1);
+		return MC_FAIL(e, -EINVAL, line, (unsigned int)i + 1,
+			       "source text is longer than %u bytes",
+			       MC_ENERGY_SOURCE_MAX - 1);
 	memcpy(en->source, s + i, end - i);
 	en->source[end - i] = '\0';
 	return 0;
-}
-
-/* Lines in the text, capped at the table limit: sizes the allocation. */
-static unsigned int mc_e_count_lines(const char *text, size_t len)
-{
-	unsigned int n = 1;
-	size_t i;
-
-	for (i = 0; i < len && n < MC_ENERGY_MAX_TYPES; i++)
-		if (text[i] == '\n')
-			n++;
-	return n;
 }
 
 int mc_energy_parse(const char *text, size_t len, struct mc_energy_table *out,
@@ -449,14 +353,14 @@ int mc_energy_parse(const char *text, size_t len, struct mc_energy_table *out,
 
 	mc_energy_init(out);
 	mc_energy_init(&t);
-	mc_e_error(e, 0, 0, 0);
+	mc_error(e, 0, 0, 0);
 	if (!text)
 		len = 0;
 
-	t.cap = mc_e_count_lines(text, len);
+	t.cap = mc_count_pieces(text, len, '\n', MC_ENERGY_MAX_TYPES);
 	t.entries = mc_zalloc(sizeof(*t.entries) * t.cap);
 	if (!t.entries)
-		return MC_E_FAIL(e, -ENOMEM, 1, 1, "out of memory");
+		return MC_FAIL(e, -ENOMEM, 1, 1, "out of memory");
 
 	for (i = 0; i < len; i = next) {
 		const char *s = text + i;
@@ -464,25 +368,20 @@ int mc_energy_parse(const char *text, size_t len, struct mc_energy_table *out,
 		size_t n, k;
 
 		line++;
-		for (n = 0; i + n < len && s[n] != '\n'; n++)
-			;
-		next = i + n + 1;
-		if (n > MC_LINE_MAX) {
-			ret = MC_E_FAIL(e, -E2BIG, line, MC_LINE_MAX + 1,
-					"line longer than %u bytes",
-					MC_LINE_MAX);
+		ret = mc_line_length(s, len - i, line, &n, e);
+		if (ret)
 			goto fail;
-		}
+		next = i + n + 1;
 		ret = mc_e_check_bytes(s, n, line, e);
 		if (ret)
 			goto fail;
-		k = mc_e_skip_blank(s, n, 0);
-		if (k == n || s[k] == '#')
+		if (mc_is_skipped_line(s, n))
 			continue;
+		k = mc_skip_blank(s, n, 0);
 		if (t.nr == t.cap) {
-			ret = MC_E_FAIL(e, -E2BIG, line, (unsigned int)k + 1,
-					"more than %u memory types",
-					MC_ENERGY_MAX_TYPES);
+			ret = MC_FAIL(e, -E2BIG, line, (unsigned int)k + 1,
+				      "more than %u memory types",
+				      MC_ENERGY_MAX_TYPES);
 			goto fail;
 		}
 		en = &t.entries[t.nr];
@@ -492,18 +391,18 @@ int mc_energy_parse(const char *text, size_t len, struct mc_energy_table *out,
 		for (j = 0; j < t.nr; j++) {
 			if (mc_e_name_eq(en->name, strlen(en->name),
 					 t.entries[j].name)) {
-				ret = MC_E_FAIL(e, -EINVAL, line,
-						(unsigned int)k + 1,
-						"duplicate name '%s' (first on line %u)",
-						en->name, first_line[j]);
+				ret = MC_FAIL(e, -EINVAL, line,
+					      (unsigned int)k + 1,
+					      "duplicate name '%s' (first on line %u)",
+					      en->name, first_line[j]);
 				goto fail;
 			}
 		}
 		first_line[t.nr++] = line;
 	}
 	if (!t.nr) {
-		ret = MC_E_FAIL(e, -EINVAL, line ? line : 1, 1,
-				"empty energy table (no entries, only blank lines or comments)");
+		ret = MC_FAIL(e, -EINVAL, line ? line : 1, 1,
+			      "empty energy table (no entries, only blank lines or comments)");
 		goto fail;
 	}
 	*out = t;

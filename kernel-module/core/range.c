@@ -13,8 +13,9 @@
  * column of the space rather than guessed at.
  */
 #include "range.h"
+#include "text.h"
 
-/* Longest piece of user text quoted in an error message. */
+/* Longest piece of user text a message quotes: sizes mc_quote() buffers. */
 #define MC_QUOTE_MAX		48
 
 /* A range as parsed, before sorting, with where it came from. */
@@ -37,11 +38,6 @@ static const char *const mc_type_names[MC_MEM_NR_TYPES] = {
 	[MC_MEM_ACPI_NVS]	= "ACPI NVS",
 };
 
-static bool mc_is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 static int mc_hex_value(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -53,36 +49,6 @@ static int mc_hex_value(char c)
 	return -1;
 }
 
-static bool mc_is_printable(char c)
-{
-	return (unsigned char)c >= 0x20 && (unsigned char)c < 0x7f;
-}
-
-/*
- * Copy user text for a message: at most MC_QUOTE_MAX bytes, anything that
- * is not printable ASCII shown as '?', so a message stays one clean line
- * whatever the input held.
- */
-static void mc_quote(char *dst, size_t dstlen, const char *src, size_t n)
-{
-	size_t i, max = dstlen - 1;
-	bool cut = false;
-
-	if (max > MC_QUOTE_MAX)
-		max = MC_QUOTE_MAX;
-	if (n > max) {
-		n = max - 3;
-		cut = true;
-	}
-	for (i = 0; i < n; i++)
-		dst[i] = mc_is_printable(src[i]) ? src[i] : '?';
-	if (cut) {
-		memcpy(dst + i, "...", 3);
-		i += 3;
-	}
-	dst[i] = '\0';
-}
-
 /* One byte as it should appear in a message: 'x' or 0xNN. */
 static void mc_char_desc(char *dst, size_t dstlen, char c)
 {
@@ -92,55 +58,7 @@ static void mc_char_desc(char *dst, size_t dstlen, char c)
 		snprintf(dst, dstlen, "byte 0x%02x", (unsigned int)(u8)c);
 }
 
-static int mc_error(struct mc_parse_error *e, int code, unsigned int line,
-		    unsigned int column)
-{
-	e->code = code;
-	e->line = line;
-	e->column = column;
-	e->msg[0] = '\0';
-	return code;
-}
-
-/* Set position and code, then write the message; evaluates to 'code'. */
-#define MC_FAIL(e, code, line, col, ...)				\
-	(mc_error((e), (code), (line), (col)),				\
-	 snprintf((e)->msg, sizeof((e)->msg), __VA_ARGS__),		\
-	 (code))
-
-/* ---- output buffer that counts what it could not write ------------- */
-
-struct mc_out {
-	char *buf;
-	size_t size;
-	size_t pos;		/* bytes the full output needs so far */
-};
-
-static void mc_out_mem(struct mc_out *o, const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++, o->pos++)
-		if (o->size && o->pos < o->size - 1)
-			o->buf[o->pos] = s[i];
-}
-
-static void mc_out_str(struct mc_out *o, const char *s)
-{
-	mc_out_mem(o, s, strlen(s));
-}
-
-static void mc_out_dec(struct mc_out *o, u64 v)
-{
-	char tmp[24];
-	size_t n = sizeof(tmp);
-
-	do {
-		tmp[--n] = '0' + (char)(v % 10);
-		v /= 10;
-	} while (v);
-	mc_out_mem(o, tmp + n, sizeof(tmp) - n);
-}
+/* ---- output ---------------------------------------------------------- */
 
 /* Fixed-width 16-digit hex, as the kernel prints e820 maps. */
 static void mc_out_hex16(struct mc_out *o, u64 v)
@@ -174,14 +92,6 @@ static void mc_out_size(struct mc_out *o, u64 v)
 		}
 	}
 	mc_out_dec(o, v);
-}
-
-static int mc_out_finish(struct mc_out *o)
-{
-	if (o->size)
-		o->buf[o->pos < o->size ? o->pos : o->size - 1] = '\0';
-	/* Callers' lists are bounded (MC_RANGES_MAX), so this never clips. */
-	return o->pos > (size_t)INT_MAX ? INT_MAX : (int)o->pos;
 }
 
 /* ---- lists ---------------------------------------------------------- */
@@ -227,9 +137,16 @@ int mc_range_find(const struct mc_range_list *list, u64 addr)
 
 /* ---- validation shared by both parsers ------------------------------ */
 
-static bool mc_align_ok(u64 align)
+/* Both parsers' 'align': 0 means MC_PAGE_SIZE, else a power of two. */
+static int mc_align_resolve(u64 *align, struct mc_parse_error *e)
 {
-	return align && !(align & (align - 1));
+	if (!*align)
+		*align = MC_PAGE_SIZE;
+	if (*align & (*align - 1))
+		return MC_FAIL(e, -EINVAL, 1, 1,
+			       "alignment %llu is not a power of two",
+			       (unsigned long long)*align);
+	return 0;
 }
 
 /* Stable insertion sort by start: lists are short (MC_RANGES_MAX). */
@@ -329,18 +246,6 @@ static int mc_pending_check(const char *text, const struct mc_pending *p,
 		       (p->start & (align - 1)) ? "start" : "size", al);
 }
 
-/* Number of pieces 'sep' splits text into, capped just above the limit. */
-static unsigned int mc_count_pieces(const char *text, size_t len, char sep)
-{
-	unsigned int n = 1;
-	size_t i;
-
-	for (i = 0; i < len && n <= MC_RANGES_MAX; i++)
-		if (text[i] == sep)
-			n++;
-	return n > MC_RANGES_MAX ? MC_RANGES_MAX : n;
-}
-
 /* ---- ranges= -------------------------------------------------------- */
 
 /*
@@ -425,10 +330,37 @@ static int mc_ranges_unexpected(const char *text, size_t len, size_t i,
 		       "range %u: expected %s, found %s", index, expected, c);
 }
 
+/*
+ * The size or the start of a ranges= element ('what' names it in messages;
+ * 'expected' says what should stand where there is no number at all).
+ */
+static int mc_ranges_number(const char *text, size_t len, size_t *pos,
+			    unsigned int index, const char *what,
+			    const char *expected, u64 *val,
+			    struct mc_parse_error *e)
+{
+	size_t i = *pos;
+	int ret;
+
+	ret = mc_parse_number(text, len, &i, true, val);
+	if (ret == -ERANGE)
+		return MC_FAIL(e, -ERANGE, 1, (unsigned int)*pos + 1,
+			       "range %u: %s does not fit in 64 bits",
+			       index, what);
+	if (ret && i > *pos)
+		return MC_FAIL(e, -EINVAL, 1, (unsigned int)i + 1,
+			       "range %u: expected hex digits after '0x'",
+			       index);
+	if (ret)
+		return mc_ranges_unexpected(text, len, i, index, expected, e);
+	*pos = i;
+	return 0;
+}
+
 static int mc_ranges_parse_one(const char *text, size_t len, size_t *pos,
 			       struct mc_pending *p, struct mc_parse_error *e)
 {
-	size_t i = *pos, num;
+	size_t i = *pos;
 	int ret;
 
 	p->line = 1;
@@ -440,38 +372,18 @@ static int mc_ranges_parse_one(const char *text, size_t len, size_t *pos,
 		return MC_FAIL(e, -EINVAL, 1, (unsigned int)i + 1,
 			       "range %u is empty", p->index);
 
-	num = i;
-	ret = mc_parse_number(text, len, &i, true, &p->size);
-	if (ret == -ERANGE)
-		return MC_FAIL(e, -ERANGE, 1, (unsigned int)num + 1,
-			       "range %u: size does not fit in 64 bits",
-			       p->index);
-	if (ret && i > num)
-		return MC_FAIL(e, -EINVAL, 1, (unsigned int)i + 1,
-			       "range %u: expected hex digits after '0x'",
-			       p->index);
+	ret = mc_ranges_number(text, len, &i, p->index, "size", "SIZE@START",
+			       &p->size, e);
 	if (ret)
-		return mc_ranges_unexpected(text, len, i, p->index,
-					    "SIZE@START", e);
-
+		return ret;
 	if (i >= len || text[i] != '@')
 		return mc_ranges_unexpected(text, len, i, p->index,
 					    "'@' after the size", e);
 	i++;
-
-	num = i;
-	ret = mc_parse_number(text, len, &i, true, &p->start);
-	if (ret == -ERANGE)
-		return MC_FAIL(e, -ERANGE, 1, (unsigned int)num + 1,
-			       "range %u: start does not fit in 64 bits",
-			       p->index);
-	if (ret && i > num)
-		return MC_FAIL(e, -EINVAL, 1, (unsigned int)i + 1,
-			       "range %u: expected hex digits after '0x'",
-			       p->index);
+	ret = mc_ranges_number(text, len, &i, p->index, "start",
+			       "a start address after '@'", &p->start, e);
 	if (ret)
-		return mc_ranges_unexpected(text, len, i, p->index,
-					    "a start address after '@'", e);
+		return ret;
 
 	if (i < len && text[i] != ',') {
 		char c[16];
@@ -498,12 +410,9 @@ int mc_ranges_parse(const char *text, size_t len, u64 align,
 	mc_range_list_init(out);
 	mc_error(e, 0, 0, 0);
 
-	if (!align)
-		align = MC_PAGE_SIZE;
-	if (!mc_align_ok(align))
-		return MC_FAIL(e, -EINVAL, 1, 1,
-			       "alignment %llu is not a power of two",
-			       (unsigned long long)align);
+	ret = mc_align_resolve(&align, e);
+	if (ret)
+		return ret;
 	if (!text)
 		len = 0;
 	/* One trailing newline is what sysfs and echo hand us: accept it. */
@@ -519,7 +428,7 @@ int mc_ranges_parse(const char *text, size_t len, u64 align,
 			return MC_FAIL(e, -EINVAL, 1, (unsigned int)i + 1,
 				       "NUL byte in range list");
 
-	cap = mc_count_pieces(text, len, ',');
+	cap = mc_count_pieces(text, len, ',', MC_RANGES_MAX);
 	p = mc_zalloc(sizeof(*p) * cap);
 	if (!p)
 		return MC_FAIL(e, -ENOMEM, 1, 1, "out of memory");
@@ -562,17 +471,6 @@ static bool mc_match(const char *text, size_t len, size_t i, const char *lit)
 	size_t n = strlen(lit);
 
 	return len - i >= n && !memcmp(text + i, lit, n);
-}
-
-/* Empty, only blanks, or a comment: first non-blank character '#'. */
-static bool mc_is_skipped_line(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t')
-			return s[i] == '#';
-	return true;
 }
 
 /* A 0x hex address inside an e820 line; no suffixes there. */
@@ -673,16 +571,13 @@ int mc_e820_parse(const char *text, size_t len, u64 align,
 	mc_range_list_init(out);
 	mc_error(e, 0, 0, 0);
 
-	if (!align)
-		align = MC_PAGE_SIZE;
-	if (!mc_align_ok(align))
-		return MC_FAIL(e, -EINVAL, 1, 1,
-			       "alignment %llu is not a power of two",
-			       (unsigned long long)align);
+	ret = mc_align_resolve(&align, e);
+	if (ret)
+		return ret;
 	if (!text)
 		len = 0;
 
-	cap = mc_count_pieces(text, len, '\n');
+	cap = mc_count_pieces(text, len, '\n', MC_RANGES_MAX);
 	p = mc_zalloc(sizeof(*p) * cap);
 	if (!p)
 		return MC_FAIL(e, -ENOMEM, 1, 1, "out of memory");
@@ -692,14 +587,10 @@ int mc_e820_parse(const char *text, size_t len, u64 align,
 		size_t n, k;
 
 		line++;
-		for (n = 0; i + n < len && s[n] != '\n'; n++)
-			;
-		next = i + n + 1;
-		if (n > MC_LINE_MAX) {
-			ret = MC_FAIL(e, -E2BIG, line, MC_LINE_MAX + 1,
-				      "line longer than %u bytes", MC_LINE_MAX);
+		ret = mc_line_length(s, len - i, line, &n, e);
+		if (ret)
 			goto out;
-		}
+		next = i + n + 1;
 		for (k = 0; k < n; k++) {
 			if (!s[k]) {
 				ret = MC_FAIL(e, -EINVAL, line,

@@ -12,43 +12,6 @@
 
 static const u64 aligns[] = { 2ULL << 20, 0 /* 4K */, 1 };
 
-static void check_list(const struct mc_range_list *l, u64 align)
-{
-	unsigned int i;
-
-	FUZZ_CHECK(l->nr >= 1 && l->nr <= MC_RANGES_MAX);
-	FUZZ_CHECK(l->cap >= l->nr && l->ranges != NULL);
-	for (i = 0; i < l->nr; i++) {
-		const struct mc_range *r = &l->ranges[i];
-
-		FUZZ_CHECK(r->size != 0);
-		FUZZ_CHECK(r->size <= U64_MAX - r->start);
-		FUZZ_CHECK(!(r->start & (align - 1)));
-		FUZZ_CHECK(!(r->size & (align - 1)));
-		FUZZ_CHECK(r->type == MC_MEM_MIRROR);
-		if (i)
-			FUZZ_CHECK(l->ranges[i - 1].start +
-				   l->ranges[i - 1].size <= r->start);
-		FUZZ_CHECK(mc_range_find(l, r->start) == (int)i);
-		FUZZ_CHECK(mc_range_find(l, r->start + r->size - 1) == (int)i);
-	}
-}
-
-static bool same_list(const struct mc_range_list *a,
-		      const struct mc_range_list *b)
-{
-	unsigned int i;
-
-	if (a->nr != b->nr)
-		return false;
-	for (i = 0; i < a->nr; i++)
-		if (a->ranges[i].start != b->ranges[i].start ||
-		    a->ranges[i].size != b->ranges[i].size ||
-		    a->ranges[i].type != b->ranges[i].type)
-			return false;
-	return true;
-}
-
 static void check_round_trip(const struct mc_range_list *l, u64 align)
 {
 	struct mc_range_list again;
@@ -56,20 +19,14 @@ static void check_round_trip(const struct mc_range_list *l, u64 align)
 	char *buf;
 	int n, ret;
 
-	n = mc_ranges_format(l, NULL, 0);
-	FUZZ_CHECK(n > 0);
-	buf = malloc((size_t)n + 1);
-	FUZZ_CHECK(buf != NULL);
-	FUZZ_CHECK(mc_ranges_format(l, buf, (size_t)n + 1) == n);
-	FUZZ_CHECK(strlen(buf) == (size_t)n);
-
+	buf = fuzz_format_list(mc_ranges_format, l, &n);
 	ret = mc_ranges_parse(buf, (size_t)n, align, &again, &e);
 	if (n > MC_LINE_MAX) {
 		/* Canonical decimal can outgrow a hex input near the limit. */
 		FUZZ_CHECK(ret == -E2BIG);
 	} else {
 		FUZZ_CHECK(ret == 0);
-		FUZZ_CHECK(same_list(l, &again));
+		FUZZ_CHECK(fuzz_same_list(l, &again));
 	}
 	mc_range_list_free(&again);
 
@@ -86,40 +43,21 @@ static void check_round_trip(const struct mc_range_list *l, u64 align)
 	free(buf);
 }
 
+static void check_list(const struct mc_range_list *l, u64 align)
+{
+	unsigned int i;
+
+	fuzz_check_list(l, align);
+	for (i = 0; i < l->nr; i++)
+		FUZZ_CHECK(l->ranges[i].type == MC_MEM_MIRROR);
+	check_round_trip(l, align);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct mc_range_list first, l;
-	struct mc_parse_error e;
-	bool have_first = false;
-	unsigned int i;
-	int ret;
-
-	mc_range_list_init(&first);
-	for (i = 0; i < MC_ARRAY_SIZE(aligns); i++) {
-		u64 align = aligns[i] ? aligns[i] : MC_PAGE_SIZE;
-
-		ret = mc_ranges_parse((const char *)data, size, aligns[i], &l,
-				      &e);
-		if (ret) {
-			fuzz_check_error(ret, &e);
-			FUZZ_CHECK(e.line == 1);
-			FUZZ_CHECK(l.nr == 0 && l.ranges == NULL);
-			/* Valid with a larger alignment: valid with less. */
-			FUZZ_CHECK(!have_first);
-			continue;
-		}
-		check_list(&l, align);
-		check_round_trip(&l, aligns[i]);
-		if (have_first) {
-			FUZZ_CHECK(same_list(&first, &l));
-			mc_range_list_free(&l);
-		} else {
-			first = l;
-			have_first = true;
-		}
-	}
-	mc_range_list_free(&first);
+	fuzz_list_aligns(data, size, aligns, MC_ARRAY_SIZE(aligns),
+			 mc_ranges_parse, check_list, true);
 	return 0;
 }

@@ -13,10 +13,12 @@
 
 FUZZ_NAMES = range e820 energy
 FUZZ_TARGETS = fuzz/fuzz-range fuzz/fuzz-e820 fuzz/fuzz-energy
-FUZZ_CORE_SRC = $(top_srcdir)/kernel-module/core/range.c \
+FUZZ_CORE_SRC = $(top_srcdir)/kernel-module/core/text.c \
+	$(top_srcdir)/kernel-module/core/range.c \
 	$(top_srcdir)/kernel-module/core/energy.c
 FUZZ_CORE_DEPS = $(FUZZ_CORE_SRC) $(srcdir)/fuzz/fuzz.h \
 	$(top_srcdir)/kernel-module/core/compat.h \
+	$(top_srcdir)/kernel-module/core/text.h \
 	$(top_srcdir)/kernel-module/core/range.h \
 	$(top_srcdir)/kernel-module/core/energy.h
 # -fno-sanitize-recover: an undefined-behaviour report must stop the run,
