@@ -26,6 +26,7 @@
 
 #include "mirror_internal.h"
 #include "mirror.h"
+#include "mirror_fill.h"
 
 /* The caller's reclaim rules, applied to our own bookkeeping allocations. */
 #define MIRROR_META_GFP_MASK	(__GFP_RECLAIM | __GFP_IO | __GFP_FS | \
@@ -78,14 +79,6 @@ static void mirror_bad_free(unsigned long pfn, unsigned int order,
 			    pfn, order, why, detail);
 }
 
-static void mirror_clear_pages(struct page *page, unsigned int order)
-{
-	unsigned int i;
-
-	for (i = 0; i < (1U << order); i++)
-		clear_highpage(page + i);
-}
-
 /*
  * Return a block to its zone.  The order recorded at allocation must match
  * and the page must not still be referenced elsewhere; anything else is a
@@ -117,16 +110,15 @@ static void mirror_zone_free(struct mirror_zone *zone, struct page *page,
 					refs);
 		return;
 	}
-	if (want_init_on_free()) {
-		/*
-		 * Clear outside the lock, but mark the block as no longer out
-		 * first so that a concurrent double free is refused.
-		 */
-		zone->order_of[idx] = 0;
-		spin_unlock_irqrestore(&zone->lock, flags);
-		mirror_clear_pages(page, order);
-		spin_lock_irqsave(&zone->lock, flags);
-	}
+	/*
+	 * Scrub with the memory's cheap pattern (mirror_fill.c) outside the
+	 * lock, but mark the block as no longer out first so that a
+	 * concurrent double free is refused.
+	 */
+	zone->order_of[idx] = 0;
+	spin_unlock_irqrestore(&zone->lock, flags);
+	mirror_fill_free(zone, page, order);
+	spin_lock_irqsave(&zone->lock, flags);
 	ret = mc_zalloc_free(&zone->za, pfn, order);
 	if (WARN_ON_ONCE(ret)) {
 		/* Our own records disagree with the core's: keep both as is. */
@@ -310,8 +302,8 @@ static struct page *mirror_alloc(int nid, gfp_t gfp, unsigned int order)
 			this_cpu_inc(node->pcpu->allocs_local);
 		else
 			this_cpu_inc(node->pcpu->allocs_remote);
-		if (want_init_on_alloc(kgfp))
-			mirror_clear_pages(page, order);
+		/* Zeros for __GFP_ZERO, else the memory's cheap pattern. */
+		mirror_fill_alloc(zone, page, order, kgfp);
 		return page;
 	}
 
@@ -377,13 +369,26 @@ void mirror_free_pages(struct page *page, unsigned int order)
 }
 EXPORT_SYMBOL_GPL(mirror_free_pages);
 
+/*
+ * Only memory a zone claimed counts: a pageblock the kernel kept at load
+ * is ordinary memory as far as the zones' counters go, and in emulation
+ * only claimed memory has the emulated second copy.
+ */
 bool page_is_mirrored(struct page *page)
 {
-	return page && mirror_zone_of_pfn(page_to_pfn(page));
+	struct mirror_zone *zone;
+	unsigned long pfn;
+
+	if (!page)
+		return false;
+	pfn = page_to_pfn(page);
+	zone = mirror_zone_of_pfn(pfn);
+	return zone && test_bit((pfn - zone->start_pfn) / pageblock_nr_pages,
+				zone->claimed);
 }
 EXPORT_SYMBOL_GPL(page_is_mirrored);
 
-/* ---- mempool ---------------------------------------------------------- */
+/* ---- mempool ------------------------------------------------------------- */
 
 /*
  * The pool's elements are mirrored blocks only (__GFP_MIRROR_STRICT): when
@@ -413,7 +418,7 @@ mempool_t *mirror_mempool_create(int min_nr, unsigned int order)
 }
 EXPORT_SYMBOL_GPL(mirror_mempool_create);
 
-/* ---- object cache ------------------------------------------------------ */
+/* ---- object cache -------------------------------------------------------- */
 
 /*
  * A slab-like cache: each slab is one mirrored block carved into objects,

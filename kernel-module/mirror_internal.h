@@ -82,9 +82,9 @@ struct mirror_zone {
 	spinlock_t lock;
 	struct mc_zalloc za;
 	u8 *order_of;			/* order + 1 at a block's first page */
-	bool holds_ref;			/* a module reference while pages are out */
+	bool holds_ref;			/* module ref while pages are out */
 	u64 bad_frees;			/* frees refused */
-	bool exhausted;			/* an allocation failed, not recovered */
+	bool exhausted;			/* failed, not yet recovered */
 	unsigned int ev_seq;		/* exhausted/recovered transitions */
 
 	/*
@@ -98,7 +98,7 @@ struct mirror_zone {
 
 struct mirror_node {
 	int nid;
-	bool present;			/* online at load: has a sysfs directory */
+	bool present;			/* online at load: in sysfs */
 	struct mirror_node_pcpu __percpu *pcpu;
 	/* Zone preference lists, constant after load. */
 	unsigned int *zorder[MIRROR_NR_LIMITS];

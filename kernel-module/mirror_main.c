@@ -29,6 +29,7 @@
 
 #include "mirror_internal.h"
 #include "range.h"
+#include "mirror_fill.h"
 
 #ifndef MIRROR_VERSION
 #define MIRROR_VERSION "unknown"
@@ -110,7 +111,7 @@ u64 mirror_bad_frees(void)
 	return sum;
 }
 
-/* ---- ranges ---------------------------------------------------------- */
+/* ---- ranges -------------------------------------------------------------- */
 
 /* "64M@0x30000000" for log lines. */
 static void mirror_range_name(u64 start, u64 size, char *buf, size_t len)
@@ -335,7 +336,7 @@ static int mirror_spans_from_efi(struct mirror_span **out,
 	return 0;
 }
 
-/* ---- zones ----------------------------------------------------------- */
+/* ---- zones --------------------------------------------------------------- */
 
 static const char *mirror_claim_reason(int err)
 {
@@ -463,17 +464,24 @@ static int mirror_zone_setup(struct mirror_zone *zone, unsigned int id,
 	if (ret)
 		return ret;
 	zone->za_ready = true;
-	/* Leave a zone with a few free pages before reporting recovery. */
-	zone->recover_mark = max_t(u64, nr / 8, 1);
 	zone->order_of = kvzalloc(nr, GFP_KERNEL);
 	zone->claimed = bitmap_zalloc(nr / pageblock_nr_pages, GFP_KERNEL);
 	zone->pcpu = alloc_percpu(struct mirror_zone_pcpu);
 	if (!zone->order_of || !zone->claimed || !zone->pcpu)
 		return -ENOMEM;
-	return mirror_zone_claim(zone);
+	ret = mirror_zone_claim(zone);
+	if (ret)
+		return ret;
+	/*
+	 * An exhausted zone reports recovery only once an eighth of it is
+	 * free again, so that a zone at the edge does not send a pair of
+	 * events for every page.
+	 */
+	zone->recover_mark = max_t(u64, zone->za.stats.present / 8, 1);
+	return 0;
 }
 
-/* ---- zone preference lists ------------------------------------------- */
+/* ---- zone preference lists ----------------------------------------------- */
 
 static const u64 mirror_limit_pfn[MIRROR_NR_LIMITS] = {
 	[MIRROR_LIMIT_NONE] = U64_MAX,
@@ -622,9 +630,12 @@ static int __init mirror_init(void)
 	mirror.default_mirror = default_mirror;
 	mirror.fallback = fallback;
 
-	ret = mirror_zones_create();
+	ret = mirror_fill_init();
 	if (ret)
 		return ret;
+	ret = mirror_zones_create();
+	if (ret)
+		goto out_fill;
 	ret = mirror_nodes_setup();
 	if (ret)
 		goto out_nodes;
@@ -632,6 +643,9 @@ static int __init mirror_init(void)
 	if (ret)
 		goto out_nodes;
 	mirror_debugfs_init();
+	ret = mirror_fill_setup();
+	if (ret)
+		goto out_sysfs;
 
 	pr_info("%s mode, %u zone%s, version %s\n",
 		mirror.mode == MIRROR_MODE_EMULATION ? "emulation" : "firmware",
@@ -639,9 +653,16 @@ static int __init mirror_init(void)
 		MIRROR_VERSION);
 	return 0;
 
+out_sysfs:
+	/* Before the zones: it frees per-zone state and its debugfs file. */
+	mirror_fill_exit();
+	mirror_debugfs_exit();
+	mirror_sysfs_exit();
 out_nodes:
 	mirror_nodes_destroy();
 	mirror_zones_destroy();
+out_fill:
+	mirror_fill_exit();
 	return ret;
 }
 
@@ -652,6 +673,7 @@ static void __exit mirror_exit(void)
 	/* Pending uevents name the zone kobjects: deliver them first. */
 	for (i = 0; i < mirror.nr_zones; i++)
 		flush_work(&mirror.zones[i].ev_work);
+	mirror_fill_exit();
 	mirror_debugfs_exit();
 	mirror_sysfs_exit();
 	if (mirror.ordinary_pages)

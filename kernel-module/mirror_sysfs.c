@@ -72,7 +72,7 @@ static int mirror_parse_bool(const char *buf, size_t count, bool *val)
 	return -EINVAL;
 }
 
-/* ---- top level ---------------------------------------------------------- */
+/* ---- top level ----------------------------------------------------------- */
 
 static ssize_t abi_version_show(struct kobject *kobj,
 				struct kobj_attribute *attr, char *buf)
@@ -139,7 +139,7 @@ static const struct attribute_group mirror_root_group = {
 	.attrs = mirror_root_attrs,
 };
 
-/* ---- policy/ ----------------------------------------------------------- */
+/* ---- policy/ ------------------------------------------------------------- */
 
 static ssize_t default_mirror_show(struct kobject *kobj,
 				   struct kobj_attribute *attr, char *buf)
@@ -513,7 +513,7 @@ static struct kobj_type mirror_node_ktype = {
 	.default_groups = mirror_node_groups,
 };
 
-/* ---- uevents ------------------------------------------------------------ */
+/* ---- uevents ------------------------------------------------------------- */
 
 static void mirror_event_send(struct mirror_zone *zone, bool exhausted,
 			      u64 free)
@@ -558,7 +558,7 @@ void mirror_event_work(struct work_struct *work)
 	zone->ev_reported_exhausted = now;
 }
 
-/* ---- setup ---------------------------------------------------------------- */
+/* ---- setup --------------------------------------------------------------- */
 
 static int mirror_zone_sysfs_add(struct mirror_zone *zone)
 {
@@ -664,7 +664,7 @@ void mirror_sysfs_exit(void)
 	mirror.root = NULL;
 }
 
-/* ---- debugfs -------------------------------------------------------------- */
+/* ---- debugfs ------------------------------------------------------------- */
 
 /*
  * check: the core's full invariant walk on every zone, plus our own

@@ -79,8 +79,9 @@ static __printf(1, 2) void mtest_printf(const char *fmt, ...)
 	if (mtest_out_len >= MT_OUT_SIZE - 1)
 		return;
 	va_start(args, fmt);
-	mtest_out_len += vscnprintf(mtest_out + mtest_out_len, MT_OUT_SIZE - mtest_out_len,
-				 fmt, args);
+	mtest_out_len += vscnprintf(mtest_out + mtest_out_len,
+				    MT_OUT_SIZE - mtest_out_len,
+				    fmt, args);
 	va_end(args);
 }
 
@@ -229,7 +230,7 @@ static int mtest_parse_args(char *line, struct mtest_args *a)
 	return 0;
 }
 
-/* ---- held blocks ----------------------------------------------------------- */
+/* ---- held blocks --------------------------------------------------------- */
 
 static int mtest_hold(struct page *page, unsigned int order)
 {
@@ -263,7 +264,7 @@ static void mtest_release(unsigned long i)
 	mtest_held[i] = mtest_held[--mtest_nr_held];
 }
 
-/* ---- alloc ------------------------------------------------------------------ */
+/* ---- alloc --------------------------------------------------------------- */
 
 struct mtest_alloc_job {
 	struct mtest_args *a;
@@ -407,9 +408,9 @@ static int mtest_cmd_alloc(struct mtest_args *a)
 		}
 	}
 	mtest_printf("allocated=%lu failed=%lu mirrored=%lu cpu=%d cpu_node=%d hardirq=%d softirq=%d irqs_disabled=%d preempt_count=%#x nonzero=%d\n",
-		  job->got, job->failed, mirrored, job->cpu,
-		  cpu_to_node(job->cpu), job->hardirq, job->softirq,
-		  job->irqs_off, job->preempt, job->nonzero);
+		     job->got, job->failed, mirrored, job->cpu,
+		     cpu_to_node(job->cpu), job->hardirq, job->softirq,
+		     job->irqs_off, job->preempt, job->nonzero);
 	for (i = 0; i < job->got; i++)
 		mtest_printf("0x%lx\n", page_to_pfn(job->pages[i]));
 	kvfree(job->pages);
@@ -418,7 +419,7 @@ out:
 	return ret;
 }
 
-/* ---- free ------------------------------------------------------------------- */
+/* ---- free ---------------------------------------------------------------- */
 
 static int mtest_cmd_free(struct mtest_args *a)
 {
@@ -505,13 +506,13 @@ static int mtest_cmd_foreign(struct mtest_args *a)
 		return -ENOMEM;
 	mirror_free_pages(page, a->order);
 	mtest_printf("foreign pfn=0x%lx order=%u mirrored=%d\n",
-		  page_to_pfn(page), a->order, page_is_mirrored(page));
+		     page_to_pfn(page), a->order, page_is_mirrored(page));
 	/* mirror.ko must have refused it: it is still ours to free. */
 	__free_pages(page, a->order);
 	return 0;
 }
 
-/* ---- storm ------------------------------------------------------------------- */
+/* ---- storm --------------------------------------------------------------- */
 
 struct mtest_storm {
 	struct mtest_args *a;
@@ -661,15 +662,15 @@ static int mtest_cmd_storm(struct mtest_args *a)
 	if (nr)
 		wait_for_completion(&s->done);
 	mtest_printf("threads=%d ops=%lld mirrored=%lld ordinary=%lld failed=%lld frees=%lld atomic=%lld corrupt=%lld\n",
-		  nr, atomic64_read(&s->ops), atomic64_read(&s->mirrored),
-		  atomic64_read(&s->ordinary), atomic64_read(&s->failed),
-		  atomic64_read(&s->frees), atomic64_read(&s->atomic_ops),
-		  atomic64_read(&s->corrupt));
+		     nr, atomic64_read(&s->ops), atomic64_read(&s->mirrored),
+		     atomic64_read(&s->ordinary), atomic64_read(&s->failed),
+		     atomic64_read(&s->frees), atomic64_read(&s->atomic_ops),
+		     atomic64_read(&s->corrupt));
 	kfree(s);
 	return nr ? 0 : -ENOMEM;
 }
 
-/* ---- bench ------------------------------------------------------------------- */
+/* ---- bench --------------------------------------------------------------- */
 
 #define MT_BATCH	32
 
@@ -910,7 +911,7 @@ static int mtest_cmd_bench(struct mtest_args *a)
 	return 0;
 }
 
-/* ---- mempool ---------------------------------------------------------------- */
+/* ---- mempool ------------------------------------------------------------- */
 
 /*
  * Create a pool with a reserve of 'min' mirrored blocks, fill every mirror
@@ -931,7 +932,7 @@ static int mtest_cmd_mempool(struct mtest_args *a)
 	pool = mirror_mempool_create(min, a->order);
 	if (!pool) {
 		mtest_printf("error: mirror_mempool_create(%lu, %u) failed\n",
-			  min, a->order);
+			     min, a->order);
 		return -ENOMEM;
 	}
 	got = kcalloc(min, sizeof(*got), GFP_KERNEL);
@@ -973,7 +974,7 @@ static int mtest_cmd_mempool(struct mtest_args *a)
 	}
 	extra = mempool_alloc(pool, GFP_NOWAIT | __GFP_NOWARN);
 	mtest_printf("reserve=%lu filled=%lu got=%lu mirrored=%lu extra=%d\n",
-		  min, nfill, ngot, mirrored, extra != NULL);
+		     min, nfill, ngot, mirrored, extra != NULL);
 	if (extra)
 		mempool_free(extra, pool);
 	for (i = 0; i < ngot; i++)
@@ -988,7 +989,7 @@ out_pool:
 	return ret;
 }
 
-/* ---- object cache ------------------------------------------------------------ */
+/* ---- object cache -------------------------------------------------------- */
 
 static int mtest_cmd_cache(struct mtest_args *a)
 {
@@ -1003,7 +1004,7 @@ static int mtest_cmd_cache(struct mtest_args *a)
 				    a->strict ? MIRROR_CACHE_STRICT : 0);
 	if (!cache) {
 		mtest_printf("error: mirror_cache_create(size=%lu) failed\n",
-			  a->size);
+			     a->size);
 		return -EINVAL;
 	}
 	objs = kvcalloc(max(a->n, 1UL), sizeof(*objs), GFP_KERNEL);
@@ -1030,14 +1031,14 @@ static int mtest_cmd_cache(struct mtest_args *a)
 	for (i = 0; i < got; i++)
 		mirror_cache_free(cache, objs[i]);
 	mtest_printf("objects=%lu got=%lu mirrored=%lu not_zeroed=%lu overlap=%lu\n",
-		  a->n, got, mirrored, bad, overlap);
+		     a->n, got, mirrored, bad, overlap);
 	kvfree(objs);
 out:
 	mirror_cache_destroy(cache);
 	return ret;
 }
 
-/* ---- debugfs ------------------------------------------------------------------ */
+/* ---- debugfs ------------------------------------------------------------- */
 
 static ssize_t mtest_ctl_write(struct file *file, const char __user *ubuf,
 			    size_t count, loff_t *ppos)

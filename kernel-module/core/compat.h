@@ -38,10 +38,13 @@ static inline void mc_free(void *p)
 /*
  * Without -mpopcnt (the kernel's baseline x86-64) GCC lowers
  * __builtin_popcountl() to a call into libgcc, which modules cannot link
- * against: use the kernel's hweight instead.
+ * against: the kernel's hweight picks the instruction at run time.
  */
 #include <linux/bitops.h>
-#define __builtin_popcountl(x)	hweight_long(x)
+static inline unsigned int mc_popcount(unsigned long x)
+{
+	return hweight_long(x);
+}
 
 #else /* userspace */
 
@@ -79,6 +82,11 @@ static inline void mc_free(void *p)
 }
 
 #define MC_WARN(cond)	(!!(cond))
+
+static inline unsigned int mc_popcount(unsigned long x)
+{
+	return (unsigned int)__builtin_popcountl(x);
+}
 
 #endif /* __KERNEL__ */
 

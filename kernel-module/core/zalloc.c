@@ -48,11 +48,6 @@ static inline unsigned int mc_ctz(unsigned long x)
 	return __builtin_ctzl(x);
 }
 
-static inline unsigned int mc_popcount(unsigned long x)
-{
-	return __builtin_popcountl(x);
-}
-
 static inline bool mc_test(const unsigned long *map, u64 i)
 {
 	return map[i >> 6] & mc_bitmask(i);

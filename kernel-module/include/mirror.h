@@ -18,9 +18,11 @@
  * ordinary memory otherwise.
  *
  * GFP semantics: GFP_ATOMIC (no __GFP_DIRECT_RECLAIM) never sleeps and may
- * be used in atomic context, hard interrupts included; __GFP_ZERO zeroes
- * (and so does every allocation when the kernel runs with init_on_alloc,
- * as the page allocator does); __GFP_NOWARN silences the failure warning;
+ * be used in atomic context, hard interrupts included; __GFP_ZERO zeroes;
+ * without it a mirror zone's page holds all zeros or all ones, whichever
+ * its memory type writes more cheaply (technology-aware fill, ABI.md
+ * "Page fill"; a fallback page is zeroed when the kernel runs with
+ * init_on_alloc); __GFP_NOWARN silences the failure warning;
  * __GFP_NORETRY is passed to the fallback allocation; __GFP_DMA /
  * __GFP_DMA32 skip zones that end above 16 MiB / 4 GiB; __GFP_THISNODE
  * uses only the zones of the requested node.  Blocks of order > 0 from a
@@ -51,7 +53,11 @@ struct page *mirror_alloc_pages_node(int nid, gfp_t gfp, unsigned int order);
  */
 void mirror_free_pages(struct page *page, unsigned int order);
 
-/* True when the page lies inside a mirror zone. */
+/*
+ * True when the page lies inside a mirror zone, in memory the zone claimed
+ * at load (a pageblock the kernel would not give up inside a zone's range
+ * is ordinary memory; see blocks_unclaimed in ABI.md).
+ */
 bool page_is_mirrored(struct page *page);
 
 /*

@@ -92,6 +92,13 @@ assert_eq 0 "$(mt_val allocated)" "strict allocated"
 snap "$A"
 expect_deltas "$B" "$A" "zones/zone0/alloc_failures=3 zones/zone1/alloc_failures=3 zones/zone2/alloc_failures=3 zones/zone3/alloc_failures=3 nodes/node0/failed=3"
 
+# Without __GFP_NOWARN a failure logs one line per request; with it none.
+w0=$(kmsg_count 'mirror: order-0 allocation for node 0 failed')
+mt alloc n=2 order=0 gfp=kernel,mirror,strict cpu=0
+assert_eq $((w0 + 2)) "$(kmsg_count 'mirror: order-0 allocation for node 0 failed')" "failure warnings"
+mt alloc n=2 order=0 gfp=kernel,mirror,strict,nowarn cpu=0
+assert_eq $((w0 + 2)) "$(kmsg_count 'mirror: order-0 allocation for node 0 failed')" "__GFP_NOWARN warnings"
+
 # policy/fallback=0: __GFP_MIRROR requests fail too ...
 must mirror_write policy/fallback 0
 snap "$B"
