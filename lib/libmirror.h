@@ -18,6 +18,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #ifdef __cplusplus
@@ -275,6 +276,107 @@ unsigned long long mirror_proc_get_mirror_bytes(struct mirror_proc *proc);
 unsigned long long mirror_proc_get_other_bytes(struct mirror_proc *proc);
 /* 1 or 0 when the backend shows the process's mirror flag, else -1. */
 int mirror_proc_get_mirror_first(struct mirror_proc *proc);
+
+/* ---- memory types and the energy table (mirror.ko) --------------------- */
+
+/*
+ * Technology-aware page fill: mirror.ko maps physical ranges to memory
+ * names (PCM, DRAM, ...) and keeps an energy table (memory name -> cost of
+ * writing a 0 and a 1 bit); each page a mirror zone hands out holds the
+ * cheaper bit.  These functions read /sys/kernel/mm/mirror/memtypes/
+ * below the sysroot and need no mirror_load(); -ENODEV when mirror.ko is
+ * not loaded.  Energies are integer milli-picojoules per bit.
+ */
+struct mirror_energy;
+struct mirror_memmap;
+
+/*
+ * Parse a table in the module's text format ("name write0_pj write1_pj
+ * [source]" per line), with the parser mirror.ko itself uses.  On error
+ * (-EINVAL, -ERANGE, -E2BIG) the last error says "line N: problem".
+ */
+int mirror_energy_parse(struct mirror_ctx *ctx, const char *text, size_t len,
+			struct mirror_energy **table);
+/* The built-in table (DRAM, PCM, RRAM, STT-MRAM, each with its source). */
+int mirror_energy_new_default(struct mirror_ctx *ctx,
+			      struct mirror_energy **table);
+/* The table mirror.ko uses now. */
+int mirror_energy_read(struct mirror_ctx *ctx, struct mirror_energy **table);
+/*
+ * Check 'text' as a whole, then hand it to mirror.ko.  Nothing is written
+ * when it does not parse; the module refuses (-EINVAL, nothing changed) a
+ * table without an entry for a memory type in use.
+ */
+int mirror_energy_load(struct mirror_ctx *ctx, const char *text, size_t len);
+void mirror_energy_free(struct mirror_energy *table);
+unsigned int mirror_energy_get_nr(struct mirror_energy *table);
+/* Entry i (0 .. nr-1); NULL / MIRROR_UNKNOWN / -EINVAL past the end. */
+const char *mirror_energy_get_name(struct mirror_energy *table, unsigned int i);
+const char *mirror_energy_get_source(struct mirror_energy *table,
+				     unsigned int i);
+unsigned long long mirror_energy_get_write0_mpj(struct mirror_energy *table,
+						unsigned int i);
+unsigned long long mirror_energy_get_write1_mpj(struct mirror_energy *table,
+						unsigned int i);
+/* The cheaper bit to fill with, 0 or 1 (a tie gives 0). */
+int mirror_energy_get_fill_bit(struct mirror_energy *table, unsigned int i);
+/* Index of the entry called 'name' (any case), or -ENOENT. */
+int mirror_energy_find(struct mirror_energy *table, const char *name);
+/* The table as text; returns the length needed, like snprintf. */
+int mirror_energy_format(struct mirror_energy *table, char *buf, size_t len);
+
+enum mirror_memtype_counter {
+	MIRROR_MEMTYPE_ALLOC_ZERO_PAGES,	/* pages handed out holding zeros */
+	MIRROR_MEMTYPE_ALLOC_ONE_PAGES,		/* ... holding ones */
+	MIRROR_MEMTYPE_WRITE_ZERO_PAGES,	/* pages written with zeros */
+	MIRROR_MEMTYPE_WRITE_ONE_PAGES,		/* ... with ones */
+	MIRROR_MEMTYPE_SCRUB_PAGES,		/* freed pages scrubbed */
+	MIRROR_MEMTYPE_ENERGY_MPJ,		/* energy of those writes */
+	MIRROR_MEMTYPE_ENERGY_OTHER_MPJ,	/* same writes, other pattern */
+	MIRROR_MEMTYPE_NR_COUNTERS,
+};
+
+/*
+ * The map: System RAM in address order, split where the memory type, the
+ * node or mirroring changes, plus the memory types in use and their fill
+ * counters.  A snapshot: read again for new counters.
+ */
+int mirror_memmap_read(struct mirror_ctx *ctx, struct mirror_memmap **map);
+void mirror_memmap_free(struct mirror_memmap *map);
+unsigned int mirror_memmap_get_nr_ranges(struct mirror_memmap *map);
+/* Range i: [start, end) in bytes, memory name, node (-1: offline). */
+unsigned long long mirror_memmap_range_get_start(struct mirror_memmap *map,
+						 unsigned int i);
+unsigned long long mirror_memmap_range_get_end(struct mirror_memmap *map,
+					       unsigned int i);
+const char *mirror_memmap_range_get_type(struct mirror_memmap *map,
+					 unsigned int i);
+int mirror_memmap_range_get_node(struct mirror_memmap *map, unsigned int i);
+bool mirror_memmap_range_is_mirrored(struct mirror_memmap *map,
+				     unsigned int i);
+/* Index of the range holding physical address 'addr'; -ENOENT outside RAM. */
+int mirror_memmap_find(struct mirror_memmap *map, unsigned long long addr);
+/* The memory type of System RAM that memtypes= does not name ("DRAM"). */
+const char *mirror_memmap_get_default_type(struct mirror_memmap *map);
+unsigned int mirror_memmap_get_nr_types(struct mirror_memmap *map);
+const char *mirror_memmap_type_get_name(struct mirror_memmap *map,
+					unsigned int i);
+/* Index of the type called 'name' (any case), or -ENOENT. */
+int mirror_memmap_type_find(struct mirror_memmap *map, const char *name);
+/* The pattern its pages get now: 0 or 1. */
+int mirror_memmap_type_get_fill_bit(struct mirror_memmap *map, unsigned int i);
+unsigned long long mirror_memmap_type_get_counter(struct mirror_memmap *map,
+						  unsigned int i,
+						  enum mirror_memtype_counter c);
+
+/*
+ * The physical address behind virtual address 'vaddr' of process 'pid'
+ * (/proc/PID/maps and pagemap below the sysroot).  -ESRCH: no such
+ * process; -ENXIO: not mapped, or mapped but not in memory; -EPERM: the
+ * page frame numbers are hidden (pagemap needs CAP_SYS_ADMIN).
+ */
+int mirror_virt_to_phys(struct mirror_ctx *ctx, pid_t pid,
+			unsigned long long vaddr, unsigned long long *paddr);
 
 #ifdef __cplusplus
 }

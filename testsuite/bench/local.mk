@@ -19,3 +19,16 @@ BENCH_TARGETS += bench-zalloc
 .PHONY: bench-zalloc
 bench-zalloc: bench/bench-zalloc$(EXEEXT)
 	./bench/bench-zalloc$(EXEEXT) $(BENCH_ZALLOC_FLAGS)
+
+# Page fill with ones and zeros (mirror.ko's rep stosq) against memset on
+# the same buffers: make -C testsuite bench-fill BENCH_FILL_FLAGS='-q'
+EXTRA_PROGRAMS += bench/bench-fill
+CLEANFILES += bench/bench-fill$(EXEEXT)
+bench_bench_fill_SOURCES = bench/bench-fill.c
+
+BENCH_FILL_FLAGS =
+BENCH_TARGETS += bench-fill
+
+.PHONY: bench-fill
+bench-fill: bench/bench-fill$(EXEEXT)
+	./bench/bench-fill$(EXEEXT) $(BENCH_FILL_FLAGS)

@@ -25,9 +25,11 @@ TESTS += \
 	lib/mirrorstat-errors.sh \
 	lib/mirrorstat-watch.sh \
 	lib/mirrorstat-realproc.sh \
-	lib/mirrorstat-manpage.sh
+	lib/mirrorstat-manpage.sh \
+	lib/memtype-golden.sh
 
 EXTRA_DIST += \
+	lib/memtype-golden.sh \
 	lib/common.sh \
 	lib/libmirror-symbols.sh \
 	lib/mirrorstat-golden.sh \

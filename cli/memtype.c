@@ -1,0 +1,916 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * memtype - which memory technology sits at an address, which fill pattern
+ * its pages get, what writing costs there, and the energy table mirror.ko
+ * uses (show it, load a new one).
+ *
+ *   memtype [list]                    the ranges of System RAM
+ *   memtype lookup ADDR               physical address -> range -> memory
+ *   memtype lookup --pid PID VADDR      -> write costs -> fill pattern
+ *   memtype energy                    the energy table
+ *   memtype energy load FILE          check FILE, then load it
+ *   memtype stats                     fill counters per memory type
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <libsmartcols.h>
+
+#include "config.h"
+#include "libmirror.h"
+#include "util.h"
+
+#define JSON_SCHEMA	1
+#define PAGE_BITS	32768ULL	/* bits written by one 4 KiB fill */
+#define TABLE_MAX	(1U << 20)
+
+enum cmd { CMD_LIST, CMD_LOOKUP, CMD_ENERGY, CMD_ENERGY_LOAD, CMD_STATS };
+
+struct coldesc {
+	const char *name;
+	double whint;
+	int flags;
+	const char *help;
+};
+
+enum { L_RANGE, L_SIZE, L_TYPE, L_FILL, L_NODE, L_MIRRORED, NR_LCOLS };
+static const struct coldesc lcols[NR_LCOLS] = {
+	[L_RANGE]	= { "RANGE", 37, 0, "physical address range" },
+	[L_SIZE]	= { "SIZE", 5, SCOLS_FL_RIGHT, "size of the range" },
+	[L_TYPE]	= { "TYPE", 8, 0, "memory technology" },
+	[L_FILL]	= { "FILL", 5, 0, "pattern new pages get (zeros/ones)" },
+	[L_NODE]	= { "NODE", 1, SCOLS_FL_RIGHT, "NUMA node" },
+	[L_MIRRORED]	= { "MIRRORED", 3, 0, "inside a mirror zone (yes/no)" },
+};
+
+enum { E_NAME, E_WRITE0, E_WRITE1, E_FILL, E_SAVING, E_SOURCE, NR_ECOLS };
+static const struct coldesc ecols[NR_ECOLS] = {
+	[E_NAME]	= { "NAME", 8, 0, "memory technology" },
+	[E_WRITE0]	= { "WRITE0", 6, SCOLS_FL_RIGHT, "pJ to write a 0 bit" },
+	[E_WRITE1]	= { "WRITE1", 6, SCOLS_FL_RIGHT, "pJ to write a 1 bit" },
+	[E_FILL]	= { "FILL", 5, 0, "cheaper pattern (zeros/ones; a tie gives zeros)" },
+	[E_SAVING]	= { "SAVING", 6, SCOLS_FL_RIGHT, "pJ saved per bit against the other pattern" },
+	[E_SOURCE]	= { "SOURCE", 30, SCOLS_FL_TRUNC, "where the figures come from" },
+};
+
+enum { S_TYPE, S_FILL, S_ALLOC0, S_ALLOC1, S_WRITE0, S_WRITE1, S_SCRUB,
+       S_ENERGY, S_OTHER, S_SAVED, NR_SCOLS };
+static const struct coldesc scols[NR_SCOLS] = {
+	[S_TYPE]	= { "TYPE", 8, 0, "memory technology" },
+	[S_FILL]	= { "FILL", 5, 0, "pattern new pages get now" },
+	[S_ALLOC0]	= { "ALLOC0", 6, SCOLS_FL_RIGHT, "pages handed out holding zeros" },
+	[S_ALLOC1]	= { "ALLOC1", 6, SCOLS_FL_RIGHT, "pages handed out holding ones" },
+	[S_WRITE0]	= { "WRITE0", 6, SCOLS_FL_RIGHT, "pages written with zeros" },
+	[S_WRITE1]	= { "WRITE1", 6, SCOLS_FL_RIGHT, "pages written with ones" },
+	[S_SCRUB]	= { "SCRUB", 6, SCOLS_FL_RIGHT, "freed pages scrubbed" },
+	[S_ENERGY]	= { "ENERGY", 8, SCOLS_FL_RIGHT, "estimated energy of those writes (uJ)" },
+	[S_OTHER]	= { "OTHER", 8, SCOLS_FL_RIGHT, "same writes with the other pattern (uJ)" },
+	[S_SAVED]	= { "SAVED", 8, SCOLS_FL_RIGHT, "OTHER - ENERGY (uJ)" },
+};
+
+struct memtype {
+	enum cmd cmd;
+	bool json, raw, noheadings;
+	const char *outarg;
+	const char *sysroot;
+	const char *file;
+	long pid;			/* 0: physical lookup */
+	unsigned long long addr;
+	struct mirror_ctx *ctx;
+	int cols[16];
+	unsigned int ncols;
+};
+
+/* ---- helpers ------------------------------------------------------------- */
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+usage_error(const char *fmt, ...)
+{
+	va_list args;
+
+	fprintf(stderr, "%s: ", program_invocation_short_name);
+	va_start(args, fmt);
+	vfprintf(stderr, fmt, args);
+	va_end(args);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n",
+		program_invocation_short_name);
+	exit(EXIT_USAGE);
+}
+
+static int fail(struct memtype *mt, int rc)
+{
+	const char *msg = mt->ctx ? mirror_get_last_error(mt->ctx) : "";
+
+	fprintf(stderr, "%s: %s\n", program_invocation_short_name,
+		*msg ? msg : strerror(-rc));
+	return rc == -ENODEV ? EXIT_NOBACKEND : EXIT_FAILURE;
+}
+
+/* milli-pJ as pJ: "16.277", "0.39", "17" (as the table writes them). */
+static void fmt_pj(unsigned long long mpj, char *buf, size_t len)
+{
+	unsigned long long frac = mpj % 1000;
+
+	if (!frac)
+		snprintf(buf, len, "%llu", mpj / 1000);
+	else if (frac % 100 == 0)
+		snprintf(buf, len, "%llu.%llu", mpj / 1000, frac / 100);
+	else if (frac % 10 == 0)
+		snprintf(buf, len, "%llu.%02llu", mpj / 1000, frac / 10);
+	else
+		snprintf(buf, len, "%llu.%03llu", mpj / 1000, frac);
+}
+
+/* milli-pJ as microjoules with three decimals (1 uJ = 1e9 mpJ). */
+static void fmt_uj(long double mpj, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.3Lf", mpj / 1e9L);
+}
+
+static const char *pattern(int bit)
+{
+	return bit ? "ones" : "zeros";
+}
+
+static int column_id(const struct coldesc *d, unsigned int n, const char *name,
+		     size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (!strncasecmp(d[i].name, name, len) && !d[i].name[len])
+			return (int)i;
+	return -1;
+}
+
+static void set_columns(struct memtype *mt, const struct coldesc *d,
+			unsigned int n)
+{
+	const char *p = mt->outarg;
+	unsigned int i;
+
+	if (!p || *p == '+') {
+		for (i = 0; i < n; i++)
+			mt->cols[mt->ncols++] = (int)i;
+		if (p)
+			p++;
+	}
+	while (p && *p) {
+		size_t len = strcspn(p, ",");
+		int id = column_id(d, n, p, len);
+
+		if (!len)
+			usage_error("empty column name in '%s'", mt->outarg);
+		if (id < 0)
+			usage_error("unknown column: %.*s", (int)len, p);
+		if (mt->ncols >= sizeof(mt->cols) / sizeof(mt->cols[0]))
+			usage_error("too many columns");
+		mt->cols[mt->ncols++] = id;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+}
+
+static struct libscols_table *new_table(struct memtype *mt,
+					const struct coldesc *d)
+{
+	struct libscols_table *tb = scols_new_table();
+	unsigned int i;
+
+	if (!tb)
+		return NULL;
+	scols_table_enable_raw(tb, mt->raw);
+	scols_table_enable_noheadings(tb, mt->noheadings);
+	for (i = 0; i < mt->ncols; i++)
+		if (!scols_table_new_column(tb, d[mt->cols[i]].name,
+					    d[mt->cols[i]].whint,
+					    d[mt->cols[i]].flags)) {
+			scols_unref_table(tb);
+			return NULL;
+		}
+	return tb;
+}
+
+static int print_json(json_t *root)
+{
+	char *text = json_dumps(root, JSON_INDENT(2));
+
+	json_decref(root);
+	if (!text)
+		return -ENOMEM;
+	puts(text);
+	free(text);
+	return 0;
+}
+
+static json_t *json_root(const char *what)
+{
+	json_t *root = json_object();
+
+	json_object_set_new(root, "schema", json_integer(JSON_SCHEMA));
+	json_object_set_new(root, "command", json_string(what));
+	return root;
+}
+
+/* Fill bit of a type by name from the map, or -1. */
+static int map_fill(struct mirror_memmap *map, const char *type)
+{
+	int t = mirror_memmap_type_find(map, type);
+
+	return t < 0 ? -1 : mirror_memmap_type_get_fill_bit(map, (unsigned)t);
+}
+
+/* ---- list ----------------------------------------------------------------- */
+
+static int cmd_list(struct memtype *mt)
+{
+	struct mirror_memmap *map;
+	struct libscols_table *tb = NULL;
+	json_t *root = NULL, *arr = NULL;
+	unsigned int i, c;
+	char buf[128];
+	int rc;
+
+	rc = mirror_memmap_read(mt->ctx, &map);
+	if (rc < 0)
+		return fail(mt, rc);
+	if (mt->json) {
+		root = json_root("list");
+		json_object_set_new(root, "default_type",
+				    json_string(mirror_memmap_get_default_type(map)));
+		arr = json_array();
+	} else if (!(tb = new_table(mt, lcols))) {
+		mirror_memmap_free(map);
+		return fail(mt, -ENOMEM);
+	}
+	for (i = 0; i < mirror_memmap_get_nr_ranges(map); i++) {
+		unsigned long long s = mirror_memmap_range_get_start(map, i);
+		unsigned long long e = mirror_memmap_range_get_end(map, i);
+		const char *type = mirror_memmap_range_get_type(map, i);
+		int node = mirror_memmap_range_get_node(map, i);
+		int fill = map_fill(map, type);
+		bool mir = mirror_memmap_range_is_mirrored(map, i);
+		struct libscols_line *ln;
+
+		if (mt->json) {
+			json_t *o = json_object();
+
+			snprintf(buf, sizeof(buf), "0x%llx", s);
+			json_object_set_new(o, "start", json_string(buf));
+			snprintf(buf, sizeof(buf), "0x%llx", e - 1);
+			json_object_set_new(o, "end", json_string(buf));
+			json_object_set_new(o, "size_bytes", json_integer((json_int_t)(e - s)));
+			json_object_set_new(o, "type", json_string(type));
+			json_object_set_new(o, "fill", fill < 0 ? json_null() :
+					    json_string(pattern(fill)));
+			json_object_set_new(o, "node", node < 0 ? json_null() :
+					    json_integer(node));
+			json_object_set_new(o, "mirrored", json_boolean(mir));
+			json_array_append_new(arr, o);
+			continue;
+		}
+		ln = scols_table_new_line(tb, NULL);
+		if (!ln)
+			goto nomem;
+		for (c = 0; c < mt->ncols; c++) {
+			switch (mt->cols[c]) {
+			case L_RANGE:
+				snprintf(buf, sizeof(buf), "0x%016llx-0x%016llx", s, e - 1);
+				break;
+			case L_SIZE:
+				size_to_human(e - s, buf, sizeof(buf));
+				break;
+			case L_TYPE:
+				snprintf(buf, sizeof(buf), "%s", type);
+				break;
+			case L_FILL:
+				snprintf(buf, sizeof(buf), "%s", fill < 0 ? "-" : pattern(fill));
+				break;
+			case L_NODE:
+				if (node < 0)
+					snprintf(buf, sizeof(buf), "-");
+				else
+					snprintf(buf, sizeof(buf), "%d", node);
+				break;
+			default:
+				snprintf(buf, sizeof(buf), "%s", mir ? "yes" : "no");
+			}
+			if (scols_line_set_data(ln, c, buf) < 0)
+				goto nomem;
+		}
+	}
+	mirror_memmap_free(map);
+	if (mt->json) {
+		json_object_set_new(root, "ranges", arr);
+		return print_json(root) < 0 ? fail(mt, -ENOMEM) : EXIT_SUCCESS;
+	}
+	scols_print_table(tb);
+	scols_unref_table(tb);
+	return EXIT_SUCCESS;
+nomem:
+	scols_unref_table(tb);
+	mirror_memmap_free(map);
+	return fail(mt, -ENOMEM);
+}
+
+/* ---- lookup ----------------------------------------------------------------- */
+
+static void chain_line(const char *label, const char *value)
+{
+	printf("%-18s%s\n", label, value);
+}
+
+static int cmd_lookup(struct memtype *mt)
+{
+	struct mirror_memmap *map = NULL;
+	struct mirror_energy *table = NULL;
+	unsigned long long paddr = mt->addr, s, e, w0, w1, diff;
+	const char *type;
+	char buf[256], a[32], b[32];
+	int rc, r, t, fill, node;
+	bool mir;
+
+	if (mt->pid) {
+		rc = mirror_virt_to_phys(mt->ctx, (pid_t)mt->pid, mt->addr,
+					 &paddr);
+		if (rc < 0)
+			return fail(mt, rc);
+	}
+	rc = mirror_memmap_read(mt->ctx, &map);
+	if (rc < 0)
+		return fail(mt, rc);
+	r = mirror_memmap_find(map, paddr);
+	if (r < 0) {
+		mirror_memmap_free(map);
+		fprintf(stderr, "%s: 0x%llx is not System RAM\n",
+			program_invocation_short_name, paddr);
+		return EXIT_FAILURE;
+	}
+	rc = mirror_energy_read(mt->ctx, &table);
+	if (rc < 0) {
+		mirror_memmap_free(map);
+		return fail(mt, rc);
+	}
+	s = mirror_memmap_range_get_start(map, (unsigned)r);
+	e = mirror_memmap_range_get_end(map, (unsigned)r);
+	type = mirror_memmap_range_get_type(map, (unsigned)r);
+	node = mirror_memmap_range_get_node(map, (unsigned)r);
+	mir = mirror_memmap_range_is_mirrored(map, (unsigned)r);
+	fill = map_fill(map, type);
+	t = mirror_energy_find(table, type);
+	if (t < 0 || fill < 0) {
+		fprintf(stderr, "%s: memory type %s is not in the energy table\n",
+			program_invocation_short_name, type);
+		mirror_memmap_free(map);
+		mirror_energy_free(table);
+		return EXIT_FAILURE;
+	}
+	w0 = mirror_energy_get_write0_mpj(table, (unsigned)t);
+	w1 = mirror_energy_get_write1_mpj(table, (unsigned)t);
+	diff = w0 > w1 ? w0 - w1 : w1 - w0;
+
+	if (mt->json) {
+		json_t *root = json_root("lookup"), *o;
+
+		if (mt->pid) {
+			json_object_set_new(root, "pid", json_integer(mt->pid));
+			snprintf(buf, sizeof(buf), "0x%llx", mt->addr);
+			json_object_set_new(root, "virtual", json_string(buf));
+		} else {
+			json_object_set_new(root, "pid", json_null());
+			json_object_set_new(root, "virtual", json_null());
+		}
+		snprintf(buf, sizeof(buf), "0x%llx", paddr);
+		json_object_set_new(root, "physical", json_string(buf));
+		o = json_object();
+		snprintf(buf, sizeof(buf), "0x%llx", s);
+		json_object_set_new(o, "start", json_string(buf));
+		snprintf(buf, sizeof(buf), "0x%llx", e - 1);
+		json_object_set_new(o, "end", json_string(buf));
+		json_object_set_new(o, "node", node < 0 ? json_null() : json_integer(node));
+		json_object_set_new(o, "mirrored", json_boolean(mir));
+		json_object_set_new(root, "range", o);
+		json_object_set_new(root, "type", json_string(type));
+		json_object_set_new(root, "write0_mpj", json_integer((json_int_t)w0));
+		json_object_set_new(root, "write1_mpj", json_integer((json_int_t)w1));
+		json_object_set_new(root, "fill", json_string(pattern(fill)));
+		json_object_set_new(root, "saving_mpj_per_page",
+				    json_integer((json_int_t)(diff * PAGE_BITS)));
+		mirror_memmap_free(map);
+		mirror_energy_free(table);
+		return print_json(root) < 0 ? fail(mt, -ENOMEM) : EXIT_SUCCESS;
+	}
+
+	if (mt->pid) {
+		snprintf(buf, sizeof(buf), "0x%llx (process %ld)", mt->addr, mt->pid);
+		chain_line("Virtual address:", buf);
+	}
+	snprintf(buf, sizeof(buf), "0x%llx", paddr);
+	chain_line("Physical address:", buf);
+	if (node < 0)
+		snprintf(buf, sizeof(buf), "0x%llx-0x%llx (offline, %s)", s,
+			 e - 1, mir ? "mirrored" : "not mirrored");
+	else
+		snprintf(buf, sizeof(buf), "0x%llx-0x%llx (node %d, %s)", s,
+			 e - 1, node, mir ? "mirrored" : "not mirrored");
+	chain_line("Range:", buf);
+	chain_line("Memory:", type);
+	fmt_pj(w0, a, sizeof(a));
+	fmt_pj(w1, b, sizeof(b));
+	snprintf(buf, sizeof(buf), "0: %s pJ/bit, 1: %s pJ/bit", a, b);
+	chain_line("Write cost:", buf);
+	fmt_pj(diff, a, sizeof(a));
+	fmt_pj(diff * PAGE_BITS / 1000, b, sizeof(b));
+	snprintf(buf, sizeof(buf), "%s (saves %s pJ/bit, %s nJ per 4 KiB page)",
+		 pattern(fill), a, b);
+	chain_line("Fill pattern:", buf);
+	mirror_memmap_free(map);
+	mirror_energy_free(table);
+	return EXIT_SUCCESS;
+}
+
+/* ---- energy ------------------------------------------------------------------ */
+
+static int cmd_energy(struct memtype *mt)
+{
+	struct mirror_energy *table;
+	struct libscols_table *tb = NULL;
+	json_t *root = NULL, *arr = NULL;
+	const char *origin = "mirror.ko";
+	unsigned int i, c;
+	char buf[256];
+	int rc;
+
+	rc = mirror_energy_read(mt->ctx, &table);
+	if (rc == -ENODEV) {
+		fprintf(stderr, "%s: mirror.ko is not loaded: the built-in table\n",
+			program_invocation_short_name);
+		origin = "built-in";
+		rc = mirror_energy_new_default(mt->ctx, &table);
+	}
+	if (rc < 0)
+		return fail(mt, rc);
+	if (mt->json) {
+		root = json_root("energy");
+		json_object_set_new(root, "origin", json_string(origin));
+		arr = json_array();
+	} else if (!(tb = new_table(mt, ecols))) {
+		mirror_energy_free(table);
+		return fail(mt, -ENOMEM);
+	}
+	for (i = 0; i < mirror_energy_get_nr(table); i++) {
+		unsigned long long w0 = mirror_energy_get_write0_mpj(table, i);
+		unsigned long long w1 = mirror_energy_get_write1_mpj(table, i);
+		unsigned long long diff = w0 > w1 ? w0 - w1 : w1 - w0;
+		int fill = mirror_energy_get_fill_bit(table, i);
+		struct libscols_line *ln;
+
+		if (mt->json) {
+			json_t *o = json_object();
+
+			json_object_set_new(o, "name", json_string(mirror_energy_get_name(table, i)));
+			json_object_set_new(o, "write0_mpj", json_integer((json_int_t)w0));
+			json_object_set_new(o, "write1_mpj", json_integer((json_int_t)w1));
+			json_object_set_new(o, "fill", json_string(pattern(fill)));
+			json_object_set_new(o, "source", json_string(mirror_energy_get_source(table, i)));
+			json_array_append_new(arr, o);
+			continue;
+		}
+		ln = scols_table_new_line(tb, NULL);
+		if (!ln)
+			goto nomem;
+		for (c = 0; c < mt->ncols; c++) {
+			switch (mt->cols[c]) {
+			case E_NAME:
+				snprintf(buf, sizeof(buf), "%s", mirror_energy_get_name(table, i));
+				break;
+			case E_WRITE0:
+				fmt_pj(w0, buf, sizeof(buf));
+				break;
+			case E_WRITE1:
+				fmt_pj(w1, buf, sizeof(buf));
+				break;
+			case E_FILL:
+				snprintf(buf, sizeof(buf), "%s", pattern(fill));
+				break;
+			case E_SAVING:
+				fmt_pj(diff, buf, sizeof(buf));
+				break;
+			default:
+				snprintf(buf, sizeof(buf), "%s", mirror_energy_get_source(table, i));
+			}
+			if (scols_line_set_data(ln, c, buf) < 0)
+				goto nomem;
+		}
+	}
+	mirror_energy_free(table);
+	if (mt->json) {
+		json_object_set_new(root, "types", arr);
+		return print_json(root) < 0 ? fail(mt, -ENOMEM) : EXIT_SUCCESS;
+	}
+	scols_print_table(tb);
+	scols_unref_table(tb);
+	return EXIT_SUCCESS;
+nomem:
+	scols_unref_table(tb);
+	mirror_energy_free(table);
+	return fail(mt, -ENOMEM);
+}
+
+static int read_input(const char *file, char **text, size_t *len)
+{
+	FILE *f = strcmp(file, "-") ? fopen(file, "re") : stdin;
+	size_t cap = 4096, got = 0;
+	char *buf;
+
+	if (!f)
+		return -errno;
+	buf = malloc(cap);
+	while (buf) {
+		size_t n = fread(buf + got, 1, cap - got, f);
+
+		got += n;
+		if (got < cap)
+			break;
+		if (cap >= TABLE_MAX) {
+			free(buf);
+			if (f != stdin)
+				fclose(f);
+			return -EFBIG;
+		}
+		cap *= 2;
+		{
+			char *nb = realloc(buf, cap);
+
+			if (!nb)
+				free(buf);
+			buf = nb;
+		}
+	}
+	if (!buf || ferror(f)) {
+		int err = buf ? -EIO : -ENOMEM;
+
+		free(buf);
+		if (f != stdin)
+			fclose(f);
+		return err;
+	}
+	if (f != stdin)
+		fclose(f);
+	*text = buf;
+	*len = got;
+	return 0;
+}
+
+static int cmd_energy_load(struct memtype *mt)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	rc = read_input(mt->file, &text, &len);
+	if (rc < 0) {
+		fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name,
+			mt->file, rc == -EFBIG ? "larger than 1 MiB" :
+			strerror(-rc));
+		return EXIT_FAILURE;
+	}
+	rc = mirror_energy_load(mt->ctx, text, len);
+	free(text);
+	if (rc < 0) {
+		const char *msg = mirror_get_last_error(mt->ctx);
+
+		/* "energy table: line 3: ..." reads better with the file name. */
+		if (!strncmp(msg, "energy table: ", 14))
+			fprintf(stderr, "%s: %s: %s\n",
+				program_invocation_short_name, mt->file,
+				msg + 14);
+		else
+			fprintf(stderr, "%s: %s\n",
+				program_invocation_short_name, msg);
+		return rc == -ENODEV ? EXIT_NOBACKEND : EXIT_FAILURE;
+	}
+	return EXIT_SUCCESS;
+}
+
+/* ---- stats -------------------------------------------------------------------- */
+
+static int cmd_stats(struct memtype *mt)
+{
+	struct mirror_memmap *map;
+	struct libscols_table *tb = NULL;
+	json_t *root = NULL, *arr = NULL;
+	unsigned int i, c;
+	char buf[64];
+	int rc;
+
+	rc = mirror_memmap_read(mt->ctx, &map);
+	if (rc < 0)
+		return fail(mt, rc);
+	if (mt->json) {
+		root = json_root("stats");
+		arr = json_array();
+	} else if (!(tb = new_table(mt, scols))) {
+		mirror_memmap_free(map);
+		return fail(mt, -ENOMEM);
+	}
+	for (i = 0; i < mirror_memmap_get_nr_types(map); i++) {
+		unsigned long long v[MIRROR_MEMTYPE_NR_COUNTERS];
+		int fill = mirror_memmap_type_get_fill_bit(map, i);
+		struct libscols_line *ln;
+		unsigned int k;
+
+		for (k = 0; k < MIRROR_MEMTYPE_NR_COUNTERS; k++)
+			v[k] = mirror_memmap_type_get_counter(map, i, k);
+		if (mt->json) {
+			static const char *const names[] = {
+				"alloc_zero_pages", "alloc_one_pages",
+				"write_zero_pages", "write_one_pages",
+				"scrub_pages", "energy_mpj", "energy_other_mpj",
+			};
+			json_t *o = json_object();
+
+			json_object_set_new(o, "type", json_string(mirror_memmap_type_get_name(map, i)));
+			json_object_set_new(o, "fill", json_string(pattern(fill)));
+			for (k = 0; k < MIRROR_MEMTYPE_NR_COUNTERS; k++)
+				json_object_set_new(o, names[k], json_integer((json_int_t)v[k]));
+			json_object_set_new(o, "saved_mpj", json_integer(
+				(json_int_t)v[MIRROR_MEMTYPE_ENERGY_OTHER_MPJ] -
+				(json_int_t)v[MIRROR_MEMTYPE_ENERGY_MPJ]));
+			json_array_append_new(arr, o);
+			continue;
+		}
+		ln = scols_table_new_line(tb, NULL);
+		if (!ln)
+			goto nomem;
+		for (c = 0; c < mt->ncols; c++) {
+			int col = mt->cols[c];
+
+			switch (col) {
+			case S_TYPE:
+				snprintf(buf, sizeof(buf), "%s", mirror_memmap_type_get_name(map, i));
+				break;
+			case S_FILL:
+				snprintf(buf, sizeof(buf), "%s", pattern(fill));
+				break;
+			case S_ENERGY:
+				fmt_uj((long double)v[MIRROR_MEMTYPE_ENERGY_MPJ], buf, sizeof(buf));
+				break;
+			case S_OTHER:
+				fmt_uj((long double)v[MIRROR_MEMTYPE_ENERGY_OTHER_MPJ], buf, sizeof(buf));
+				break;
+			case S_SAVED:
+				fmt_uj((long double)v[MIRROR_MEMTYPE_ENERGY_OTHER_MPJ] -
+				       (long double)v[MIRROR_MEMTYPE_ENERGY_MPJ], buf, sizeof(buf));
+				break;
+			default:
+				snprintf(buf, sizeof(buf), "%llu", v[col - S_ALLOC0]);
+			}
+			if (scols_line_set_data(ln, c, buf) < 0)
+				goto nomem;
+		}
+	}
+	mirror_memmap_free(map);
+	if (mt->json) {
+		json_object_set_new(root, "types", arr);
+		return print_json(root) < 0 ? fail(mt, -ENOMEM) : EXIT_SUCCESS;
+	}
+	scols_print_table(tb);
+	scols_unref_table(tb);
+	return EXIT_SUCCESS;
+nomem:
+	scols_unref_table(tb);
+	mirror_memmap_free(map);
+	return fail(mt, -ENOMEM);
+}
+
+/* ---- command line -------------------------------------------------------------- */
+
+static void cols_help(FILE *out, const char *title, const struct coldesc *d,
+		      unsigned int n)
+{
+	unsigned int i;
+
+	fprintf(out, "\n%s:\n", title);
+	for (i = 0; i < n; i++)
+		fprintf(out, " %9s  %s\n", d[i].name, d[i].help);
+}
+
+static void __attribute__((noreturn)) usage(void)
+{
+	FILE *out = stdout;
+
+	fprintf(out, "Usage:\n"
+		" %1$s [options] [list]\n"
+		" %1$s [options] lookup <addr>\n"
+		" %1$s [options] lookup --pid <pid> <vaddr>\n"
+		" %1$s [options] energy\n"
+		" %1$s [options] energy load <file>\n"
+		" %1$s [options] stats\n\n", program_invocation_short_name);
+	fputs("Show which memory technology sits at a physical address, which fill\n"
+	      "pattern its pages get and what writing costs there; show or load the\n"
+	      "energy table of mirror.ko.\n\n", out);
+	fputs("Commands:\n", out);
+	fputs(" list                     ranges of System RAM with memory type and fill (default)\n", out);
+	fputs(" lookup <addr>            physical address -> range -> memory -> costs -> fill\n", out);
+	fputs(" lookup --pid <pid> <vaddr>  the same for a virtual address of a process\n", out);
+	fputs(" energy                   the energy table in use\n", out);
+	fputs(" energy load <file>       check <file> (- for stdin) as a whole, then load it\n", out);
+	fputs(" stats                    fill counters and estimated energy per memory type\n", out);
+	fputs("\nOptions:\n", out);
+	fputs(" -p, --pid <pid>          process whose virtual address lookup resolves\n", out);
+	fputs(" -o, --output <list>      columns to print (+<list> adds to the default)\n", out);
+	fputs(" -n, --noheadings         do not print headings\n", out);
+	fputs(" -r, --raw                raw output, no alignment\n", out);
+	fputs(" -J, --json               JSON output (schema 1)\n", out);
+	fputs("     --sysroot <dir>      read sys/ and proc/ below <dir>\n", out);
+	fputs(" -h, --help               display this help\n", out);
+	fputs(" -V, --version            display version\n", out);
+	cols_help(out, "List columns", lcols, NR_LCOLS);
+	cols_help(out, "Energy columns", ecols, NR_ECOLS);
+	cols_help(out, "Stats columns", scols, NR_SCOLS);
+	fputs("\nExit status: 0 success, 1 error, 2 bad usage, 3 mirror.ko not loaded.\n"
+	      "For more details see memtype(8).\n", out);
+	exit(EXIT_SUCCESS);
+}
+
+static unsigned long long parse_addr(const char *s, const char *what)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	if (!*s || *s == '-' || *s == '+')
+		usage_error("invalid %s '%s'", what, s);
+	v = strtoull(s, &end, 0);
+	if (errno || *end)
+		usage_error("invalid %s '%s'", what, s);
+	return v;
+}
+
+enum { OPT_SYSROOT = 0x100 };
+
+static void parse_args(struct memtype *mt, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "pid",	required_argument,	NULL, 'p' },
+		{ "output",	required_argument,	NULL, 'o' },
+		{ "noheadings",	no_argument,		NULL, 'n' },
+		{ "raw",	no_argument,		NULL, 'r' },
+		{ "json",	no_argument,		NULL, 'J' },
+		{ "sysroot",	required_argument,	NULL, OPT_SYSROOT },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ "version",	no_argument,		NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *pidarg = NULL;
+	unsigned long pid;
+	int c, nargs;
+	char **args;
+
+	while ((c = getopt_long(argc, argv, "p:o:nrJhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			pidarg = optarg;
+			break;
+		case 'o':
+			mt->outarg = optarg;
+			break;
+		case 'n':
+			mt->noheadings = true;
+			break;
+		case 'r':
+			mt->raw = true;
+			break;
+		case 'J':
+			mt->json = true;
+			break;
+		case OPT_SYSROOT:
+			mt->sysroot = optarg;
+			break;
+		case 'h':
+			usage();
+		case 'V':
+			printf("%s from %s %s\n", program_invocation_short_name,
+			       PACKAGE_NAME, PACKAGE_VERSION);
+			exit(EXIT_SUCCESS);
+		default:
+			fprintf(stderr, "Try '%s --help' for more information.\n",
+				program_invocation_short_name);
+			exit(EXIT_USAGE);
+		}
+	}
+	args = argv + optind;
+	nargs = argc - optind;
+	if (!nargs || !strcmp(args[0], "list")) {
+		mt->cmd = CMD_LIST;
+		if (nargs > 1)
+			usage_error("unexpected argument '%s'", args[1]);
+	} else if (!strcmp(args[0], "lookup")) {
+		mt->cmd = CMD_LOOKUP;
+		if (nargs != 2)
+			usage_error("lookup takes one address");
+		mt->addr = parse_addr(args[1], pidarg ? "virtual address" : "address");
+	} else if (!strcmp(args[0], "energy")) {
+		mt->cmd = CMD_ENERGY;
+		if (nargs > 1) {
+			if (strcmp(args[1], "load"))
+				usage_error("unknown energy command '%s'", args[1]);
+			if (nargs != 3)
+				usage_error("energy load takes one file");
+			mt->cmd = CMD_ENERGY_LOAD;
+			mt->file = args[2];
+		}
+	} else if (!strcmp(args[0], "stats")) {
+		mt->cmd = CMD_STATS;
+		if (nargs > 1)
+			usage_error("unexpected argument '%s'", args[1]);
+	} else {
+		usage_error("unknown command '%s'", args[0]);
+	}
+	if (pidarg) {
+		if (mt->cmd != CMD_LOOKUP)
+			usage_error("--pid applies to lookup only");
+		if (!parse_ulong(pidarg, 1, 0x7fffffff, &pid))
+			usage_error("invalid process id '%s'", pidarg);
+		mt->pid = (long)pid;
+	}
+	if (mt->cmd == CMD_LOOKUP || mt->cmd == CMD_ENERGY_LOAD) {
+		if (mt->outarg || mt->raw || mt->noheadings)
+			usage_error("-o, -n and -r apply to tables (list, energy, stats)");
+	}
+	if (mt->cmd == CMD_ENERGY_LOAD && mt->json)
+		usage_error("energy load prints nothing: -J does not apply");
+	if (mt->cmd == CMD_LIST)
+		set_columns(mt, lcols, NR_LCOLS);
+	else if (mt->cmd == CMD_ENERGY)
+		set_columns(mt, ecols, NR_ECOLS);
+	else if (mt->cmd == CMD_STATS)
+		set_columns(mt, scols, NR_SCOLS);
+}
+
+static void log_fn(struct mirror_ctx *ctx, int priority, const char *file,
+		   int line, const char *fn, const char *format, va_list args)
+{
+	fprintf(stderr, "%s: libmirror: %s: ", program_invocation_short_name, fn);
+	vfprintf(stderr, format, args);
+	fputc('\n', stderr);
+}
+
+int main(int argc, char **argv)
+{
+	struct memtype mt = { .cmd = CMD_LIST };
+	const char *env;
+	int rc;
+
+	parse_args(&mt, argc, argv);
+	env = getenv("MIRROR_SYSROOT");
+	if (env && *env && !mt.sysroot)
+		mt.sysroot = env;
+	unsetenv("MIRROR_SYSROOT");
+	rc = mirror_new(&mt.ctx);
+	if (rc < 0) {
+		fprintf(stderr, "%s: cannot initialise libmirror: %s\n",
+			program_invocation_short_name, strerror(-rc));
+		return EXIT_FAILURE;
+	}
+	mirror_set_log_fn(mt.ctx, log_fn);
+	if (!getenv("MIRROR_LOG"))
+		mirror_set_log_priority(mt.ctx, 0);
+	if (mt.sysroot && (rc = mirror_set_sysroot(mt.ctx, mt.sysroot)) < 0) {
+		rc = fail(&mt, rc);
+		goto out;
+	}
+	switch (mt.cmd) {
+	case CMD_LIST:
+		rc = cmd_list(&mt);
+		break;
+	case CMD_LOOKUP:
+		rc = cmd_lookup(&mt);
+		break;
+	case CMD_ENERGY:
+		rc = cmd_energy(&mt);
+		break;
+	case CMD_ENERGY_LOAD:
+		rc = cmd_energy_load(&mt);
+		break;
+	default:
+		rc = cmd_stats(&mt);
+	}
+out:
+	mirror_unref(mt.ctx);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "%s: write error: %s\n",
+			program_invocation_short_name, strerror(errno));
+		return EXIT_FAILURE;
+	}
+	return rc;
+}

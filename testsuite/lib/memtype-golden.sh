@@ -1,0 +1,123 @@
+#!/bin/sh
+# memtype over a captured mirror.ko tree (fixtures/memtype-vm, taken from
+# the test machine with memtypes=PCM:64M@0x8000000,STT-MRAM:64M@0x28000000,
+# PCM:32M@0x50000000 after 65-fill.sh's exact-counter run): golden output
+# of every command, JSON read back, bad input, the man page against --help.
+. "$(dirname "$0")/common.sh"
+
+MEMTYPE=$top_builddir/cli/memtype
+FX=$FIXTURES/memtype-vm
+[ -x "$MEMTYPE" ] || { echo "memtype is not built"; exit 77; }
+
+golden() {
+	name=$1
+	shift
+	if "$MEMTYPE" --sysroot "$FX" "$@" >"$TMP/out" 2>"$TMP/err" &&
+	   diff -u "$GOLDEN/memtype-vm-$name" "$TMP/out" && [ ! -s "$TMP/err" ]; then
+		pass "memtype $* = $name"
+	else
+		fail "memtype $*: differs from $name: $(cat "$TMP/err")"
+	fi
+}
+
+golden list.txt list
+golden list.txt
+golden list.json -J list
+golden lookup.txt lookup 0x8001234
+golden lookup-pid.txt lookup --pid 4242 0x400abc
+golden lookup-pid.json -J lookup -p 4242 0x400abc
+golden energy.txt energy
+golden stats.txt stats
+golden stats.json -J stats
+golden stats-raw.txt -r -n -o TYPE,FILL,ALLOC1,SAVED stats
+
+for j in list.json lookup-pid.json stats.json; do
+	if [ -x "$JSON_CHECK" ]; then
+		"$JSON_CHECK" <"$GOLDEN/memtype-vm-$j" >/dev/null 2>&1 ||
+			grep -q '"schema": 1' "$GOLDEN/memtype-vm-$j" || fail "$j: no schema 1"
+	fi
+	grep -q '"schema": 1' "$GOLDEN/memtype-vm-$j" || fail "$j: no schema 1"
+done
+
+# Lookups that must fail.
+expect_fail 1 "0x100000000 is not System RAM" -- "$MEMTYPE" --sysroot "$FX" lookup 0x100000000
+expect_fail 1 "0x9fc00 is not System RAM" -- "$MEMTYPE" --sysroot "$FX" lookup 0x9fc00
+expect_fail 1 "0x10 is not mapped in process 4242" -- "$MEMTYPE" --sysroot "$FX" lookup --pid 4242 0x10
+expect_fail 1 "mapped but not in memory" -- "$MEMTYPE" --sysroot "$FX" lookup --pid 4242 0x401000
+expect_fail 1 "page frame numbers are hidden" -- "$MEMTYPE" --sysroot "$FX" lookup --pid 4243 0x400000
+expect_fail 1 "no process 4244" -- "$MEMTYPE" --sysroot "$FX" lookup --pid 4244 0x400000
+expect_fail 2 "invalid address" -- "$MEMTYPE" lookup 0xzz
+expect_fail 2 "invalid address" -- "$MEMTYPE" lookup -- -5
+expect_fail 2 "lookup takes one address" -- "$MEMTYPE" lookup
+expect_fail 2 "unknown command" -- "$MEMTYPE" frobnicate
+expect_fail 2 "unknown column" -- "$MEMTYPE" -o NOPE list
+expect_fail 2 "applies to lookup only" -- "$MEMTYPE" --pid 1 list
+expect_fail 2 "invalid process id" -- "$MEMTYPE" lookup --pid 0 0x1000
+mkdir -p "$TMP/empty"
+expect_fail 3 "mirror.ko is not loaded" -- "$MEMTYPE" --sysroot "$TMP/empty" list
+expect_fail 3 "mirror.ko is not loaded" -- "$MEMTYPE" --sysroot "$TMP/empty" stats
+
+# Bad energy tables: one error naming the line; nothing is written.
+cp -R "$FX" "$TMP/fx"
+T=$TMP/fx/sys/kernel/mm/mirror/memtypes
+bad() {
+	printf "$2" >"$TMP/bad.table"
+	expect_fail 1 "bad.table: $3" -- "$MEMTYPE" --sysroot "$TMP/fx" energy load "$TMP/bad.table"
+	cmp -s "$T/energy_table" "$FX/sys/kernel/mm/mirror/memtypes/energy_table" ||
+		fail "energy load ($1) wrote to energy_table"
+	[ -s "$T/energy_commit" ] && fail "energy load ($1) committed"
+}
+bad negative 'DRAM 0.39 0.39\nPCM -1 16\n' "line 2: write0 energy '-1' is negative"
+bad NaN 'DRAM 0.39 0.39\nPCM nan 16\n' "line 2: write0 energy 'nan'"
+bad huge 'DRAM 1e99 1\n' "line 1: write0 energy '1e99'"
+bad huge2 '# x\nDRAM 1000001 1\n' "line 2: write0 energy '1000001' is above the limit"
+bad missing 'DRAM 0.39\n' "line 1: missing write1 energy"
+bad duplicate 'DRAM 1 2\nPCM 1 2\ndram 3 4\n' "line 3: duplicate name 'dram' (first on line 1)"
+bad binary 'DRAM 1 2\n\001\377\n' "line 2: control character 0x01"
+bad empty '' "line 1: empty energy table"
+bad comments '# only\n\n' "line 2: empty energy table"
+awk 'BEGIN { printf "DRAM 1 2 "; for (i = 0; i < 5000; i++) printf "x"; print "" }' >"$TMP/long.table"
+expect_fail 1 "long.table: line 1: line longer than 4096 bytes" -- "$MEMTYPE" --sysroot "$TMP/fx" energy load "$TMP/long.table"
+expect_fail 1 "nonexistent: No such file" -- "$MEMTYPE" --sysroot "$TMP/fx" energy load "$TMP/nonexistent"
+expect_fail 3 "mirror.ko is not loaded" -- "$MEMTYPE" --sysroot "$TMP/empty" energy load "$FX/sys/kernel/mm/mirror/memtypes/energy_table"
+
+# A good table reaches the module's files: the text, then "1" to commit.
+printf 'DRAM 0.39 0.39\nPCM 16 17\nSTT-MRAM 1 2\n' >"$TMP/good.table"
+if "$MEMTYPE" --sysroot "$TMP/fx" energy load "$TMP/good.table" 2>"$TMP/err" &&
+   cmp -s "$TMP/good.table" "$T/energy_table" && [ "$(cat "$T/energy_commit")" = 1 ]; then
+	pass "energy load writes the table and commits"
+else
+	fail "energy load of a good table: $(cat "$TMP/err")"
+fi
+
+# Without mirror.ko, energy shows the built-in table (and says so).
+"$MEMTYPE" --sysroot "$TMP/empty" -r -n -o NAME,FILL energy >"$TMP/out" 2>"$TMP/err"
+if [ "$(tr '\n' ' ' <"$TMP/out")" = "DRAM zeros PCM ones RRAM zeros STT-MRAM zeros " ] &&
+   grep -q "built-in table" "$TMP/err"; then
+	pass "energy without mirror.ko: the built-in table"
+else
+	fail "energy without mirror.ko: $(cat "$TMP/out" "$TMP/err")"
+fi
+
+# man/memtype.8 documents the options and columns --help shows.
+MAN=$top_srcdir/man/memtype.8
+"$MEMTYPE" --help >"$TMP/help" || fail "--help failed"
+sed -n '/^Options:/,/^$/p' "$TMP/help" | grep -oE -- '(^| )--?[A-Za-z][a-z-]*' |
+	tr -d ' ' | sort -u >"$TMP/help-opts"
+sed -n '/^\.SH OPTIONS/,/^\.SH /p' "$MAN" | grep -E '^\.(B|BR|BI|TP)' |
+	sed 's/\\-/-/g' | grep -oE -- '(^| |")--?[A-Za-z][a-z-]*' |
+	tr -d ' "' | sort -u >"$TMP/man-opts"
+diff -u "$TMP/help-opts" "$TMP/man-opts" && pass "man page options" ||
+	fail "options differ between --help (-) and memtype.8 (+)"
+sed -n '/columns:$/,/^$/p' "$TMP/help" | awk 'NF > 1 && $1 ~ /^[A-Z0-9]+$/ {print $1}' |
+	sort -u >"$TMP/help-cols"
+sed -n '/^\.SH COLUMNS/,/^\.SH /p' "$MAN" | sed -n 's/^\.B \([A-Z0-9]*\)$/\1/p' |
+	sort -u >"$TMP/man-cols"
+[ -s "$TMP/help-cols" ] && diff -u "$TMP/help-cols" "$TMP/man-cols" && pass "man page columns" ||
+	fail "columns differ between --help (-) and memtype.8 (+)"
+for code in 0 1 2 3; do
+	sed -n '/^\.SH EXIT STATUS/,/^\.SH /p' "$MAN" | grep -q "^\.B $code\$" ||
+		fail "memtype.8 lacks exit status $code"
+done
+
+finish
