@@ -718,6 +718,21 @@ static int cmd_policy(int argc, char **argv)
 
 /* ---- load / unload ------------------------------------------------------ */
 
+/* libkmod's own messages would repeat ours, less clearly. */
+static void kmod_quiet(void *data, int priority, const char *file, int line,
+		       const char *fn, const char *format, va_list args)
+{
+}
+
+static struct kmod_ctx *kmod_open(void)
+{
+	struct kmod_ctx *kctx = kmod_open();
+
+	if (kctx)
+		kmod_set_log_fn(kctx, kmod_quiet, NULL);
+	return kctx;
+}
+
 static int read_sys(const char *path, char *buf, size_t len)
 {
 	FILE *f = fopen(path, "re");
@@ -789,7 +804,7 @@ static int cmd_load(int argc, char **argv)
 		snprintf(params + strlen(params), sizeof(params) - strlen(params),
 			 "%sfallback=%d", *params ? " " : "", fb);
 
-	kctx = kmod_new(NULL, NULL);
+	kctx = kmod_open();
 	if (!kctx) {
 		warnx_("libkmod: cannot create a context");
 		return EXIT_FAILURE;
@@ -845,7 +860,7 @@ static int cmd_unload(int argc, char **argv)
 		warnx_("mirror.ko is not loaded");
 		return EXIT_NOBACKEND;
 	}
-	kctx = kmod_new(NULL, NULL);
+	kctx = kmod_open();
 	if (!kctx)
 		return EXIT_FAILURE;
 	rc = kmod_module_new_from_name(kctx, "mirror", &mod);

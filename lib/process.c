@@ -267,3 +267,22 @@ MIRROR_EXPORT int mirror_first_migrate(struct mirror_ctx *ctx, pid_t pid,
 		fill(info, &req);
 	return rc;
 }
+
+/*
+ * The flag for mirrorstat's FIRST column: 1, 0, or -1 when unknown (no
+ * /dev/mirror, a captured sysroot, an error).  Leaves no error behind.
+ */
+int mirror_first_flag(struct mirror_ctx *ctx, pid_t pid)
+{
+	struct mirror_proc_req req = { .pid = pid };
+	int fd, rc;
+
+	if (!ctx->backend || !is_module(ctx) || ctx->sysroot[0])
+		return -1;
+	fd = open("/dev/" MIRROR_DEV_NAME, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	rc = ioctl(fd, MIRROR_IOC_GET, &req);
+	close(fd);
+	return rc < 0 ? -1 : (int)req.mirror_first;
+}
