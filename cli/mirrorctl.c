@@ -726,7 +726,7 @@ static void kmod_quiet(void *data, int priority, const char *file, int line,
 
 static struct kmod_ctx *kmod_open(void)
 {
-	struct kmod_ctx *kctx = kmod_open();
+	struct kmod_ctx *kctx = kmod_new(NULL, NULL);
 
 	if (kctx)
 		kmod_set_log_fn(kctx, kmod_quiet, NULL);

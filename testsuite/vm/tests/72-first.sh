@@ -36,9 +36,15 @@ assert_eq 0 "$(first_json "$A" pages_shortfall)" "a: no shortfall"
 mirrorctl show "$A"
 
 # ---- memory touched afterwards follows (the sweeper) ----------------------
+s0=$(cat "$MIRROR_SYS/processes/sweeps")
 mp a alloc 16
 mp_check_mirrored a 10
+s1=$(cat "$MIRROR_SYS/processes/sweeps")
+log "16 MiB touched later: mirrored within $((s1 - s0)) sweeps (interval $(cat "$MIRROR_SYS/processes/sweep_interval_ms") ms)"
 mp a check
+# The sweep's cost with nothing to move: a walk of 80 MiB of page tables.
+sleep 1
+log "a sweep over one 80 MiB process with nothing to move: $(cat "$MIRROR_SYS/processes/last_sweep_us") us"
 
 # ---- a child forked after the flag, through exec ---------------------------
 mkfifo "$VMTEST_TMP/b.in"
