@@ -10,6 +10,7 @@
  *
  *   alloc MB       map MB MiB of anonymous memory and fill it with a
  *                  pattern unique to every word -> "alloc N ok"
+ *   thp MB         the same with MADV_HUGEPAGE (transparent huge pages)
  *   check          verify every word of every region and look each page
  *                  up in /proc/self/pagemap (needs root for the frames):
  *                  -> "check pages=P resident=R mirror=M bad=B"
@@ -151,7 +152,8 @@ static void command(char *line, const char *self)
 	unsigned long mb;
 
 	line[strcspn(line, "\n")] = '\0';
-	if (sscanf(line, "alloc %lu", &mb) == 1) {
+	if (sscanf(line, "alloc %lu", &mb) == 1 ||
+	    sscanf(line, "thp %lu", &mb) == 1) {
 		struct region *r;
 
 		if (nr_regions == MAX_REGIONS || !mb) {
@@ -164,6 +166,12 @@ static void command(char *line, const char *self)
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (r->base == MAP_FAILED) {
 			printf("alloc error %s\n", strerror(errno));
+			return;
+		}
+		if (line[0] == 't' &&
+		    madvise(r->base, r->bytes, MADV_HUGEPAGE)) {
+			printf("alloc error madvise: %s\n", strerror(errno));
+			munmap(r->base, r->bytes);
 			return;
 		}
 		r->id = ++next_id;

@@ -34,6 +34,9 @@ mig=$(first_json "$A" pages_migrated)
 assert_cmp "$mig" -ge 16384 "a: pages_migrated"
 assert_eq 0 "$(first_json "$A" pages_shortfall)" "a: no shortfall"
 mirrorctl show "$A"
+# mirrorstat's FIRST column reads the flag through libmirror.
+must mirrorstat -p "$A"
+assert_match '"mirror_first": *true' "$(mirrorstat -J -p "$A" | tr -d '\n')" "mirrorstat FIRST"
 
 # ---- memory touched afterwards follows (the sweeper) ----------------------
 s0=$(cat "$MIRROR_SYS/processes/sweeps")
@@ -121,6 +124,17 @@ mp d exit
 wait "$D" 2>/dev/null
 wait_zones_free "$free0"
 all_idle
+
+# ---- transparent huge pages are split and moved -----------------------------
+mp_start h
+H=$MP_PID
+mp h thp 32
+log "h: AnonHugePages $(sed -n 's/^AnonHugePages: *//p' /proc/$H/smaps_rollup)"
+must mirrorctl set "$H"
+mp_check_mirrored h
+mp h exit
+wait "$H" 2>/dev/null
+wait_zones_free "$free0"
 
 # ---- mirrorctl run: flagged from the start, through exec -----------------
 mkfifo "$VMTEST_TMP/e.in"
