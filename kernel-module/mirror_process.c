@@ -414,7 +414,9 @@ static void mp_walk(struct mm_struct *mm, struct mp_pass *pass, bool migrate)
 				mp_migrate_run(vma, s + (i << PAGE_SHIFT),
 					       s + (run << PAGE_SHIFT), pass);
 			}
-			if (fatal_signal_pending(current))
+			/* Stop when we are told to, or hold its last user. */
+			if (fatal_signal_pending(current) ||
+			    atomic_read(&mm->mm_users) <= 1)
 				goto out;
 			cond_resched();
 		}
@@ -778,6 +780,9 @@ static int mp_ioc_set(struct mirror_proc_req *req)
 	}
 	mp_proc_pass(rec, mm, !(req->flags & MIRROR_PROC_NOMOVE), &pass);
 	mutex_unlock(&mp_mutex);
+	/* It exited while we moved it: say so (its record went with it). */
+	if (atomic_read(&mm->mm_users) <= 1)
+		ret = -ESRCH;
 	req->moved_now = pass.moved;
 	mp_fill(req, rec);
 	mp_proc_put(rec);
@@ -868,6 +873,11 @@ static int mp_ioc_migrate_in(struct mirror_proc_req *req)
 	}
 	mp_proc_pass(rec, mm, true, &pass);
 	mutex_unlock(&mp_mutex);
+	if (atomic_read(&mm->mm_users) <= 1) {
+		mmput(mm);
+		mp_proc_put(rec);
+		return -ESRCH;
+	}
 	mmput(mm);
 	req->moved_now = pass.moved;
 	mp_fill(req, rec);

@@ -132,7 +132,13 @@ while [ "$i" -lt 3 ]; do
 	[ "$i" = 0 ] || sleep 0.0$((i * 3))
 	kill -9 "$X"
 	wait "$M"
-	echo "  set during exit -> $? $(cat "$VMTEST_TMP/set.out")"
+	rc=$?
+	echo "  set during exit -> $rc $(cat "$VMTEST_TMP/set.out")"
+	case $rc in
+	0) ;;
+	1) assert_match "no process|no such process" "$(cat "$VMTEST_TMP/set.out")" "set on an exiting process" ;;
+	*) fail "set on an exiting process exited $rc" ;;
+	esac
 	wait "$X" 2>/dev/null
 	i=$((i + 1))
 done
