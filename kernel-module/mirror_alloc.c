@@ -68,6 +68,8 @@ static struct page *mirror_zone_alloc(struct mirror_zone *zone,
 		mirror_event_note(zone);
 	if (ret)
 		return NULL;
+	/* Free zone pages have no reference (see mirror_zone_set_refs()). */
+	mirror_zone_set_refs(pfn, 1UL << order, 1);
 	this_cpu_inc(zone->pcpu->allocs);
 	return pfn_to_page(pfn);
 }
@@ -119,9 +121,12 @@ static void mirror_zone_free(struct mirror_zone *zone, struct page *page,
 	spin_unlock_irqrestore(&zone->lock, flags);
 	mirror_fill_free(zone, page, order);
 	spin_lock_irqsave(&zone->lock, flags);
+	/* Before it is free: the next allocation sets the count again. */
+	mirror_zone_set_refs(pfn, 1UL << order, 0);
 	ret = mc_zalloc_free(&zone->za, pfn, order);
 	if (WARN_ON_ONCE(ret)) {
 		/* Our own records disagree with the core's: keep both as is. */
+		mirror_zone_set_refs(pfn, 1UL << order, 1);
 		zone->bad_frees++;
 		spin_unlock_irqrestore(&zone->lock, flags);
 		return;

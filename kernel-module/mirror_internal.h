@@ -137,6 +137,9 @@ struct mirror_state {
 
 extern struct mirror_state mirror;
 
+/* Set the reference count of nr pages from pfn (free zone pages: 0). */
+void mirror_zone_set_refs(unsigned long pfn, unsigned long nr, int count);
+
 /* Mirror zone holding 'pfn', or NULL (lockless: zones are constant). */
 struct mirror_zone *mirror_zone_of_pfn(unsigned long pfn);
 
@@ -155,5 +158,9 @@ void mirror_sysfs_exit(void);
 void mirror_debugfs_init(void);
 void mirror_debugfs_exit(void);
 void mirror_event_work(struct work_struct *work);
+
+/* mirror_process.c: MIRROR_FIRST processes and /dev/mirror */
+int mirror_process_init(void);
+void mirror_process_exit(void);
 
 #endif /* MIRROR_INTERNAL_H */

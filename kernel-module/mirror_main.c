@@ -57,6 +57,22 @@ struct mirror_state mirror = {
 /* Bytes of a pageblock: ranges must be aligned to it. */
 #define MIRROR_ALIGN	((u64)pageblock_nr_pages << PAGE_SHIFT)
 
+/*
+ * Free pages of a zone keep a reference count of 0, as free pages in the
+ * kernel's own allocator do: nobody can take a speculative reference, and
+ * alloc_contig_range() on a part of a pageblock (how mirror_process.c takes
+ * pages back) does not see them as unmovable pages in its way.  Pages
+ * handed out have a count of 1 each, and so do pages going back to the
+ * kernel.
+ */
+void mirror_zone_set_refs(unsigned long pfn, unsigned long nr, int count)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++)
+		set_page_count(pfn_to_page(pfn + i), count);
+}
+
 struct mirror_zone *mirror_zone_of_pfn(unsigned long pfn)
 {
 	unsigned int lo = 0, hi = mirror.nr_zones;
@@ -381,6 +397,7 @@ static int mirror_zone_claim(struct mirror_zone *zone)
 			continue;
 		}
 		set_bit(blocks, zone->claimed);
+		mirror_zone_set_refs(pfn, pageblock_nr_pages, 0);
 		spin_lock_irqsave(&zone->lock, flags);
 		ret = mc_zalloc_add_free(&zone->za, pfn, pageblock_nr_pages);
 		spin_unlock_irqrestore(&zone->lock, flags);
@@ -394,6 +411,13 @@ static int mirror_zone_claim(struct mirror_zone *zone)
 			(u64)PFN_PHYS(first_bad),
 			mirror_claim_reason(first_err), first_err);
 	return 0;
+}
+
+/* Free zone pages back to the kernel, with the count it expects. */
+static void mirror_zone_give_back(unsigned long pfn, unsigned long nr)
+{
+	mirror_zone_set_refs(pfn, nr, 1);
+	free_contig_range(pfn, nr);
 }
 
 /*
@@ -418,7 +442,7 @@ static void mirror_zone_release(struct mirror_zone *zone)
 			if (zone->za_ready &&
 			    mc_zalloc_is_occupied(&zone->za, p)) {
 				if (run)
-					free_contig_range(p - run, run);
+					mirror_zone_give_back(p - run, run);
 				run = 0;
 				leaked++;
 				continue;
@@ -426,7 +450,7 @@ static void mirror_zone_release(struct mirror_zone *zone)
 			run++;
 		}
 		if (run)
-			free_contig_range(end - run, run);
+			mirror_zone_give_back(end - run, run);
 		run = 0;
 		clear_bit(block, zone->claimed);
 		cond_resched();
@@ -646,6 +670,9 @@ static int __init mirror_init(void)
 	ret = mirror_fill_setup();
 	if (ret)
 		goto out_sysfs;
+	ret = mirror_process_init();
+	if (ret)
+		goto out_sysfs;
 
 	pr_info("%s mode, %u zone%s, version %s\n",
 		mirror.mode == MIRROR_MODE_EMULATION ? "emulation" : "firmware",
@@ -670,6 +697,7 @@ static void __exit mirror_exit(void)
 {
 	unsigned int i;
 
+	mirror_process_exit();
 	/* Pending uevents name the zone kobjects: deliver them first. */
 	for (i = 0; i < mirror.nr_zones; i++)
 		flush_work(&mirror.zones[i].ev_work);

@@ -249,6 +249,8 @@ int mirror_meminfo_get(const char *text, const char *key,
 		       unsigned long long *bytes);
 
 void mirror_procs_free(struct mirror_ctx *ctx);
+/* process.c: a process's MIRROR_FIRST flag on mirror.ko, -1 unknown. */
+int mirror_first_flag(struct mirror_ctx *ctx, pid_t pid);
 
 static inline unsigned long long mirror_add(unsigned long long a,
 					    unsigned long long b)

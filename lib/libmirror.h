@@ -378,6 +378,46 @@ unsigned long long mirror_memmap_type_get_counter(struct mirror_memmap *map,
 int mirror_virt_to_phys(struct mirror_ctx *ctx, pid_t pid,
 			unsigned long long vaddr, unsigned long long *paddr);
 
+/* ---- MIRROR_FIRST processes --------------------------------------------- */
+
+/*
+ * The flag of a process (thread group) and, on mirror.ko, what it has.
+ * Sizes in bytes, counts in pages; MIRROR_UNKNOWN where the backend does
+ * not count (memory reliable shows only the flag).
+ */
+struct mirror_first_info {
+	pid_t pid;			/* the process the call acted on */
+	int mirror_first;		/* 1 or 0 */
+	int inherited;			/* 1: from its parent at fork */
+	unsigned long long limit_bytes;	/* 0: no limit */
+	unsigned long long mirror_bytes;	/* resident anonymous, mirrored */
+	unsigned long long ordinary_bytes;	/* resident anonymous, elsewhere */
+	unsigned long long pages_migrated;	/* moved in since the flag was set */
+	unsigned long long pages_failed;	/* had a mirror page, did not move */
+	unsigned long long pages_shortfall;	/* found no mirror page */
+	unsigned long long pages_returned;	/* moved back out */
+	unsigned long long pages_moved;		/* moved by this call */
+};
+
+#define MIRROR_FIRST_NOMOVE	0x1u	/* set: move nothing now */
+#define MIRROR_FIRST_MOVE_BACK	0x2u	/* clear: move mirrored pages out */
+
+/*
+ * -ESRCH no such process (or exiting), -EINVAL kernel thread or init,
+ * -EPERM not root, -ENODEV no control interface, -EOPNOTSUPP the backend
+ * cannot (kernelcore; migrations and limits on memory reliable), -EBUSY
+ * moving a flagged process to ordinary memory.
+ */
+int mirror_first_set(struct mirror_ctx *ctx, pid_t pid,
+		     unsigned long long limit_bytes, unsigned int flags,
+		     struct mirror_first_info *info);
+int mirror_first_clear(struct mirror_ctx *ctx, pid_t pid, unsigned int flags,
+		       struct mirror_first_info *info);
+int mirror_first_get(struct mirror_ctx *ctx, pid_t pid,
+		     struct mirror_first_info *info);
+int mirror_first_migrate(struct mirror_ctx *ctx, pid_t pid, bool to_mirror,
+			 struct mirror_first_info *info);
+
 #ifdef __cplusplus
 }
 #endif

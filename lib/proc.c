@@ -297,8 +297,11 @@ static int proc_measure(struct mirror_ctx *ctx, pid_t pid,
 	rc = -EOPNOTSUPP;
 	if (ctx->backend->proc_read)
 		rc = ctx->backend->proc_read(ctx, p);
-	if (rc == -EOPNOTSUPP)
+	if (rc == -EOPNOTSUPP) {
 		rc = pagemap_scan(ctx, p);
+		if (rc == 0)
+			p->mirror_first = mirror_first_flag(ctx, pid);
+	}
 	/* It exited while being read (a missing file otherwise stays named). */
 	if ((rc == -ENOENT || rc == -ESRCH) && stat(path, &st) < 0)
 		rc = mirror_error(ctx, -ESRCH, "process %d exited", pid);

@@ -1,0 +1,924 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * mirrorctl - make processes use mirrored memory (the MIRROR_FIRST flag),
+ * move what they already have, set the policies, load and unload mirror.ko.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <libkmod.h>
+
+#include "config.h"
+#include "libmirror.h"
+#include "util.h"
+
+#define JSON_SCHEMA	1
+#define PIDS_MAX	4096
+#define MODULE_SYS	"/sys/kernel/mm/mirror"
+#define PF_KTHREAD_FLAG	0x00200000UL
+
+static const char *prog = "mirrorctl";
+static bool json_out;
+
+static void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void warnx_(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: ", prog);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n", prog);
+	return EXIT_USAGE;
+}
+
+static void usage(void)
+{
+	printf("Usage:\n"
+	       " %s [-J] set [--limit SIZE] [--no-move] PID...\n"
+	       " %s [-J] clear [--move-back] PID...\n"
+	       " %s [-J] show [PID...]\n"
+	       " %s run [--limit SIZE] -- COMMAND [ARG...]\n"
+	       " %s [-J] migrate PID --to-mirror|--to-normal\n"
+	       " %s [-J] policy [--default-mirror on|off] [--fallback on|off]\n"
+	       " %s load [--module FILE] [--ranges RANGES] [--default-mirror on|off] [--fallback on|off]\n"
+	       " %s unload\n"
+	       "\nMake processes use mirrored memory first, move their memory,\n"
+	       "set the policies, load and unload mirror.ko.\n"
+	       "\nOptions:\n"
+	       " -J, --json     JSON output (schema %d)\n"
+	       " -h, --help     this help\n"
+	       " -V, --version  the version\n"
+	       "\nSIZE: bytes or with K, M, G, T (powers of 1024).\n"
+	       "Exit status: 0 done, 1 failed, 2 bad command line, 3 no mirrored memory\n"
+	       "or control interface.  See mirrorctl(8).\n",
+	       prog, prog, prog, prog, prog, prog, prog, prog, JSON_SCHEMA);
+}
+
+/* ---- parsing ------------------------------------------------------------ */
+
+/* A size: digits with an optional K/M/G/T (binary) suffix; > 0. */
+static bool parse_size(const char *s, unsigned long long *out)
+{
+	unsigned long long v = 0, mul = 1;
+	const char *p = s;
+
+	if (!isdigit((unsigned char)*p))
+		return false;
+	for (; isdigit((unsigned char)*p); p++) {
+		if (v > (ULLONG_MAX - 9) / 10)
+			return false;
+		v = v * 10 + (unsigned long long)(*p - '0');
+	}
+	switch (*p) {
+	case 'k': case 'K': mul = 1ULL << 10; p++; break;
+	case 'm': case 'M': mul = 1ULL << 20; p++; break;
+	case 'g': case 'G': mul = 1ULL << 30; p++; break;
+	case 't': case 'T': mul = 1ULL << 40; p++; break;
+	}
+	if ((*p == 'B' || *p == 'b') && mul > 1)
+		p++;
+	if (*p || v == 0 || v > ULLONG_MAX / mul)
+		return false;
+	*out = v * mul;
+	return true;
+}
+
+static int parse_limit(const char *arg, unsigned long long *limit)
+{
+	if (!parse_size(arg, limit))
+		return usage_error("--limit: '%s' is not a size above 0 (e.g. 64M)",
+				   arg);
+	if (*limit % 4096)
+		return usage_error("--limit: '%s' is not a multiple of 4096 bytes",
+				   arg);
+	return 0;
+}
+
+static int parse_onoff(const char *opt, const char *arg, int *val)
+{
+	if (!strcmp(arg, "on") || !strcmp(arg, "1"))
+		*val = 1;
+	else if (!strcmp(arg, "off") || !strcmp(arg, "0"))
+		*val = 0;
+	else {
+		fprintf(stderr, "%s: %s: '%s' is not on or off\n", prog, opt, arg);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/*
+ * What /proc says about a process: -ESRCH none, 'Z' zombie, 'K' kernel
+ * thread, 0 fine.  The kernel checks again; this only names the problem.
+ */
+static int proc_state(pid_t pid, char *comm, size_t len)
+{
+	char path[64], buf[1024], *p, *e;
+	unsigned long flags = 0;
+	char state;
+	int fd, i;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -ESRCH;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -ESRCH;
+	buf[n] = '\0';
+	p = strchr(buf, '(');
+	e = strrchr(buf, ')');
+	if (!p || !e || e[1] != ' ')
+		return -ESRCH;
+	snprintf(comm, len, "%.*s", (int)(e - p - 1), p + 1);
+	state = e[2];
+	/* Field 9 is flags: skip state and fields 4..8. */
+	p = e + 2;
+	for (i = 0; i < 6 && p; i++) {
+		p = strchr(p, ' ');
+		if (p)
+			p++;
+	}
+	if (p)
+		flags = strtoul(p, NULL, 10);
+	if (state == 'Z' || state == 'X')
+		return 'Z';
+	if (flags & PF_KTHREAD_FLAG)
+		return 'K';
+	return 0;
+}
+
+/*
+ * The PID arguments, checked all before anything is done: numbers, no
+ * repeats, existing, not a zombie, kernel thread or init (for changes).
+ */
+static int parse_pids(int argc, char **argv, bool change, pid_t **out,
+		      int *nr)
+{
+	pid_t *pids;
+	int i, j;
+
+	if (argc > PIDS_MAX)
+		return usage_error("at most %s PIDs", "4096");
+	pids = calloc((size_t)argc + 1, sizeof(*pids));
+	if (!pids)
+		return EXIT_FAILURE;
+	for (i = 0; i < argc; i++) {
+		unsigned long v;
+		char comm[64];
+		int st;
+
+		if (!parse_ulong(argv[i], 1, INT_MAX, &v)) {
+			free(pids);
+			return usage_error("'%s' is not a process id", argv[i]);
+		}
+		pids[i] = (pid_t)v;
+		for (j = 0; j < i; j++)
+			if (pids[j] == pids[i]) {
+				free(pids);
+				return usage_error("PID %s is given twice", argv[i]);
+			}
+		st = proc_state(pids[i], comm, sizeof(comm));
+		if (st == -ESRCH) {
+			warnx_("no process %d", pids[i]);
+			free(pids);
+			return EXIT_FAILURE;
+		}
+		if (!change)
+			continue;
+		if (st == 'Z') {
+			warnx_("process %d (%s) is a zombie: it has no memory left", pids[i], comm);
+			free(pids);
+			return EXIT_FAILURE;
+		}
+		if (st == 'K') {
+			warnx_("process %d (%s) is a kernel thread: it has no memory of its own", pids[i], comm);
+			free(pids);
+			return EXIT_FAILURE;
+		}
+		if (pids[i] == 1) {
+			warnx_("process 1 (%s) is init: refused", comm);
+			free(pids);
+			return EXIT_FAILURE;
+		}
+	}
+	*out = pids;
+	*nr = argc;
+	return 0;
+}
+
+/* ---- context ------------------------------------------------------------ */
+
+static int open_ctx(struct mirror_ctx **ctx)
+{
+	int rc = mirror_new(ctx);
+
+	if (rc < 0) {
+		warnx_("cannot create a context: %s", strerror(-rc));
+		return EXIT_FAILURE;
+	}
+	/* Errors are printed here, once. */
+	mirror_set_log_priority(*ctx, 0);
+	rc = mirror_load(*ctx);
+	if (rc < 0) {
+		warnx_("%s", mirror_get_last_error(*ctx));
+		if (rc == -ENODEV)
+			warnx_("no mirrored memory found: is mirror.ko loaded? (mirrorctl load)");
+		mirror_unref(*ctx);
+		return rc == -ENODEV ? EXIT_NOBACKEND : EXIT_FAILURE;
+	}
+	return 0;
+}
+
+static int lib_fail(struct mirror_ctx *ctx, int rc)
+{
+	warnx_("%s", mirror_get_last_error(ctx));
+	return rc == -ENODEV || rc == -EOPNOTSUPP ? EXIT_NOBACKEND :
+	       EXIT_FAILURE;
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+static json_t *json_u64(unsigned long long v)
+{
+	return v == MIRROR_UNKNOWN ? json_null() : json_integer((json_int_t)v);
+}
+
+static json_t *info_json(const struct mirror_first_info *in)
+{
+	char comm[64] = "?";
+	json_t *o = json_object();
+
+	proc_state(in->pid, comm, sizeof(comm));
+	json_object_set_new(o, "pid", json_integer(in->pid));
+	json_object_set_new(o, "comm", json_string(comm));
+	json_object_set_new(o, "mirror_first", json_boolean(in->mirror_first));
+	json_object_set_new(o, "inherited", json_boolean(in->inherited));
+	json_object_set_new(o, "limit_bytes", json_u64(in->limit_bytes));
+	json_object_set_new(o, "mirror_bytes", json_u64(in->mirror_bytes));
+	json_object_set_new(o, "ordinary_bytes", json_u64(in->ordinary_bytes));
+	json_object_set_new(o, "pages_migrated", json_u64(in->pages_migrated));
+	json_object_set_new(o, "pages_failed", json_u64(in->pages_failed));
+	json_object_set_new(o, "pages_shortfall", json_u64(in->pages_shortfall));
+	json_object_set_new(o, "pages_returned", json_u64(in->pages_returned));
+	json_object_set_new(o, "pages_moved", json_u64(in->pages_moved));
+	return o;
+}
+
+static void human(unsigned long long v, char *buf, size_t len)
+{
+	if (v == MIRROR_UNKNOWN)
+		snprintf(buf, len, "-");
+	else
+		size_to_human(v, buf, len);
+}
+
+static void num(unsigned long long v, char *buf, size_t len)
+{
+	if (v == MIRROR_UNKNOWN)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%llu", v);
+}
+
+static void print_header(void)
+{
+	printf("%7s %-15s %5s %9s %9s %9s %9s %8s %9s %8s\n", "PID", "COMMAND",
+	       "FIRST", "LIMIT", "MIRROR", "ORDINARY", "MIGRATED", "FAILED",
+	       "SHORTFALL", "RETURNED");
+}
+
+static void print_info(const struct mirror_first_info *in)
+{
+	char comm[64] = "?", lim[16], mir[16], ord[16], mig[24], fl[24];
+	char sh[24], ret[24];
+
+	proc_state(in->pid, comm, sizeof(comm));
+	if (in->limit_bytes == 0)
+		snprintf(lim, sizeof(lim), "-");
+	else
+		human(in->limit_bytes, lim, sizeof(lim));
+	human(in->mirror_bytes, mir, sizeof(mir));
+	human(in->ordinary_bytes, ord, sizeof(ord));
+	num(in->pages_migrated, mig, sizeof(mig));
+	num(in->pages_failed, fl, sizeof(fl));
+	num(in->pages_shortfall, sh, sizeof(sh));
+	num(in->pages_returned, ret, sizeof(ret));
+	printf("%7d %-15.15s %5s %9s %9s %9s %9s %8s %9s %8s\n", in->pid, comm,
+	       in->mirror_first ? "yes" : "no", lim, mir, ord, mig, fl, sh,
+	       ret);
+}
+
+static void emit(json_t *root)
+{
+	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	putchar('\n');
+	json_decref(root);
+}
+
+static json_t *json_root(void)
+{
+	json_t *root = json_object();
+
+	json_object_set_new(root, "schema", json_integer(JSON_SCHEMA));
+	return root;
+}
+
+/* ---- set / clear / show / migrate --------------------------------------- */
+
+enum op { OP_SET, OP_CLEAR, OP_SHOW, OP_TO_MIRROR, OP_TO_NORMAL };
+
+static int apply(enum op op, pid_t *pids, int nr, unsigned long long limit,
+		 unsigned int flags)
+{
+	struct mirror_ctx *ctx;
+	json_t *root = NULL, *arr = NULL;
+	int i, rc, ret = EXIT_SUCCESS;
+
+	ret = open_ctx(&ctx);
+	if (ret)
+		return ret;
+	if (json_out) {
+		root = json_root();
+		arr = json_array();
+		json_object_set(root, "processes", arr);
+	} else if (op == OP_SHOW) {
+		print_header();
+	}
+	for (i = 0; i < nr; i++) {
+		struct mirror_first_info in;
+
+		switch (op) {
+		case OP_SET:
+			rc = mirror_first_set(ctx, pids[i], limit, flags, &in);
+			break;
+		case OP_CLEAR:
+			rc = mirror_first_clear(ctx, pids[i], flags, &in);
+			break;
+		case OP_TO_MIRROR:
+		case OP_TO_NORMAL:
+			rc = mirror_first_migrate(ctx, pids[i],
+						  op == OP_TO_MIRROR, &in);
+			break;
+		default:
+			rc = mirror_first_get(ctx, pids[i], &in);
+			/* Listing everything: one that went meanwhile is no error. */
+			if (rc == -ESRCH && flags)
+				continue;
+			if (rc == 0 && flags && !in.mirror_first)
+				continue;
+			break;
+		}
+		if (rc < 0) {
+			ret = lib_fail(ctx, rc);
+			break;
+		}
+		if (json_out) {
+			json_array_append_new(arr, info_json(&in));
+		} else if (op == OP_SHOW) {
+			print_info(&in);
+		} else {
+			char m[16], o[16];
+
+			human(in.mirror_bytes, m, sizeof(m));
+			human(in.ordinary_bytes, o, sizeof(o));
+			printf("%d: MIRROR_FIRST %s", in.pid,
+			       in.mirror_first ? "set" : "clear");
+			if (in.pages_moved != MIRROR_UNKNOWN &&
+			    op != OP_SHOW)
+				printf(", %llu pages moved", in.pages_moved);
+			if (in.mirror_bytes != MIRROR_UNKNOWN)
+				printf(", mirrored %s, ordinary %s", m, o);
+			if (in.pages_shortfall && in.pages_shortfall != MIRROR_UNKNOWN)
+				printf(", shortfall %llu pages", in.pages_shortfall);
+			putchar('\n');
+		}
+	}
+	if (json_out) {
+		json_decref(arr);
+		if (ret == EXIT_SUCCESS)
+			emit(root);
+		else
+			json_decref(root);
+	}
+	mirror_unref(ctx);
+	return ret;
+}
+
+/* Every process in /proc, for 'show' without PIDs. */
+static int all_pids(pid_t **out, int *nr)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	pid_t *pids = NULL;
+	int n = 0, cap = 0;
+
+	if (!d) {
+		warnx_("/proc: %s", strerror(errno));
+		return EXIT_FAILURE;
+	}
+	while ((de = readdir(d))) {
+		unsigned long v;
+
+		if (!parse_ulong(de->d_name, 1, INT_MAX, &v))
+			continue;
+		if (n == cap) {
+			pid_t *np;
+
+			cap = cap ? cap * 2 : 256;
+			np = realloc(pids, (size_t)cap * sizeof(*pids));
+			if (!np) {
+				free(pids);
+				closedir(d);
+				return EXIT_FAILURE;
+			}
+			pids = np;
+		}
+		pids[n++] = (pid_t)v;
+	}
+	closedir(d);
+	*out = pids;
+	*nr = n;
+	return 0;
+}
+
+static int cmd_set_clear(int argc, char **argv, enum op op)
+{
+	static const struct option set_opts[] = {
+		{ "limit", required_argument, NULL, 'l' },
+		{ "no-move", no_argument, NULL, 'n' },
+		{ "move-back", no_argument, NULL, 'b' },
+		{ "json", no_argument, NULL, 'J' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long long limit = 0;
+	unsigned int flags = 0;
+	pid_t *pids;
+	int c, nr, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+J", set_opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			if (op != OP_SET)
+				return usage_error("%s: --limit is for set", argv[0]);
+			rc = parse_limit(optarg, &limit);
+			if (rc)
+				return rc;
+			break;
+		case 'n':
+			if (op != OP_SET)
+				return usage_error("%s: --no-move is for set", argv[0]);
+			flags |= MIRROR_FIRST_NOMOVE;
+			break;
+		case 'b':
+			if (op != OP_CLEAR)
+				return usage_error("%s: --move-back is for clear", argv[0]);
+			flags |= MIRROR_FIRST_MOVE_BACK;
+			break;
+		case 'J':
+			json_out = true;
+			break;
+		default:
+			return usage_error("%s: bad option", argv[0]);
+		}
+	}
+	if (optind >= argc)
+		return usage_error("%s: no PID given", argv[0]);
+	rc = parse_pids(argc - optind, argv + optind, true, &pids, &nr);
+	if (rc)
+		return rc;
+	rc = apply(op, pids, nr, limit, flags);
+	free(pids);
+	return rc;
+}
+
+static int cmd_show(int argc, char **argv)
+{
+	pid_t *pids;
+	int nr, rc, i;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-J") || !strcmp(argv[i], "--json"))
+			json_out = true;
+		else if (!strcmp(argv[i], "--"))
+			break;
+		else
+			return usage_error("show: unknown option '%s'", argv[i]);
+	}
+	if (i < argc && !strcmp(argv[i], "--"))
+		i++;
+	if (i < argc) {
+		rc = parse_pids(argc - i, argv + i, false, &pids, &nr);
+		if (rc)
+			return rc;
+		rc = apply(OP_SHOW, pids, nr, 0, 0);
+	} else {
+		rc = all_pids(&pids, &nr);
+		if (rc)
+			return rc;
+		/* flags = 1: only flagged ones, skip those that went. */
+		rc = apply(OP_SHOW, pids, nr, 0, 1);
+	}
+	free(pids);
+	return rc;
+}
+
+static int cmd_migrate(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "to-mirror", no_argument, NULL, 'm' },
+		{ "to-normal", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'J' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum op op = OP_SHOW;
+	pid_t *pids;
+	int c, nr, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "J", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+		case 'n':
+			if (op != OP_SHOW)
+				return usage_error("migrate: %s", "give one of --to-mirror and --to-normal");
+			op = c == 'm' ? OP_TO_MIRROR : OP_TO_NORMAL;
+			break;
+		case 'J':
+			json_out = true;
+			break;
+		default:
+			return usage_error("%s: bad option", argv[0]);
+		}
+	}
+	if (op == OP_SHOW)
+		return usage_error("migrate: %s", "--to-mirror or --to-normal is required");
+	if (argc - optind != 1)
+		return usage_error("migrate: %s", "give exactly one PID");
+	rc = parse_pids(1, argv + optind, true, &pids, &nr);
+	if (rc)
+		return rc;
+	rc = apply(op, pids, nr, 0, 0);
+	free(pids);
+	return rc;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	unsigned long long limit = 0;
+	struct mirror_first_info in;
+	struct mirror_ctx *ctx;
+	int i, rc;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (!strcmp(argv[i], "--limit") && i + 1 < argc) {
+			rc = parse_limit(argv[++i], &limit);
+			if (rc)
+				return rc;
+		} else if (!strncmp(argv[i], "--limit=", 8)) {
+			rc = parse_limit(argv[i] + 8, &limit);
+			if (rc)
+				return rc;
+		} else {
+			return usage_error("run: unexpected '%s' (the command goes after --)",
+					   argv[i]);
+		}
+	}
+	if (i >= argc || i + 1 >= argc)
+		return usage_error("run: %s", "no command given (mirrorctl run [--limit SIZE] -- COMMAND [ARG...])");
+	rc = open_ctx(&ctx);
+	if (rc)
+		return rc;
+	/* This process is flagged; the flag survives exec. */
+	rc = mirror_first_set(ctx, getpid(), limit, MIRROR_FIRST_NOMOVE, &in);
+	if (rc < 0) {
+		rc = lib_fail(ctx, rc);
+		mirror_unref(ctx);
+		return rc;
+	}
+	mirror_unref(ctx);
+	execvp(argv[i + 1], argv + i + 1);
+	warnx_("%s: %s", argv[i + 1], strerror(errno));
+	return errno == ENOENT ? 127 : 126;
+}
+
+/* ---- policy ------------------------------------------------------------- */
+
+static int cmd_policy(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "default-mirror", required_argument, NULL, 'd' },
+		{ "fallback", required_argument, NULL, 'f' },
+		{ "json", no_argument, NULL, 'J' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int want[2] = { -1, -1 };
+	static const char *const names[2] = { "default_mirror", "fallback" };
+	struct mirror_ctx *ctx;
+	struct mirror_policy *pol;
+	int c, rc, i;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "J", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			if (parse_onoff("--default-mirror", optarg, &want[0]))
+				return EXIT_USAGE;
+			break;
+		case 'f':
+			if (parse_onoff("--fallback", optarg, &want[1]))
+				return EXIT_USAGE;
+			break;
+		case 'J':
+			json_out = true;
+			break;
+		default:
+			return usage_error("%s: bad option", argv[0]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("policy: unexpected '%s'", argv[optind]);
+	rc = open_ctx(&ctx);
+	if (rc)
+		return rc;
+	/* Check both before writing either. */
+	for (i = 0; i < 2; i++)
+		if (want[i] >= 0 && !mirror_policy_get_by_name(ctx, names[i])) {
+			warnx_("the %s backend has no %s policy",
+			       mirror_get_backend_name(ctx), names[i]);
+			mirror_unref(ctx);
+			return EXIT_NOBACKEND;
+		}
+	for (i = 0; i < 2; i++) {
+		if (want[i] < 0)
+			continue;
+		pol = mirror_policy_get_by_name(ctx, names[i]);
+		rc = mirror_policy_set_value(pol, (unsigned long long)want[i]);
+		if (rc < 0) {
+			rc = lib_fail(ctx, rc);
+			mirror_unref(ctx);
+			return rc;
+		}
+	}
+	if (json_out) {
+		json_t *root = json_root(), *o = json_object();
+
+		mirror_policy_foreach(ctx, pol) {
+			unsigned long long v;
+
+			if (mirror_policy_get_value(pol, &v) < 0)
+				json_object_set_new(o, mirror_policy_get_name(pol), json_null());
+			else if (mirror_policy_get_type(pol) == MIRROR_POLICY_BOOL)
+				json_object_set_new(o, mirror_policy_get_name(pol), json_boolean(v));
+			else
+				json_object_set_new(o, mirror_policy_get_name(pol), json_u64(v));
+		}
+		json_object_set_new(root, "backend",
+				    json_string(mirror_get_backend_name(ctx)));
+		json_object_set_new(root, "policies", o);
+		emit(root);
+	} else {
+		mirror_policy_foreach(ctx, pol) {
+			unsigned long long v;
+
+			if (mirror_policy_get_value(pol, &v) < 0)
+				printf("%-16s ?\n", mirror_policy_get_name(pol));
+			else if (mirror_policy_get_type(pol) == MIRROR_POLICY_BOOL)
+				printf("%-16s %s\n", mirror_policy_get_name(pol),
+				       v ? "on" : "off");
+			else
+				printf("%-16s %llu\n", mirror_policy_get_name(pol), v);
+		}
+	}
+	mirror_unref(ctx);
+	return EXIT_SUCCESS;
+}
+
+/* ---- load / unload ------------------------------------------------------ */
+
+/* libkmod's own messages would repeat ours, less clearly. */
+static void kmod_quiet(void *data, int priority, const char *file, int line,
+		       const char *fn, const char *format, va_list args)
+{
+}
+
+static struct kmod_ctx *kmod_open(void)
+{
+	struct kmod_ctx *kctx = kmod_new(NULL, NULL);
+
+	if (kctx)
+		kmod_set_log_fn(kctx, kmod_quiet, NULL);
+	return kctx;
+}
+
+static int read_sys(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return -errno;
+	if (!fgets(buf, (int)len, f)) {
+		fclose(f);
+		return -EIO;
+	}
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+static int cmd_load(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "module", required_argument, NULL, 'm' },
+		{ "ranges", required_argument, NULL, 'r' },
+		{ "default-mirror", required_argument, NULL, 'd' },
+		{ "fallback", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *file = NULL, *ranges = NULL;
+	int dm = -1, fb = -1, c, rc;
+	char params[4096] = "", ver[64];
+	struct kmod_ctx *kctx;
+	struct kmod_module *mod = NULL;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			file = optarg;
+			break;
+		case 'r':
+			ranges = optarg;
+			if (!*ranges || strpbrk(ranges, " \t\n\"'"))
+				return usage_error("--ranges: '%s' is not SIZE@START[,SIZE@START...]",
+						   ranges);
+			break;
+		case 'd':
+			if (parse_onoff("--default-mirror", optarg, &dm))
+				return EXIT_USAGE;
+			break;
+		case 'f':
+			if (parse_onoff("--fallback", optarg, &fb))
+				return EXIT_USAGE;
+			break;
+		default:
+			return usage_error("%s: bad option", argv[0]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("load: unexpected '%s'", argv[optind]);
+	if (access(MODULE_SYS, F_OK) == 0) {
+		if (read_sys(MODULE_SYS "/version", ver, sizeof(ver)) < 0)
+			strcpy(ver, "?");
+		warnx_("mirror.ko is already loaded (version %s): unload it first", ver);
+		return EXIT_FAILURE;
+	}
+	if (ranges)
+		snprintf(params, sizeof(params), "ranges=%s", ranges);
+	if (dm >= 0)
+		snprintf(params + strlen(params), sizeof(params) - strlen(params),
+			 "%sdefault_mirror=%d", *params ? " " : "", dm);
+	if (fb >= 0)
+		snprintf(params + strlen(params), sizeof(params) - strlen(params),
+			 "%sfallback=%d", *params ? " " : "", fb);
+
+	kctx = kmod_open();
+	if (!kctx) {
+		warnx_("libkmod: cannot create a context");
+		return EXIT_FAILURE;
+	}
+	if (file)
+		rc = kmod_module_new_from_path(kctx, file, &mod);
+	else
+		rc = kmod_module_new_from_name(kctx, "mirror", &mod);
+	if (rc < 0) {
+		warnx_("%s: %s", file ? file : "mirror", strerror(-rc));
+		kmod_unref(kctx);
+		return EXIT_FAILURE;
+	}
+	rc = kmod_module_insert_module(mod, 0, params);
+	if (rc < 0) {
+		if (rc == -ENOENT && !file)
+			warnx_("mirror.ko is not installed for this kernel (give --module FILE)");
+		else if (rc == -EINVAL)
+			warnx_("mirror.ko refused the parameters '%s' (the kernel log names the problem)",
+			       params);
+		else
+			warnx_("loading %s: %s", file ? file : "mirror",
+			       strerror(-rc));
+		kmod_module_unref(mod);
+		kmod_unref(kctx);
+		return EXIT_FAILURE;
+	}
+	/* The tools and the module must be of one release. */
+	if (read_sys(MODULE_SYS "/version", ver, sizeof(ver)) < 0 ||
+	    strcmp(ver, PACKAGE_VERSION)) {
+		warnx_("mirror.ko version %s does not match mirrorctl %s: unloaded again",
+		       ver, PACKAGE_VERSION);
+		kmod_module_remove_module(mod, 0);
+		kmod_module_unref(mod);
+		kmod_unref(kctx);
+		return EXIT_FAILURE;
+	}
+	printf("mirror.ko %s loaded%s%s\n", ver, *params ? ": " : "", params);
+	kmod_module_unref(mod);
+	kmod_unref(kctx);
+	return EXIT_SUCCESS;
+}
+
+static int cmd_unload(int argc, char **argv)
+{
+	struct kmod_ctx *kctx;
+	struct kmod_module *mod;
+	int rc;
+
+	if (argc > 1)
+		return usage_error("unload: unexpected '%s'", argv[1]);
+	if (access(MODULE_SYS, F_OK) != 0) {
+		warnx_("mirror.ko is not loaded");
+		return EXIT_NOBACKEND;
+	}
+	kctx = kmod_open();
+	if (!kctx)
+		return EXIT_FAILURE;
+	rc = kmod_module_new_from_name(kctx, "mirror", &mod);
+	if (rc == 0) {
+		rc = kmod_module_remove_module(mod, 0);
+		kmod_module_unref(mod);
+	}
+	kmod_unref(kctx);
+	if (rc == -EAGAIN || rc == -EBUSY || rc == -EWOULDBLOCK) {
+		warnx_("mirror.ko is in use: mirrored pages are still out (processes or drivers hold them)");
+		return EXIT_FAILURE;
+	}
+	if (rc < 0) {
+		warnx_("unloading mirror.ko: %s", strerror(-rc));
+		return EXIT_FAILURE;
+	}
+	printf("mirror.ko unloaded\n");
+	return EXIT_SUCCESS;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-J") || !strcmp(argv[i], "--json")) {
+			json_out = true;
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage();
+			return EXIT_SUCCESS;
+		} else if (!strcmp(argv[i], "-V") || !strcmp(argv[i], "--version")) {
+			printf("%s from %s %s\n", prog, PACKAGE_NAME, PACKAGE_VERSION);
+			return EXIT_SUCCESS;
+		} else {
+			return usage_error("unknown option '%s'", argv[i]);
+		}
+	}
+	if (i >= argc)
+		return usage_error("%s", "no command given");
+	cmd = argv[i];
+	argc -= i;
+	argv += i;
+	if (!strcmp(cmd, "set"))
+		return cmd_set_clear(argc, argv, OP_SET);
+	if (!strcmp(cmd, "clear"))
+		return cmd_set_clear(argc, argv, OP_CLEAR);
+	if (!strcmp(cmd, "show"))
+		return cmd_show(argc, argv);
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc, argv);
+	if (!strcmp(cmd, "migrate"))
+		return cmd_migrate(argc, argv);
+	if (!strcmp(cmd, "policy"))
+		return cmd_policy(argc, argv);
+	if (!strcmp(cmd, "load"))
+		return cmd_load(argc, argv);
+	if (!strcmp(cmd, "unload"))
+		return cmd_unload(argc, argv);
+	return usage_error("unknown command '%s'", cmd);
+}

@@ -1,0 +1,1203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mirror_process.c - MIRROR_FIRST processes: a per-process flag that puts
+ * the anonymous memory of a process (thread group) into the mirror zones.
+ *
+ * Control: the misc device /dev/mirror (include/mirror_ioctl.h).  Setting
+ * the flag migrates the memory the process already has with
+ * migrate_vma_setup/pages/finalize; a sweeper thread then moves, every
+ * sweep_interval_ms, whatever ordinary anonymous pages the flagged
+ * processes have gained since.  Children inherit the flag at fork
+ * (sched_process_fork) and it survives exec (the record is keyed by the
+ * thread group id, which exec keeps); it goes when the last thread of the
+ * group exits (sched_process_exit).
+ *
+ * Returning pages exactly: after migrate_vma_finalize() a destination page
+ * is an ordinary LRU anonymous page, which the kernel would hand to its
+ * buddy allocator when the process lets go of it.  So every page moved in
+ * keeps one extra reference of ours (a bit in the zone's 'held' map).  The
+ * sweeper looks for held pages whose only reference is ours (count 1, not
+ * mapped): it drops the reference, which frees the page into the kernel's
+ * allocator, and takes the run straight back with alloc_contig_range() -
+ * which migrates away anything that grabbed a page in between - then
+ * returns it to its zone with mirror_free_pages().  A run the kernel will
+ * not give back yet (an unmovable user got a page in that window) stays
+ * 'pending' and is retried every sweep; until then the pages count as used
+ * in their zone, so occupancy never claims a page mirror.ko does not have.
+ * Moving memory back to ordinary memory uses the same step on pages that
+ * are still mapped: alloc_contig_range() migrates them out first.
+ *
+ * Locks: 'mp_mutex' serialises every migration, reclaim and walk (ioctls
+ * and the sweeper); 'mp_lock' protects the held/pending maps and the
+ * counters beside them; the record table is an xarray (its own lock), its
+ * records are freed after RCU and counted by 'ref'.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/miscdevice.h>
+#include <linux/fs.h>
+#include <linux/uaccess.h>
+#include <linux/mm.h>
+#include <linux/migrate.h>
+#include <linux/highmem.h>
+#include <linux/pagemap.h>
+#include <linux/pgtable.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task.h>
+#include <linux/sched/signal.h>
+#include <linux/pid.h>
+#include <linux/kthread.h>
+#include <linux/tracepoint.h>
+#include <linux/xarray.h>
+#include <linux/slab.h>
+#include <linux/bitmap.h>
+#include <linux/capability.h>
+#include <linux/wait.h>
+#include <linux/ktime.h>
+
+#include "mirror_internal.h"
+#include "mirror.h"
+#include "mirror_ioctl.h"
+
+#define MP_RUN_PAGES	PTRS_PER_PTE	/* one page table: the largest run */
+#define MP_GFP		(GFP_KERNEL | __GFP_MIRROR | __GFP_MIRROR_STRICT | \
+			 __GFP_NOWARN)
+
+struct mp_proc {
+	refcount_t ref;			/* the table's plus each user's */
+	pid_t tgid;			/* global id of the thread group */
+	struct pid *pid;		/* its struct pid, referenced */
+	bool inherited;
+	u64 limit_pages;		/* 0: no limit */
+	atomic64_t migrated;
+	atomic64_t failed;
+	atomic64_t shortfall;
+	atomic64_t returned;
+	u64 mirror_pages;		/* last walk, WRITE_ONCE/READ_ONCE */
+	u64 ordinary_pages;
+	struct rcu_head rcu;
+};
+
+/* Per mirror zone: one bit per page of the zone's span. */
+struct mp_zone {
+	unsigned long *held;		/* moved into a process, our reference */
+	unsigned long *pending;		/* let go, not yet back in the zone */
+	unsigned long *mark;		/* scratch of a move-back, mp_mutex */
+};
+
+static struct mp_zone *mp_zones;
+static DEFINE_XARRAY(mp_procs);		/* tgid -> struct mp_proc */
+static DEFINE_MUTEX(mp_mutex);
+static DEFINE_SPINLOCK(mp_lock);
+
+/* Counters, under mp_lock. */
+static u64 mp_pages_held;
+static u64 mp_pages_pending;
+static u64 mp_pages_reclaimed;
+static atomic64_t mp_inherit_failures;
+static atomic64_t mp_sweeps;
+static atomic64_t mp_last_sweep_us;
+static unsigned int mp_sweep_ms = 500;
+
+static struct task_struct *mp_sweeper;
+static DECLARE_WAIT_QUEUE_HEAD(mp_wait);
+static atomic_t mp_kick;
+
+static struct tracepoint *mp_tp_fork, *mp_tp_exit;
+static struct kobject *mp_kobj;
+
+/* Scratch of one migration pass, used under mp_mutex only. */
+static unsigned long *mp_pfns, *mp_src, *mp_dst;
+
+/* ---- records ------------------------------------------------------------ */
+
+static void mp_proc_put(struct mp_proc *rec)
+{
+	if (rec && refcount_dec_and_test(&rec->ref)) {
+		put_pid(rec->pid);
+		kfree_rcu(rec, rcu);
+	}
+}
+
+static struct mp_proc *mp_proc_get(pid_t tgid)
+{
+	struct mp_proc *rec;
+
+	rcu_read_lock();
+	rec = xa_load(&mp_procs, tgid);
+	if (rec && !refcount_inc_not_zero(&rec->ref))
+		rec = NULL;
+	rcu_read_unlock();
+	return rec;
+}
+
+static struct mp_proc *mp_proc_alloc(struct pid *pid, pid_t tgid, gfp_t gfp)
+{
+	struct mp_proc *rec = kzalloc(sizeof(*rec), gfp);
+
+	if (!rec)
+		return NULL;
+	refcount_set(&rec->ref, 1);
+	rec->tgid = tgid;
+	rec->pid = get_pid(pid);
+	return rec;
+}
+
+/* Remove 'rec' from the table if it is still there; drops the table's ref. */
+static void mp_proc_unlink(struct mp_proc *rec)
+{
+	if (xa_cmpxchg(&mp_procs, rec->tgid, rec, NULL, GFP_ATOMIC) == rec)
+		mp_proc_put(rec);
+}
+
+static void mp_wake(void)
+{
+	atomic_set(&mp_kick, 1);
+	wake_up(&mp_wait);
+}
+
+/* ---- fork and exit ------------------------------------------------------ */
+
+static void mp_on_fork(void *data, struct task_struct *parent,
+		       struct task_struct *child)
+{
+	struct mp_proc *prec, *rec;
+
+	/* A new thread joins its group's record. */
+	if (child->tgid == parent->tgid || xa_empty(&mp_procs))
+		return;
+	prec = mp_proc_get(parent->tgid);
+	if (!prec)
+		return;
+	/* Preemption is off in a tracepoint probe: no sleeping here. */
+	rec = mp_proc_alloc(task_tgid(child), child->tgid,
+			    GFP_ATOMIC | __GFP_NOWARN);
+	if (rec) {
+		rec->inherited = true;
+		rec->limit_pages = prec->limit_pages;
+		if (xa_insert(&mp_procs, child->tgid, rec,
+			      GFP_ATOMIC | __GFP_NOWARN)) {
+			mp_proc_put(rec);
+			rec = NULL;
+		}
+	}
+	if (!rec)
+		atomic64_inc(&mp_inherit_failures);
+	mp_proc_put(prec);
+}
+
+static void mp_on_exit(void *data, struct task_struct *p)
+{
+	struct mp_proc *rec;
+
+	/* Only when the last thread of the group goes. */
+	if (atomic_read(&p->signal->live) || xa_empty(&mp_procs))
+		return;
+	rec = mp_proc_get(p->tgid);
+	if (!rec)
+		return;
+	mp_proc_unlink(rec);
+	mp_proc_put(rec);
+	/* Its pages come free now or soon: let the sweeper look. */
+	mp_wake();
+}
+
+/* ---- page tables -------------------------------------------------------- */
+
+/*
+ * The pfns mapped at [s, e), one page table at most, 0 where nothing is
+ * present.  A read-only look without the page table lock, under
+ * mmap_read_lock (which keeps the tables themselves): it only decides
+ * where to migrate and what to count; migrate_vma_setup() re-reads
+ * everything under the proper locks.
+ */
+static void mp_read_ptes(struct mm_struct *mm, unsigned long s,
+			 unsigned long e, unsigned long *pfns)
+{
+	unsigned long i, n = (e - s) >> PAGE_SHIFT;
+	pgd_t *pgd;
+	p4d_t *p4d;
+	pud_t *pud;
+	pmd_t *pmdp, pmd;
+	pte_t *ptep;
+
+	memset(pfns, 0, n * sizeof(*pfns));
+	pgd = pgd_offset(mm, s);
+	if (pgd_none(*pgd) || pgd_bad(*pgd))
+		return;
+	p4d = p4d_offset(pgd, s);
+	if (p4d_none(*p4d) || p4d_bad(*p4d))
+		return;
+	pud = pud_offset(p4d, s);
+	if (pud_none(*pud) || pud_bad(*pud))
+		return;
+	pmdp = pmd_offset(pud, s);
+	pmd = READ_ONCE(*pmdp);
+	if (pmd_none(pmd))
+		return;
+	if (pmd_trans_huge(pmd)) {
+		/* The huge zero page is not anonymous: the caller drops it. */
+		if (pmd_present(pmd))
+			for (i = 0; i < n; i++)
+				pfns[i] = pmd_pfn(pmd) +
+					  ((s & ~PMD_MASK) >> PAGE_SHIFT) + i;
+		return;
+	}
+	if (pmd_bad(pmd))
+		return;
+	ptep = pte_offset_map(pmdp, s);
+	for (i = 0; i < n; i++) {
+		pte_t pte = READ_ONCE(ptep[i]);
+
+		if (pte_present(pte) && !is_zero_pfn(pte_pfn(pte)))
+			pfns[i] = pte_pfn(pte);
+	}
+	pte_unmap(ptep);
+}
+
+/* Private memory only: that is where anonymous pages live. */
+static bool mp_vma_ok(struct vm_area_struct *vma)
+{
+	return !(vma->vm_flags & (VM_SHARED | VM_IO | VM_PFNMAP |
+				  VM_MIXEDMAP | VM_HUGETLB)) &&
+	       vma->anon_vma;
+}
+
+/* An anonymous page, read without a reference: a hint. */
+static bool mp_pfn_anon(unsigned long pfn)
+{
+	return pfn && pfn_valid(pfn) && PageAnon(pfn_to_page(pfn));
+}
+
+/* ---- moving in ---------------------------------------------------------- */
+
+static void mp_hold(struct page *page)
+{
+	unsigned long pfn = page_to_pfn(page);
+	struct mirror_zone *zone = mirror_zone_of_pfn(pfn);
+
+	spin_lock(&mp_lock);
+	set_bit(pfn - zone->start_pfn, mp_zones[zone->id].held);
+	mp_pages_held++;
+	spin_unlock(&mp_lock);
+}
+
+struct mp_pass {
+	u64 budget;			/* mirror pages this pass may take */
+	bool full;			/* every zone full, or the limit met */
+	u64 moved, failed, shortfall;
+	u64 mirror, ordinary;		/* pages counted by the walk */
+};
+
+/* Migrate the ordinary anonymous pages of [s, e) into mirror zones. */
+static void mp_migrate_run(struct vm_area_struct *vma, unsigned long s,
+			   unsigned long e, struct mp_pass *pass)
+{
+	struct migrate_vma args = {
+		.vma = vma,
+		.start = s,
+		.end = e,
+		.src = mp_src,
+		.dst = mp_dst,
+		.flags = MIGRATE_VMA_SELECT_SYSTEM,
+	};
+	unsigned long i;
+
+	if (migrate_vma_setup(&args))
+		return;
+	for (i = 0; i < args.npages; i++) {
+		struct page *spage = migrate_pfn_to_page(args.src[i]);
+		struct page *dpage;
+
+		args.dst[i] = 0;
+		if (!spage || !(args.src[i] & MIGRATE_PFN_MIGRATE) ||
+		    !PageAnon(spage) ||
+		    mirror_zone_of_pfn(page_to_pfn(spage)))
+			continue;
+		if (pass->full || !pass->budget) {
+			pass->full = true;
+			pass->shortfall++;
+			continue;
+		}
+		/* The source's node first, then by distance. */
+		dpage = mirror_alloc_pages_node(page_to_nid(spage), MP_GFP, 0);
+		if (!dpage) {
+			pass->full = true;
+			pass->shortfall++;
+			continue;
+		}
+		pass->budget--;
+		lock_page(dpage);
+		/* migrate_vma copies nothing itself. */
+		copy_highpage(dpage, spage);
+		args.dst[i] = migrate_pfn(page_to_pfn(dpage));
+	}
+	migrate_vma_pages(&args);
+	for (i = 0; i < args.npages; i++) {
+		struct page *dpage = migrate_pfn_to_page(args.dst[i]);
+
+		if (!dpage)
+			continue;
+		if (args.src[i] & MIGRATE_PFN_MIGRATE) {
+			/* Ours beside the mapping's: see the top comment. */
+			get_page(dpage);
+			mp_hold(dpage);
+			pass->moved++;
+			continue;
+		}
+		/*
+		 * Not moved: take the page back before finalize would put it
+		 * and hand it to the kernel's allocator.
+		 */
+		args.dst[i] = 0;
+		unlock_page(dpage);
+		mirror_free_pages(dpage, 0);
+		pass->failed++;
+	}
+	migrate_vma_finalize(&args);
+}
+
+/* Free pages of all zones right now (a hint: no lock). */
+static u64 mp_zones_free(void)
+{
+	u64 sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < mirror.nr_zones; i++)
+		sum += READ_ONCE(mirror.zones[i].za.stats.free);
+	return sum;
+}
+
+/*
+ * Walk the private memory of 'mm', counting its anonymous pages, and with
+ * 'migrate' move the ordinary ones into mirror zones.  mp_mutex held.
+ */
+static void mp_walk(struct mm_struct *mm, struct mp_pass *pass, bool migrate)
+{
+	struct vm_area_struct *vma;
+	unsigned long s, e, i, n, run;
+
+	mmap_read_lock(mm);
+	for (vma = find_vma(mm, 0); vma; vma = find_vma(mm, vma->vm_end)) {
+		if (!mp_vma_ok(vma))
+			continue;
+		for (s = vma->vm_start; s < vma->vm_end; s = e) {
+			u64 ord = 0;
+
+			e = pmd_addr_end(s, vma->vm_end);
+			n = (e - s) >> PAGE_SHIFT;
+			mp_read_ptes(mm, s, e, mp_pfns);
+			for (i = 0; i < n; i++) {
+				if (!mp_pfn_anon(mp_pfns[i]))
+					mp_pfns[i] = 0;
+				else if (mirror_zone_of_pfn(mp_pfns[i]))
+					pass->mirror++, mp_pfns[i] = 0;
+				else
+					ord++;
+			}
+			pass->ordinary += ord;
+			if (!migrate || !ord)
+				continue;
+			if (pass->full) {
+				pass->shortfall += ord;
+				continue;
+			}
+			/* Runs of ordinary pages, one migration each. */
+			for (i = 0; i < n; i = run) {
+				if (!mp_pfns[i]) {
+					run = i + 1;
+					continue;
+				}
+				for (run = i; run < n && mp_pfns[run]; run++)
+					;
+				mp_migrate_run(vma, s + (i << PAGE_SHIFT),
+					       s + (run << PAGE_SHIFT), pass);
+			}
+			/* Stop when we are told to, or hold its last user. */
+			if (fatal_signal_pending(current) ||
+			    atomic_read(&mm->mm_users) <= 1)
+				goto out;
+			cond_resched();
+		}
+	}
+out:
+	mmap_read_unlock(mm);
+	pass->mirror += pass->moved;
+	pass->ordinary -= min(pass->ordinary, pass->moved);
+}
+
+/* One pass over one flagged process: count, and move what is ordinary. */
+static void mp_proc_pass(struct mp_proc *rec, struct mm_struct *mm,
+			 bool migrate, struct mp_pass *pass)
+{
+	memset(pass, 0, sizeof(*pass));
+	pass->budget = U64_MAX;
+	if (migrate && rec && rec->limit_pages) {
+		/* Count first: the limit applies to what it already has. */
+		mp_walk(mm, pass, false);
+		pass->budget = rec->limit_pages > pass->mirror ?
+			       rec->limit_pages - pass->mirror : 0;
+		pass->mirror = pass->ordinary = 0;
+		/* At the limit: count only, no shortfall counted again. */
+		if (!pass->budget)
+			migrate = false;
+	}
+	/* Nothing free anywhere: a count only, no shortfall counted again. */
+	if (migrate && !mp_zones_free())
+		migrate = false;
+	mp_walk(mm, pass, migrate);
+	if (rec) {
+		atomic64_add(pass->moved, &rec->migrated);
+		atomic64_add(pass->failed, &rec->failed);
+		atomic64_add(pass->shortfall, &rec->shortfall);
+		WRITE_ONCE(rec->mirror_pages, pass->mirror);
+		WRITE_ONCE(rec->ordinary_pages, pass->ordinary);
+	}
+}
+
+/* ---- giving back -------------------------------------------------------- */
+
+/*
+ * Take pending pages [pfn, end) of a zone back from the kernel and return
+ * them to the zone.  Runs that the kernel will not give up yet are tried
+ * page by page; what still fails stays pending.  mp_mutex held.
+ */
+static void mp_take_back(struct mirror_zone *zone, unsigned long pfn,
+			 unsigned long end, bool split)
+{
+	struct mp_zone *mz = &mp_zones[zone->id];
+	unsigned long p;
+	int ret;
+
+	ret = alloc_contig_range(pfn, end, MIGRATE_MOVABLE,
+				 GFP_KERNEL | __GFP_NOWARN);
+	if (ret) {
+		if (split && end - pfn > 1)
+			for (p = pfn; p < end; p++)
+				mp_take_back(zone, p, p + 1, false);
+		return;
+	}
+	for (p = pfn; p < end; p++) {
+		spin_lock(&mp_lock);
+		clear_bit(p - zone->start_pfn, mz->pending);
+		mp_pages_pending--;
+		mp_pages_reclaimed++;
+		spin_unlock(&mp_lock);
+		mirror_free_pages(pfn_to_page(p), 0);
+	}
+}
+
+/* Pending runs of a zone marked in 'map' (all pending when map is NULL). */
+static void mp_take_back_zone(struct mirror_zone *zone, unsigned long *map)
+{
+	struct mp_zone *mz = &mp_zones[zone->id];
+	unsigned long n = zone->end_pfn - zone->start_pfn;
+	unsigned long i, j;
+
+	for (i = find_first_bit(mz->pending, n); i < n;
+	     i = find_next_bit(mz->pending, n, j)) {
+		if (map && !test_bit(i, map)) {
+			j = i + 1;
+			continue;
+		}
+		for (j = i; j < n && test_bit(j, mz->pending) &&
+		     (!map || test_bit(j, map)); j++)
+			;
+		mp_take_back(zone, zone->start_pfn + i, zone->start_pfn + j,
+			     true);
+		cond_resched();
+	}
+}
+
+/* Let go of a held page: it becomes pending.  mp_mutex held. */
+static void mp_release(struct mirror_zone *zone, unsigned long idx)
+{
+	struct mp_zone *mz = &mp_zones[zone->id];
+
+	spin_lock(&mp_lock);
+	clear_bit(idx, mz->held);
+	set_bit(idx, mz->pending);
+	mp_pages_held--;
+	mp_pages_pending++;
+	spin_unlock(&mp_lock);
+	put_page(pfn_to_page(zone->start_pfn + idx));
+}
+
+/*
+ * Find held pages that only we still reference (their process freed them)
+ * and give them back to their zone; retry what is pending.  mp_mutex held.
+ */
+static void mp_reclaim(void)
+{
+	unsigned int z;
+
+	for (z = 0; z < mirror.nr_zones; z++) {
+		struct mirror_zone *zone = &mirror.zones[z];
+		struct mp_zone *mz = &mp_zones[z];
+		unsigned long n = zone->end_pfn - zone->start_pfn;
+		unsigned long i;
+
+		for_each_set_bit(i, mz->held, n) {
+			struct page *page = pfn_to_page(zone->start_pfn + i);
+
+			if (page_count(page) != 1 || page_mapped(page) ||
+			    PageSwapCache(page))
+				continue;
+			mp_release(zone, i);
+		}
+		mp_take_back_zone(zone, NULL);
+	}
+}
+
+/*
+ * Move the mirrored pages of 'mm' back to ordinary memory: mark them, let
+ * go of our references, and take them back with alloc_contig_range(),
+ * which migrates each one out of the zone first.  Pages shared with
+ * another process move for both.  mp_mutex held.
+ */
+static u64 mp_move_back(struct mm_struct *mm)
+{
+	struct vm_area_struct *vma;
+	unsigned long s, e, i, n;
+	unsigned int z;
+	u64 moved = 0;
+
+	for (z = 0; z < mirror.nr_zones; z++)
+		bitmap_zero(mp_zones[z].mark,
+			    mirror.zones[z].end_pfn - mirror.zones[z].start_pfn);
+	mmap_read_lock(mm);
+	for (vma = find_vma(mm, 0); vma; vma = find_vma(mm, vma->vm_end)) {
+		if (!mp_vma_ok(vma))
+			continue;
+		for (s = vma->vm_start; s < vma->vm_end; s = e) {
+			e = pmd_addr_end(s, vma->vm_end);
+			n = (e - s) >> PAGE_SHIFT;
+			mp_read_ptes(mm, s, e, mp_pfns);
+			for (i = 0; i < n; i++) {
+				struct mirror_zone *zone;
+
+				if (!mp_pfns[i])
+					continue;
+				zone = mirror_zone_of_pfn(mp_pfns[i]);
+				if (zone)
+					set_bit(mp_pfns[i] - zone->start_pfn,
+						mp_zones[zone->id].mark);
+			}
+		}
+	}
+	mmap_read_unlock(mm);
+
+	for (z = 0; z < mirror.nr_zones; z++) {
+		struct mirror_zone *zone = &mirror.zones[z];
+		struct mp_zone *mz = &mp_zones[z];
+
+		n = zone->end_pfn - zone->start_pfn;
+		for_each_set_bit(i, mz->mark, n) {
+			if (test_bit(i, mz->held)) {
+				mp_release(zone, i);
+				moved++;
+			} else {
+				/* Not ours (an API user's page): leave it. */
+				clear_bit(i, mz->mark);
+			}
+		}
+		mp_take_back_zone(zone, mz->mark);
+		cond_resched();
+	}
+	return moved;
+}
+
+/* ---- the sweeper -------------------------------------------------------- */
+
+static void mp_sweep(void)
+{
+	unsigned long index = 0;
+	struct mp_pass pass;
+	ktime_t t0 = ktime_get();
+
+	mutex_lock(&mp_mutex);
+	for (;;) {
+		struct task_struct *task;
+		struct mm_struct *mm = NULL;
+		struct mp_proc *rec;
+
+		rcu_read_lock();
+		rec = xa_find(&mp_procs, &index, ULONG_MAX, XA_PRESENT);
+		if (rec && !refcount_inc_not_zero(&rec->ref))
+			rec = NULL;
+		rcu_read_unlock();
+		if (!rec) {
+			/* A record being freed is skipped; the end stops. */
+			if (!xa_find(&mp_procs, &index, ULONG_MAX, XA_PRESENT))
+				break;
+			index++;
+			continue;
+		}
+		index = rec->tgid + 1UL;
+		task = get_pid_task(rec->pid, PIDTYPE_PID);
+		if (!task) {
+			/* Gone without our exit probe seeing it. */
+			mp_proc_unlink(rec);
+		} else {
+			mm = get_task_mm(task);
+			put_task_struct(task);
+		}
+		if (mm) {
+			mp_proc_pass(rec, mm, true, &pass);
+			mmput(mm);
+		}
+		mp_proc_put(rec);
+		if (kthread_should_stop())
+			break;
+	}
+	mp_reclaim();
+	mutex_unlock(&mp_mutex);
+	atomic64_inc(&mp_sweeps);
+	atomic64_set(&mp_last_sweep_us, ktime_us_delta(ktime_get(), t0));
+}
+
+static int mp_sweeper_fn(void *unused)
+{
+	while (!kthread_should_stop()) {
+		mp_sweep();
+		wait_event_interruptible_timeout(mp_wait,
+			kthread_should_stop() || atomic_xchg(&mp_kick, 0),
+			msecs_to_jiffies(READ_ONCE(mp_sweep_ms)));
+	}
+	return 0;
+}
+
+/* ---- the ioctls --------------------------------------------------------- */
+
+/*
+ * The process 'pid' names (in the caller's namespace), referenced, or an
+ * errno: -ESRCH none or exiting, -EINVAL a kernel thread or init.
+ */
+static struct task_struct *mp_find_task(pid_t pid, bool strict)
+{
+	struct task_struct *task, *leader;
+
+	if (pid <= 0)
+		return ERR_PTR(-EINVAL);
+	rcu_read_lock();
+	task = pid_task(find_vpid(pid), PIDTYPE_PID);
+	leader = task ? task->group_leader : NULL;
+	if (leader)
+		get_task_struct(leader);
+	rcu_read_unlock();
+	if (!leader)
+		return ERR_PTR(-ESRCH);
+	if (strict) {
+		int err = 0;
+
+		if (leader->flags & PF_KTHREAD)
+			err = -EINVAL;
+		else if (is_global_init(leader))
+			err = -EINVAL;
+		else if (leader->exit_state ||
+			 (leader->signal->flags & SIGNAL_GROUP_EXIT) ||
+			 !atomic_read(&leader->signal->live))
+			err = -ESRCH;
+		if (err) {
+			put_task_struct(leader);
+			return ERR_PTR(err);
+		}
+	}
+	return leader;
+}
+
+static void mp_fill(struct mirror_proc_req *req, struct mp_proc *rec)
+{
+	req->mirror_first = !!rec;
+	if (!rec)
+		return;
+	req->inherited = rec->inherited;
+	req->limit = rec->limit_pages << PAGE_SHIFT;
+	req->pages_migrated = atomic64_read(&rec->migrated);
+	req->pages_failed = atomic64_read(&rec->failed);
+	req->pages_shortfall = atomic64_read(&rec->shortfall);
+	req->pages_returned = atomic64_read(&rec->returned);
+	req->mirror_bytes = READ_ONCE(rec->mirror_pages) << PAGE_SHIFT;
+	req->ordinary_bytes = READ_ONCE(rec->ordinary_pages) << PAGE_SHIFT;
+}
+
+static int mp_ioc_set(struct mirror_proc_req *req)
+{
+	struct task_struct *task;
+	struct mm_struct *mm;
+	struct mp_proc *rec, *old;
+	struct mp_pass pass;
+	int ret = 0;
+
+	if (req->flags & ~MIRROR_PROC_NOMOVE)
+		return -EINVAL;
+	if (req->limit_bytes & ~PAGE_MASK)
+		return -EINVAL;
+	task = mp_find_task(req->pid, true);
+	if (IS_ERR(task))
+		return PTR_ERR(task);
+	mm = get_task_mm(task);
+	if (!mm) {
+		put_task_struct(task);
+		return -ESRCH;
+	}
+	req->tgid = task->tgid;
+
+	rec = mp_proc_get(task->tgid);
+	if (!rec) {
+		rec = mp_proc_alloc(task_tgid(task), task->tgid, GFP_KERNEL);
+		if (!rec) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		rec->limit_pages = req->limit_bytes >> PAGE_SHIFT;
+		old = xa_cmpxchg(&mp_procs, task->tgid, NULL, rec, GFP_KERNEL);
+		if (xa_is_err(old) || old) {
+			mp_proc_put(rec);
+			ret = xa_is_err(old) ? xa_err(old) : -EAGAIN;
+			goto out;
+		}
+		refcount_inc(&rec->ref);	/* the table's and ours */
+		/*
+		 * If the group died before the record went in, the exit
+		 * probe missed it: take it out again.
+		 */
+		if (!atomic_read(&task->signal->live)) {
+			mp_proc_unlink(rec);
+			mp_proc_put(rec);
+			ret = -ESRCH;
+			goto out;
+		}
+	} else {
+		WRITE_ONCE(rec->limit_pages, req->limit_bytes >> PAGE_SHIFT);
+	}
+
+	if (mutex_lock_killable(&mp_mutex)) {
+		mp_proc_put(rec);
+		ret = -EINTR;
+		goto out;
+	}
+	mp_proc_pass(rec, mm, !(req->flags & MIRROR_PROC_NOMOVE), &pass);
+	mutex_unlock(&mp_mutex);
+	/* It exited while we moved it: say so (its record went with it). */
+	if (atomic_read(&mm->mm_users) <= 1)
+		ret = -ESRCH;
+	req->moved_now = pass.moved;
+	mp_fill(req, rec);
+	mp_proc_put(rec);
+out:
+	mmput(mm);
+	put_task_struct(task);
+	return ret;
+}
+
+static int mp_ioc_clear_or_back(struct mirror_proc_req *req, bool clear)
+{
+	struct task_struct *task;
+	struct mm_struct *mm;
+	struct mp_proc *rec;
+	struct mp_pass pass;
+	u64 moved = 0;
+	bool back;
+	int ret = 0;
+
+	if (clear && (req->flags & ~MIRROR_PROC_MOVE_BACK))
+		return -EINVAL;
+	back = !clear || (req->flags & MIRROR_PROC_MOVE_BACK);
+	task = mp_find_task(req->pid, true);
+	if (IS_ERR(task))
+		return PTR_ERR(task);
+	req->tgid = task->tgid;
+	rec = mp_proc_get(task->tgid);
+	if (rec && !clear) {
+		/* The sweeper would move it all in again. */
+		ret = -EBUSY;
+		goto out;
+	}
+	if (rec)
+		mp_proc_unlink(rec);
+	if (back) {
+		mm = get_task_mm(task);
+		if (!mm) {
+			ret = -ESRCH;
+			goto out;
+		}
+		if (mutex_lock_killable(&mp_mutex)) {
+			mmput(mm);
+			ret = -EINTR;
+			goto out;
+		}
+		moved = mp_move_back(mm);
+		/* What it has now, for the answer. */
+		mp_proc_pass(NULL, mm, false, &pass);
+		mutex_unlock(&mp_mutex);
+		mmput(mm);
+		if (rec)
+			atomic64_add(moved, &rec->returned);
+	}
+	req->moved_now = moved;
+	mp_fill(req, rec);
+	req->mirror_first = 0;
+	if (back) {
+		req->mirror_bytes = pass.mirror << PAGE_SHIFT;
+		req->ordinary_bytes = pass.ordinary << PAGE_SHIFT;
+		req->pages_returned += rec ? 0 : moved;
+	}
+out:
+	mp_proc_put(rec);
+	put_task_struct(task);
+	return ret;
+}
+
+static int mp_ioc_migrate_in(struct mirror_proc_req *req)
+{
+	struct task_struct *task;
+	struct mm_struct *mm;
+	struct mp_proc *rec;
+	struct mp_pass pass;
+
+	task = mp_find_task(req->pid, true);
+	if (IS_ERR(task))
+		return PTR_ERR(task);
+	req->tgid = task->tgid;
+	mm = get_task_mm(task);
+	put_task_struct(task);
+	if (!mm)
+		return -ESRCH;
+	rec = mp_proc_get(req->tgid);
+	if (mutex_lock_killable(&mp_mutex)) {
+		mmput(mm);
+		mp_proc_put(rec);
+		return -EINTR;
+	}
+	mp_proc_pass(rec, mm, true, &pass);
+	mutex_unlock(&mp_mutex);
+	if (atomic_read(&mm->mm_users) <= 1) {
+		mmput(mm);
+		mp_proc_put(rec);
+		return -ESRCH;
+	}
+	mmput(mm);
+	req->moved_now = pass.moved;
+	mp_fill(req, rec);
+	if (!rec) {
+		req->mirror_bytes = pass.mirror << PAGE_SHIFT;
+		req->ordinary_bytes = pass.ordinary << PAGE_SHIFT;
+		req->pages_migrated = pass.moved;
+		req->pages_failed = pass.failed;
+		req->pages_shortfall = pass.shortfall;
+	}
+	mp_proc_put(rec);
+	return 0;
+}
+
+static int mp_ioc_get(struct mirror_proc_req *req)
+{
+	struct task_struct *task;
+	struct mm_struct *mm = NULL;
+	struct mp_proc *rec;
+	struct mp_pass pass;
+
+	task = mp_find_task(req->pid, false);
+	if (IS_ERR(task))
+		return PTR_ERR(task);
+	req->tgid = task->tgid;
+	/* A fresh count of the memory is for root; others see the last. */
+	if (capable(CAP_SYS_ADMIN))
+		mm = get_task_mm(task);
+	put_task_struct(task);
+	rec = mp_proc_get(req->tgid);
+	if (mm) {
+		if (mutex_lock_killable(&mp_mutex)) {
+			mmput(mm);
+			mp_proc_put(rec);
+			return -EINTR;
+		}
+		mp_proc_pass(rec, mm, false, &pass);
+		mutex_unlock(&mp_mutex);
+		mmput(mm);
+		req->mirror_bytes = pass.mirror << PAGE_SHIFT;
+		req->ordinary_bytes = pass.ordinary << PAGE_SHIFT;
+	}
+	if (rec)
+		mp_fill(req, rec);
+	mp_proc_put(rec);
+	return 0;
+}
+
+static long mp_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct mirror_proc_req req;
+	void __user *uarg = (void __user *)arg;
+	int ret;
+
+	switch (cmd) {
+	case MIRROR_IOC_SET:
+	case MIRROR_IOC_CLEAR:
+	case MIRROR_IOC_MIGRATE:
+		if (!capable(CAP_SYS_ADMIN))
+			return -EPERM;
+		break;
+	case MIRROR_IOC_GET:
+		break;
+	default:
+		return -ENOTTY;
+	}
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	/* Outputs start from zero whatever the caller left there. */
+	{
+		struct mirror_proc_req in = req;
+
+		memset(&req, 0, sizeof(req));
+		req.pid = in.pid;
+		req.flags = in.flags;
+		req.limit_bytes = in.limit_bytes;
+	}
+
+	switch (cmd) {
+	case MIRROR_IOC_SET:
+		ret = mp_ioc_set(&req);
+		break;
+	case MIRROR_IOC_CLEAR:
+		ret = mp_ioc_clear_or_back(&req, true);
+		break;
+	case MIRROR_IOC_MIGRATE:
+		if (req.flags == MIRROR_PROC_TO_MIRROR)
+			ret = mp_ioc_migrate_in(&req);
+		else if (req.flags == MIRROR_PROC_TO_NORMAL)
+			ret = mp_ioc_clear_or_back(&req, false);
+		else
+			ret = -EINVAL;
+		break;
+	default:
+		ret = mp_ioc_get(&req);
+		break;
+	}
+	if (ret)
+		return ret;
+	if (cmd != MIRROR_IOC_GET)
+		mp_wake();
+	return copy_to_user(uarg, &req, sizeof(req)) ? -EFAULT : 0;
+}
+
+static const struct file_operations mp_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = mp_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice mp_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = MIRROR_DEV_NAME,
+	.fops = &mp_fops,
+	.mode = 0644,
+};
+
+/* ---- sysfs: /sys/kernel/mm/mirror/processes/ ---------------------------- */
+
+static u64 mp_locked_read(u64 *v)
+{
+	u64 val;
+
+	spin_lock(&mp_lock);
+	val = *v;
+	spin_unlock(&mp_lock);
+	return val;
+}
+
+static ssize_t nr_flagged_show(struct kobject *k, struct kobj_attribute *a,
+			       char *buf)
+{
+	unsigned long index;
+	void *entry;
+	u64 n = 0;
+
+	xa_for_each(&mp_procs, index, entry)
+		n++;
+	return sysfs_emit(buf, "%llu\n", n);
+}
+
+#define MP_SHOW(name, expr)						\
+static ssize_t name##_show(struct kobject *k, struct kobj_attribute *a,	\
+			   char *buf)					\
+{									\
+	return sysfs_emit(buf, "%llu\n", (unsigned long long)(expr));	\
+}									\
+static struct kobj_attribute mp_attr_##name = __ATTR_RO(name)
+
+MP_SHOW(pages_held, mp_locked_read(&mp_pages_held));
+MP_SHOW(pages_pending, mp_locked_read(&mp_pages_pending));
+MP_SHOW(pages_reclaimed, mp_locked_read(&mp_pages_reclaimed));
+MP_SHOW(inherit_failures, atomic64_read(&mp_inherit_failures));
+MP_SHOW(sweeps, atomic64_read(&mp_sweeps));
+MP_SHOW(last_sweep_us, atomic64_read(&mp_last_sweep_us));
+static struct kobj_attribute mp_attr_nr_flagged = __ATTR_RO(nr_flagged);
+
+static ssize_t sweep_interval_ms_show(struct kobject *k,
+				      struct kobj_attribute *a, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(mp_sweep_ms));
+}
+
+static ssize_t sweep_interval_ms_store(struct kobject *k,
+				       struct kobj_attribute *a,
+				       const char *buf, size_t count)
+{
+	unsigned int ms;
+
+	if (kstrtouint(buf, 10, &ms) || ms < 10 || ms > 3600000)
+		return -EINVAL;
+	WRITE_ONCE(mp_sweep_ms, ms);
+	mp_wake();
+	return count;
+}
+
+static struct kobj_attribute mp_attr_sweep_interval_ms =
+	__ATTR_RW_MODE(sweep_interval_ms, 0644);
+
+static struct attribute *mp_attrs[] = {
+	&mp_attr_nr_flagged.attr,
+	&mp_attr_pages_held.attr,
+	&mp_attr_pages_pending.attr,
+	&mp_attr_pages_reclaimed.attr,
+	&mp_attr_inherit_failures.attr,
+	&mp_attr_sweeps.attr,
+	&mp_attr_last_sweep_us.attr,
+	&mp_attr_sweep_interval_ms.attr,
+	NULL,
+};
+
+static const struct attribute_group mp_group = {
+	.attrs = mp_attrs,
+};
+
+/* ---- load and unload ---------------------------------------------------- */
+
+static void mp_find_tp(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, "sched_process_fork"))
+		mp_tp_fork = tp;
+	else if (!strcmp(tp->name, "sched_process_exit"))
+		mp_tp_exit = tp;
+}
+
+static void mp_free_maps(void)
+{
+	unsigned int z;
+
+	if (mp_zones)
+		for (z = 0; z < mirror.nr_zones; z++) {
+			bitmap_free(mp_zones[z].held);
+			bitmap_free(mp_zones[z].pending);
+			bitmap_free(mp_zones[z].mark);
+		}
+	kfree(mp_zones);
+	mp_zones = NULL;
+	kfree(mp_pfns);
+	kfree(mp_src);
+	kfree(mp_dst);
+}
+
+int mirror_process_init(void)
+{
+	unsigned int z;
+	int ret;
+
+	mp_zones = kcalloc(max(mirror.nr_zones, 1U), sizeof(*mp_zones),
+			   GFP_KERNEL);
+	mp_pfns = kcalloc(MP_RUN_PAGES, sizeof(long), GFP_KERNEL);
+	mp_src = kcalloc(MP_RUN_PAGES, sizeof(long), GFP_KERNEL);
+	mp_dst = kcalloc(MP_RUN_PAGES, sizeof(long), GFP_KERNEL);
+	if (!mp_zones || !mp_pfns || !mp_src || !mp_dst)
+		goto nomem;
+	for (z = 0; z < mirror.nr_zones; z++) {
+		unsigned long n = mirror.zones[z].end_pfn -
+				  mirror.zones[z].start_pfn;
+
+		mp_zones[z].held = bitmap_zalloc(n, GFP_KERNEL);
+		mp_zones[z].pending = bitmap_zalloc(n, GFP_KERNEL);
+		mp_zones[z].mark = bitmap_zalloc(n, GFP_KERNEL);
+		if (!mp_zones[z].held || !mp_zones[z].pending ||
+		    !mp_zones[z].mark)
+			goto nomem;
+	}
+
+	for_each_kernel_tracepoint(mp_find_tp, NULL);
+	if (!mp_tp_fork || !mp_tp_exit) {
+		pr_err("processes: tracepoints sched_process_fork/exit not found\n");
+		ret = -ENOENT;
+		goto out_maps;
+	}
+	ret = tracepoint_probe_register(mp_tp_fork, mp_on_fork, NULL);
+	if (ret)
+		goto out_maps;
+	ret = tracepoint_probe_register(mp_tp_exit, mp_on_exit, NULL);
+	if (ret)
+		goto out_fork;
+
+	mp_kobj = kobject_create_and_add("processes", mirror.root);
+	if (!mp_kobj) {
+		ret = -ENOMEM;
+		goto out_exit;
+	}
+	ret = sysfs_create_group(mp_kobj, &mp_group);
+	if (ret)
+		goto out_kobj;
+
+	mp_sweeper = kthread_run(mp_sweeper_fn, NULL, "mirror_sweep");
+	if (IS_ERR(mp_sweeper)) {
+		ret = PTR_ERR(mp_sweeper);
+		goto out_kobj;
+	}
+	ret = misc_register(&mp_misc);
+	if (ret)
+		goto out_thread;
+	return 0;
+
+out_thread:
+	kthread_stop(mp_sweeper);
+out_kobj:
+	kobject_put(mp_kobj);
+out_exit:
+	tracepoint_probe_unregister(mp_tp_exit, mp_on_exit, NULL);
+out_fork:
+	tracepoint_probe_unregister(mp_tp_fork, mp_on_fork, NULL);
+	tracepoint_synchronize_unregister();
+out_maps:
+	mp_free_maps();
+	return ret;
+nomem:
+	ret = -ENOMEM;
+	goto out_maps;
+}
+
+void mirror_process_exit(void)
+{
+	unsigned long index;
+	struct mp_proc *rec;
+
+	misc_deregister(&mp_misc);
+	kthread_stop(mp_sweeper);
+	tracepoint_probe_unregister(mp_tp_exit, mp_on_exit, NULL);
+	tracepoint_probe_unregister(mp_tp_fork, mp_on_fork, NULL);
+	tracepoint_synchronize_unregister();
+	kobject_put(mp_kobj);
+	xa_for_each(&mp_procs, index, rec) {
+		xa_erase(&mp_procs, index);
+		mp_proc_put(rec);
+	}
+	xa_destroy(&mp_procs);
+	/*
+	 * Unload waits for every zone page to be back (the zones hold module
+	 * references), so nothing is held or pending here.
+	 */
+	if (mp_pages_held || mp_pages_pending)
+		pr_err("processes: %llu held and %llu pending pages at unload\n",
+		       mp_pages_held, mp_pages_pending);
+	/* kfree_rcu() callbacks of the records must not outlive the code. */
+	rcu_barrier();
+	mp_free_maps();
+}

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * process.c - the MIRROR_FIRST flag of processes.
+ *
+ * mirror.ko: ioctls on /dev/mirror (kernel-module/include/mirror_ioctl.h),
+ * which also move memory in and out and count per process.  openEuler
+ * memory reliable: /proc/PID/reliable ("0"/"1"); that kernel moves no
+ * existing page, so a migration is -EOPNOTSUPP there.  kernelcore=mirror
+ * has no per-process flag at all.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "libmirror-private.h"
+#include "mirror_ioctl.h"
+
+static bool is_module(struct mirror_ctx *ctx)
+{
+	return strcmp(ctx->backend->name, "module") == 0;
+}
+
+static bool is_reliable(struct mirror_ctx *ctx)
+{
+	return strcmp(ctx->backend->name, "reliable") == 0;
+}
+
+static int first_errno_text(struct mirror_ctx *ctx, int err, pid_t pid,
+			    const char *what)
+{
+	switch (err) {
+	case -ESRCH:
+		return mirror_error(ctx, err, "%s %d: no such process (or it is exiting)",
+				    what, pid);
+	case -EINVAL:
+		return mirror_error(ctx, err, "%s %d: not allowed for a kernel thread or init, or a bad argument",
+				    what, pid);
+	case -EPERM:
+	case -EACCES:
+		return mirror_error(ctx, -EPERM, "%s %d: permission denied: needs root (CAP_SYS_ADMIN)",
+				    what, pid);
+	case -EBUSY:
+		return mirror_error(ctx, err, "%s %d: the process is MIRROR_FIRST: clear the flag first",
+				    what, pid);
+	default:
+		return mirror_error(ctx, err, "%s %d: %s", what, pid,
+				    strerror(-err));
+	}
+}
+
+static int module_ioctl(struct mirror_ctx *ctx, unsigned long cmd,
+			struct mirror_proc_req *req, const char *what)
+{
+	int fd, rc = 0;
+
+	fd = open("/dev/" MIRROR_DEV_NAME,
+		  (cmd == MIRROR_IOC_GET ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+	if (fd < 0 && errno == EACCES && cmd != MIRROR_IOC_GET)
+		return first_errno_text(ctx, -EPERM, req->pid, what);
+	if (fd < 0)
+		return mirror_error(ctx, errno == ENOENT ? -ENODEV : -errno,
+				    "/dev/%s: %s (mirror.ko older than ABI 1 with processes, or not loaded)",
+				    MIRROR_DEV_NAME, strerror(errno));
+	if (ioctl(fd, cmd, req) < 0)
+		rc = first_errno_text(ctx, -errno, req->pid, what);
+	close(fd);
+	return rc;
+}
+
+static void fill(struct mirror_first_info *info,
+		 const struct mirror_proc_req *req)
+{
+	memset(info, 0, sizeof(*info));
+	info->pid = (pid_t)req->tgid;
+	info->mirror_first = (int)req->mirror_first;
+	info->inherited = (int)req->inherited;
+	info->limit_bytes = req->limit;
+	info->mirror_bytes = req->mirror_bytes;
+	info->ordinary_bytes = req->ordinary_bytes;
+	info->pages_migrated = req->pages_migrated;
+	info->pages_failed = req->pages_failed;
+	info->pages_shortfall = req->pages_shortfall;
+	info->pages_returned = req->pages_returned;
+	info->pages_moved = req->moved_now;
+}
+
+static void fill_unknown(struct mirror_first_info *info, pid_t pid, int flag)
+{
+	memset(info, 0, sizeof(*info));
+	info->pid = pid;
+	info->mirror_first = flag;
+	info->limit_bytes = MIRROR_UNKNOWN;
+	info->mirror_bytes = MIRROR_UNKNOWN;
+	info->ordinary_bytes = MIRROR_UNKNOWN;
+	info->pages_migrated = MIRROR_UNKNOWN;
+	info->pages_failed = MIRROR_UNKNOWN;
+	info->pages_shortfall = MIRROR_UNKNOWN;
+	info->pages_returned = MIRROR_UNKNOWN;
+}
+
+static int reliable_path(struct mirror_ctx *ctx, pid_t pid, char *buf,
+			 size_t len)
+{
+	return mirror_path(ctx, buf, len, "/proc/%d/reliable", pid);
+}
+
+static int reliable_write(struct mirror_ctx *ctx, pid_t pid, int flag)
+{
+	char path[MIRROR_PATH_MAX];
+	int fd, rc;
+
+	rc = reliable_path(ctx, pid, path, sizeof(path));
+	if (rc < 0)
+		return rc;
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return first_errno_text(ctx, errno == ENOENT ? -ESRCH : -errno,
+					pid, path);
+	rc = write(fd, flag ? "1" : "0", 1) == 1 ? 0 : -errno;
+	close(fd);
+	return rc < 0 ? first_errno_text(ctx, rc, pid, path) : 0;
+}
+
+static int reliable_read(struct mirror_ctx *ctx, pid_t pid, int *flag)
+{
+	char path[MIRROR_PATH_MAX];
+	char *text;
+	int rc;
+
+	rc = reliable_path(ctx, pid, path, sizeof(path));
+	if (rc < 0)
+		return rc;
+	rc = mirror_file_read(ctx, path, 64, &text, NULL);
+	if (rc == -ENOENT)
+		return first_errno_text(ctx, -ESRCH, pid, path);
+	if (rc < 0)
+		return rc;
+	if (text[0] == '0' || text[0] == '1')
+		*flag = text[0] - '0';
+	else
+		rc = mirror_error(ctx, -EINVAL, "%s: expected 0 or 1", path);
+	free(text);
+	return rc;
+}
+
+static int check_ctx(struct mirror_ctx *ctx, pid_t pid)
+{
+	if (!ctx->backend)
+		return mirror_error(ctx, -ENODEV, "not loaded");
+	if (pid <= 0)
+		return mirror_error(ctx, -EINVAL, "%d is not a process id", pid);
+	return 0;
+}
+
+MIRROR_EXPORT int mirror_first_set(struct mirror_ctx *ctx, pid_t pid,
+				   unsigned long long limit_bytes,
+				   unsigned int flags,
+				   struct mirror_first_info *info)
+{
+	struct mirror_proc_req req = { .pid = pid };
+	int rc = check_ctx(ctx, pid);
+
+	if (rc < 0)
+		return rc;
+	if (flags & ~MIRROR_FIRST_NOMOVE)
+		return mirror_error(ctx, -EINVAL, "unknown flags %#x", flags);
+	if (is_reliable(ctx)) {
+		if (limit_bytes)
+			return mirror_error(ctx, -EOPNOTSUPP,
+					    "memory reliable has no per-process limit (only vm.task_reliable_limit)");
+		rc = reliable_write(ctx, pid, 1);
+		if (rc == 0)
+			fill_unknown(info, pid, 1);
+		return rc;
+	}
+	if (!is_module(ctx))
+		return mirror_error(ctx, -EOPNOTSUPP,
+				    "the %s backend has no per-process flag",
+				    ctx->backend->name);
+	if (limit_bytes % 4096)
+		return mirror_error(ctx, -EINVAL,
+				    "limit %llu is not a multiple of 4096 bytes",
+				    limit_bytes);
+	req.limit_bytes = limit_bytes;
+	req.flags = flags & MIRROR_FIRST_NOMOVE ? MIRROR_PROC_NOMOVE : 0;
+	rc = module_ioctl(ctx, MIRROR_IOC_SET, &req, "process");
+	if (rc == 0)
+		fill(info, &req);
+	return rc;
+}
+
+MIRROR_EXPORT int mirror_first_clear(struct mirror_ctx *ctx, pid_t pid,
+				     unsigned int flags,
+				     struct mirror_first_info *info)
+{
+	struct mirror_proc_req req = { .pid = pid };
+	int rc = check_ctx(ctx, pid);
+
+	if (rc < 0)
+		return rc;
+	if (flags & ~MIRROR_FIRST_MOVE_BACK)
+		return mirror_error(ctx, -EINVAL, "unknown flags %#x", flags);
+	if (is_reliable(ctx)) {
+		if (flags & MIRROR_FIRST_MOVE_BACK)
+			return mirror_error(ctx, -EOPNOTSUPP,
+					    "memory reliable cannot move existing pages");
+		rc = reliable_write(ctx, pid, 0);
+		if (rc == 0)
+			fill_unknown(info, pid, 0);
+		return rc;
+	}
+	if (!is_module(ctx))
+		return mirror_error(ctx, -EOPNOTSUPP,
+				    "the %s backend has no per-process flag",
+				    ctx->backend->name);
+	req.flags = flags & MIRROR_FIRST_MOVE_BACK ? MIRROR_PROC_MOVE_BACK : 0;
+	rc = module_ioctl(ctx, MIRROR_IOC_CLEAR, &req, "process");
+	if (rc == 0)
+		fill(info, &req);
+	return rc;
+}
+
+MIRROR_EXPORT int mirror_first_get(struct mirror_ctx *ctx, pid_t pid,
+				   struct mirror_first_info *info)
+{
+	struct mirror_proc_req req = { .pid = pid };
+	int rc = check_ctx(ctx, pid), flag;
+
+	if (rc < 0)
+		return rc;
+	if (is_reliable(ctx)) {
+		rc = reliable_read(ctx, pid, &flag);
+		if (rc == 0)
+			fill_unknown(info, pid, flag);
+		return rc;
+	}
+	if (!is_module(ctx))
+		return mirror_error(ctx, -EOPNOTSUPP,
+				    "the %s backend has no per-process flag",
+				    ctx->backend->name);
+	rc = module_ioctl(ctx, MIRROR_IOC_GET, &req, "process");
+	if (rc == 0)
+		fill(info, &req);
+	return rc;
+}
+
+MIRROR_EXPORT int mirror_first_migrate(struct mirror_ctx *ctx, pid_t pid,
+				       bool to_mirror,
+				       struct mirror_first_info *info)
+{
+	struct mirror_proc_req req = { .pid = pid };
+	int rc = check_ctx(ctx, pid);
+
+	if (rc < 0)
+		return rc;
+	if (!is_module(ctx))
+		return mirror_error(ctx, -EOPNOTSUPP,
+				    "the %s backend cannot move a process's existing pages (only mirror.ko migrates)",
+				    ctx->backend->name);
+	req.flags = to_mirror ? MIRROR_PROC_TO_MIRROR : MIRROR_PROC_TO_NORMAL;
+	rc = module_ioctl(ctx, MIRROR_IOC_MIGRATE, &req, "process");
+	if (rc == 0)
+		fill(info, &req);
+	return rc;
+}
+
+/*
+ * The flag for mirrorstat's FIRST column: 1, 0, or -1 when unknown (no
+ * /dev/mirror, a captured sysroot, an error).  Leaves no error behind.
+ */
+int mirror_first_flag(struct mirror_ctx *ctx, pid_t pid)
+{
+	struct mirror_proc_req req = { .pid = pid };
+	int fd, rc;
+
+	if (!ctx->backend || !is_module(ctx) || ctx->sysroot[0])
+		return -1;
+	fd = open("/dev/" MIRROR_DEV_NAME, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	rc = ioctl(fd, MIRROR_IOC_GET, &req);
+	close(fd);
+	return rc < 0 ? -1 : (int)req.mirror_first;
+}

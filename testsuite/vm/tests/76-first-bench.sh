@@ -1,0 +1,71 @@
+# Benchmark, side by side in the test machine: moving 256 MiB of a running
+# process into mirror memory (mirrorctl migrate --to-mirror: migrate_vma
+# into mirror zones), back out (alloc_contig_range), and the kernel's own
+# migrate_pages(2) between two nodes (what numactl's migratepages does).
+# Prints MiB/s for each; checks only that each moved what it should.
+# vm-timeout: 300
+. "$MIRROR_VM_LIB"
+. ./mirror-lib.inc
+. ./first-lib.inc
+need_mirror
+need_cmd mirrorctl mproc migratepages timeit taskset
+
+# 128 MiB at 128 MiB into each node: 512 MiB of mirror memory.
+load_mirror 128M@0x8000000,128M@0x28000000,128M@0x48000000,128M@0x68000000
+free0=$(zones_free)
+
+# node_pages PID NODE: the process's pages on NODE (/proc/PID/numa_maps)
+node_pages()
+{
+	tr ' ' '\n' <"/proc/$1/numa_maps" | sed -n "s/^N$2=//p" |
+		awk '{ s += $1 } END { print s + 0 }'
+}
+
+# mibps PAGES MICROSECONDS
+mibps()
+{
+	awk -v p="$1" -v u="$2" 'BEGIN { printf "%.0f", p * 4096 / 1048576 / (u / 1000000) }'
+}
+
+MB=256
+# ---- mirror.ko: into mirror zones and back ---------------------------------
+mkfifo "$VMTEST_TMP/p.in"
+: >"$VMTEST_TMP/p.in.out"
+taskset -c 0 mproc "$VMTEST_TMP/p.in" >"$VMTEST_TMP/p.in.out" 2>&1 &
+P=$!
+mp p alloc $MB
+timeit mirrorctl migrate "$P" --to-mirror >"$VMTEST_TMP/m.out" 2>"$VMTEST_TMP/m.err"
+cat "$VMTEST_TMP/m.out"
+us=$(sed -n 's/^elapsed_us=//p' "$VMTEST_TMP/m.err")
+mp_check_mirrored p
+pages=$(mp_val mirror)
+log "mirrorctl migrate --to-mirror: $pages pages in $us us: $(mibps "$pages" "$us") MiB/s"
+timeit mirrorctl migrate "$P" --to-normal >"$VMTEST_TMP/m.out" 2>"$VMTEST_TMP/m.err"
+us=$(sed -n 's/^elapsed_us=//p' "$VMTEST_TMP/m.err")
+mp p check
+assert_eq 0 "$(mp_val mirror)" "moved back"
+assert_eq 0 "$(mp_val bad)" "data intact"
+log "mirrorctl migrate --to-normal: $pages pages in $us us: $(mibps "$pages" "$us") MiB/s"
+mp p exit
+wait "$P" 2>/dev/null
+wait_zones_free "$free0"
+
+# ---- the kernel's migrate_pages(2), node 0 -> node 2 -------------------------
+mkfifo "$VMTEST_TMP/q.in"
+: >"$VMTEST_TMP/q.in.out"
+taskset -c 0 mproc "$VMTEST_TMP/q.in" >"$VMTEST_TMP/q.in.out" 2>&1 &
+Q=$!
+mp q alloc $MB
+on0=$(node_pages "$Q" 0)
+out=$(migratepages "$Q" 0 2) || fail "migrate_pages failed"
+us=${out#*elapsed_us=}
+left=$(node_pages "$Q" 0)
+moved=$((on0 - left))
+mp q check
+assert_eq 0 "$(mp_val bad)" "data intact after migrate_pages"
+assert_cmp "$moved" -gt 0 "migrate_pages moved pages"
+log "migrate_pages(2) node 0 -> 2: $moved pages in $us us: $(mibps "$moved" "$us") MiB/s"
+mp q exit
+wait "$Q" 2>/dev/null
+all_idle
+log "ok"
