@@ -14,12 +14,13 @@ cd "$top"
 # Build: toolchain, autotools, libraries.  Test: Check, clang's libFuzzer,
 # the QEMU machine (emulator, a Debian kernel with matching headers,
 # busybox for the initramfs), numactl for comparisons, prometheus for
-# promtool's check of the text exposition.
+# promtool's check of the text exposition, stress-ng and memtester as
+# third-party programs run under 'mirrorctl run' in the machine.
 PACKAGES="build-essential autoconf automake libtool pkg-config
 	libnuma-dev libkmod-dev libudev-dev libjansson-dev libsmartcols-dev check
 	clang
 	qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static
-	cpio kmod numactl prometheus"
+	cpio kmod numactl prometheus stress-ng memtester"
 
 if [ "${MIRROR_SKIP_APT:-0}" != 1 ]; then
 	if [ "$(id -u)" -ne 0 ]; then

@@ -12,6 +12,8 @@
 #   /lib/modules/mirror/     mirror.ko and mirror_test.ko, when built
 #   /usr/bin                 the project's tools (cli/, fault-injection/),
 #   /usr/lib/mirror-vm       with libmirror and every shared library they use
+#   /usr/bin                 the VM_EXTRA_PROGRAMS the host has (and their
+#                            libraries in /usr/lib/mirror-vm)
 #   /usr/local/bin           testsuite/vm/helpers/*.c, compiled -static
 #   /vm/lib.sh, /vm/tests/   the shell library and the test scripts
 #   /vm/env                  the environment every script sees
@@ -21,7 +23,8 @@
 # the kernel release is $KERNEL_RELEASE or the one configure recorded.
 # Anything the tests need that is missing (busybox, the kernel's modules)
 # is an error; what the project has not built yet (the module, the tools)
-# is left out and the environment says so.
+# and third-party programs the host lacks are left out and the environment
+# says so.
 
 set -e
 
@@ -175,6 +178,19 @@ if ls "$builddir"/lib/.libs/libmirror.so* >/dev/null 2>&1; then
 	done
 fi
 
+# ---- third-party programs, when the host has them ---------------------
+extra=
+for name in $VM_EXTRA_PROGRAMS; do
+	bin=$(PATH=$PATH:/usr/sbin:/sbin command -v "$name" 2>/dev/null) || bin=
+	if [ -z "$bin" ] || ! is_elf "$bin"; then
+		echo "$me: leaving out $name: not installed on this host" >&2
+		continue
+	fi
+	cp -L "$bin" "usr/bin/$name"
+	copy_libs "$bin"
+	extra="$extra $name"
+done
+
 # ---- helpers: small static programs the tests run ---------------------
 helpers=
 mkdir -p "$out/helpers"
@@ -220,6 +236,7 @@ export MIRROR_VM_NODE_RANGES='${node_ranges# }'
 export MIRROR_VM_DISTANCES='$(echo "$VM_DISTANCES" | tr '\n' ';' | sed 's/;$//')'
 export MIRROR_VM_TOOLS='${tools# }'
 export MIRROR_VM_HELPERS='${helpers# }'
+export MIRROR_VM_EXTRA='${extra# }'
 export MIRROR_VM_LIB=/vm/lib.sh
 EOF
 
@@ -230,4 +247,5 @@ find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet | gzip -1 >"$out/base.cp
 mv "$out/base.cpio.gz.tmp" "$out/base.cpio.gz"
 echo "$me: $out/base.cpio.gz ($(du -k "$out/base.cpio.gz" | cut -f1) KiB):" \
 	"kernel $kver, modules:${mods:- none built}," \
-	"tools:${tools:- none}, helpers:${helpers:- none}" >&2
+	"tools:${tools:- none}, helpers:${helpers:- none}," \
+	"third-party:${extra:- none}" >&2

@@ -29,6 +29,11 @@ VM_RANGES="64M@0x8000000,64M@0x28000000,64M@0x48000000,64M@0x68000000"
 # their dependencies); tests load them with modprobe.
 VM_KMODS="hwpoison_inject"
 
+# Third-party programs put into the initramfs when the host has them (each
+# with its shared libraries); tests run them under 'mirrorctl run' and skip
+# without them.  bootstrap.sh installs them.
+VM_EXTRA_PROGRAMS="stress-ng memtester"
+
 # Kernel command line common to every boot.  nokaslr keeps the kernel
 # image at 16 MiB, so the layout above holds from boot to boot.
 VM_CMDLINE="console=ttyS0 panic=-1 nokaslr quiet"

@@ -138,7 +138,9 @@ wait_zones_free "$free0"
 
 # ---- mirrorctl run: flagged from the start, through exec -----------------
 mkfifo "$VMTEST_TMP/e.in"
-mirrorctl run --limit 8M -- mproc "$VMTEST_TMP/e.in" >"$VMTEST_TMP/e.in.out" 2>&1 &
+# The answer file exists before mp reads it, whenever the job starts.
+: >"$VMTEST_TMP/e.in.out"
+mirrorctl run --limit 8M -- mproc "$VMTEST_TMP/e.in" >>"$VMTEST_TMP/e.in.out" 2>&1 &
 E=$!
 mp e alloc 32
 sleep 1
