@@ -20,7 +20,19 @@
 
 #include "config.h"
 #include "libmirror.h"
+#include "range.h"
 #include "util.h"
+
+/*
+ * mirror.ko wants every range aligned to a pageblock: 2 MiB on x86-64 (4 KiB
+ * pages, order-9 pageblocks).  Elsewhere only the page size is checked here
+ * and the module judges the rest.
+ */
+#if defined(__x86_64__)
+#define MIRROR_PAGEBLOCK_SIZE	(2ULL << 20)
+#else
+#define MIRROR_PAGEBLOCK_SIZE	0
+#endif
 
 #define JSON_SCHEMA	1
 #define PIDS_MAX	4096
@@ -127,44 +139,51 @@ static int parse_onoff(const char *opt, const char *arg, int *val)
 }
 
 /*
- * What /proc says about a process: -ESRCH none, 'Z' zombie, 'K' kernel
- * thread, 0 fine.  The kernel checks again; this only names the problem.
+ * The /proc of the system the tools look at: below MIRROR_SYSROOT when set,
+ * as libmirror does, so that tests over a captured tree never mix in the
+ * processes of the machine they run on.
+ */
+static void proc_path(char *buf, size_t len, const char *fmt, pid_t pid)
+{
+	const char *root = secure_getenv("MIRROR_SYSROOT");
+	int n = snprintf(buf, len, "%s/proc", root ? root : "");
+
+	if (pid > 0)
+		snprintf(buf + n, len - (size_t)n, fmt, pid);
+}
+
+/*
+ * What /proc/PID/status says about a process: -ESRCH none, 'Z' zombie (or
+ * dead), 'K' no memory of its own (a kernel thread: no Vm lines), 0 fine.
+ * The kernel checks again; this only names the problem.
  */
 static int proc_state(pid_t pid, char *comm, size_t len)
 {
-	char path[64], buf[1024], *p, *e;
-	unsigned long flags = 0;
-	char state;
-	int fd, i;
-	ssize_t n;
+	char path[PATH_MAX], line[256];
+	bool has_mm = false;
+	char state = '?';
+	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	proc_path(path, sizeof(path), "/%d/status", pid);
+	f = fopen(path, "re");
+	if (!f)
 		return -ESRCH;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -ESRCH;
-	buf[n] = '\0';
-	p = strchr(buf, '(');
-	e = strrchr(buf, ')');
-	if (!p || !e || e[1] != ' ')
-		return -ESRCH;
-	snprintf(comm, len, "%.*s", (int)(e - p - 1), p + 1);
-	state = e[2];
-	/* Field 9 is flags: skip state and fields 4..8. */
-	p = e + 2;
-	for (i = 0; i < 6 && p; i++) {
-		p = strchr(p, ' ');
-		if (p)
-			p++;
+	snprintf(comm, len, "?");
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strncmp(line, "Name:", 5))
+			snprintf(comm, len, "%s", line + 5 + strspn(line + 5, " \t"));
+		else if (!strncmp(line, "State:", 6))
+			state = line[6 + strspn(line + 6, " \t")];
+		else if (!strncmp(line, "VmSize:", 7))
+			has_mm = true;
 	}
-	if (p)
-		flags = strtoul(p, NULL, 10);
+	fclose(f);
+	if (state == '?')
+		return -ESRCH;
 	if (state == 'Z' || state == 'X')
 		return 'Z';
-	if (flags & PF_KTHREAD_FLAG)
+	if (!has_mm)
 		return 'K';
 	return 0;
 }
@@ -173,55 +192,72 @@ static int proc_state(pid_t pid, char *comm, size_t len)
  * The PID arguments, checked all before anything is done: numbers, no
  * repeats, existing, not a zombie, kernel thread or init (for changes).
  */
+/* Every word a process id, none twice: the whole line is checked first. */
+static int parse_pid_words(int argc, char **argv, pid_t *pids)
+{
+	int i, j;
+
+	for (i = 0; i < argc; i++) {
+		unsigned long v;
+
+		if (!parse_ulong(argv[i], 1, INT_MAX, &v))
+			return usage_error("'%s' is not a process id", argv[i]);
+		pids[i] = (pid_t)v;
+		for (j = 0; j < i; j++)
+			if (pids[j] == pids[i])
+				return usage_error("PID %s is given twice", argv[i]);
+	}
+	return 0;
+}
+
+/*
+ * Whether the process exists and, for a change, has memory of its own that
+ * may be moved: a zombie has none, a kernel thread none of its own, and
+ * init is left alone.
+ */
+static int check_process(pid_t pid, bool change)
+{
+	char comm[64];
+	int st = proc_state(pid, comm, sizeof(comm));
+
+	if (st == -ESRCH) {
+		warnx_("no process %d", pid);
+		return EXIT_FAILURE;
+	}
+	if (!change)
+		return 0;
+	if (st == 'Z') {
+		warnx_("process %d (%s) is a zombie: it has no memory left", pid, comm);
+		return EXIT_FAILURE;
+	}
+	if (st == 'K') {
+		warnx_("process %d (%s) is a kernel thread: it has no memory of its own", pid, comm);
+		return EXIT_FAILURE;
+	}
+	if (pid == 1) {
+		warnx_("process 1 (%s) is init: refused", comm);
+		return EXIT_FAILURE;
+	}
+	return 0;
+}
+
 static int parse_pids(int argc, char **argv, bool change, pid_t **out,
 		      int *nr)
 {
 	pid_t *pids;
-	int i, j;
+	int i, rc;
 
 	if (argc > PIDS_MAX)
 		return usage_error("at most %s PIDs", "4096");
 	pids = calloc((size_t)argc + 1, sizeof(*pids));
 	if (!pids)
 		return EXIT_FAILURE;
-	for (i = 0; i < argc; i++) {
-		unsigned long v;
-		char comm[64];
-		int st;
-
-		if (!parse_ulong(argv[i], 1, INT_MAX, &v)) {
-			free(pids);
-			return usage_error("'%s' is not a process id", argv[i]);
-		}
-		pids[i] = (pid_t)v;
-		for (j = 0; j < i; j++)
-			if (pids[j] == pids[i]) {
-				free(pids);
-				return usage_error("PID %s is given twice", argv[i]);
-			}
-		st = proc_state(pids[i], comm, sizeof(comm));
-		if (st == -ESRCH) {
-			warnx_("no process %d", pids[i]);
-			free(pids);
-			return EXIT_FAILURE;
-		}
-		if (!change)
-			continue;
-		if (st == 'Z') {
-			warnx_("process %d (%s) is a zombie: it has no memory left", pids[i], comm);
-			free(pids);
-			return EXIT_FAILURE;
-		}
-		if (st == 'K') {
-			warnx_("process %d (%s) is a kernel thread: it has no memory of its own", pids[i], comm);
-			free(pids);
-			return EXIT_FAILURE;
-		}
-		if (pids[i] == 1) {
-			warnx_("process 1 (%s) is init: refused", comm);
-			free(pids);
-			return EXIT_FAILURE;
-		}
+	rc = parse_pid_words(argc, argv, pids);
+	for (i = 0; !rc && i < argc; i++)
+		rc = check_process(pids[i], change);
+	if (rc) {
+		free(pids);
+		return rc;
 	}
 	*out = pids;
 	*nr = argc;
@@ -242,9 +278,8 @@ static int open_ctx(struct mirror_ctx **ctx)
 	mirror_set_log_priority(*ctx, 0);
 	rc = mirror_load(*ctx);
 	if (rc < 0) {
+		/* One line: it names every place that was checked. */
 		warnx_("%s", mirror_get_last_error(*ctx));
-		if (rc == -ENODEV)
-			warnx_("no mirrored memory found: is mirror.ko loaded? (mirrorctl load)");
 		mirror_unref(*ctx);
 		return rc == -ENODEV ? EXIT_NOBACKEND : EXIT_FAILURE;
 	}
@@ -426,16 +461,26 @@ static int apply(enum op op, pid_t *pids, int nr, unsigned long long limit,
 	return ret;
 }
 
-/* Every process in /proc, for 'show' without PIDs. */
+static int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Every process in /proc, in PID order, for 'show' without PIDs. */
 static int all_pids(pid_t **out, int *nr)
 {
-	DIR *d = opendir("/proc");
+	char dir[PATH_MAX];
+	DIR *d;
 	struct dirent *de;
 	pid_t *pids = NULL;
 	int n = 0, cap = 0;
 
+	proc_path(dir, sizeof(dir), "", 0);
+	d = opendir(dir);
 	if (!d) {
-		warnx_("/proc: %s", strerror(errno));
+		warnx_("%s: %s", dir, strerror(errno));
 		return EXIT_FAILURE;
 	}
 	while ((de = readdir(d))) {
@@ -458,9 +503,24 @@ static int all_pids(pid_t **out, int *nr)
 		pids[n++] = (pid_t)v;
 	}
 	closedir(d);
+	qsort(pids, (size_t)n, sizeof(*pids), cmp_pid);
 	*out = pids;
 	*nr = n;
 	return 0;
+}
+
+/*
+ * getopt is quiet (opterr = 0, optstrings start with ':'), so that a bad
+ * option gets one line naming it, like every other usage error.
+ */
+static int bad_option(const char *cmd, int c, char **argv)
+{
+	char what[256];
+
+	snprintf(what, sizeof(what), "%s: %s '%s'", cmd,
+		 c == ':' ? "missing the argument of option" : "unknown option",
+		 argv[optind - 1]);
+	return usage_error("%s", what);
 }
 
 static int cmd_set_clear(int argc, char **argv, enum op op)
@@ -478,7 +538,7 @@ static int cmd_set_clear(int argc, char **argv, enum op op)
 	int c, nr, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+J", set_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:J", set_opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			if (op != OP_SET)
@@ -501,7 +561,7 @@ static int cmd_set_clear(int argc, char **argv, enum op op)
 			json_out = true;
 			break;
 		default:
-			return usage_error("%s: bad option", argv[0]);
+			return bad_option(argv[0], c, argv);
 		}
 	}
 	if (optind >= argc)
@@ -558,7 +618,7 @@ static int cmd_migrate(int argc, char **argv)
 	int c, nr, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "J", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":J", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 		case 'n':
@@ -570,7 +630,7 @@ static int cmd_migrate(int argc, char **argv)
 			json_out = true;
 			break;
 		default:
-			return usage_error("%s: bad option", argv[0]);
+			return bad_option(argv[0], c, argv);
 		}
 	}
 	if (op == OP_SHOW)
@@ -641,7 +701,7 @@ static int cmd_policy(int argc, char **argv)
 	int c, rc, i;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "J", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":J", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			if (parse_onoff("--default-mirror", optarg, &want[0]))
@@ -655,7 +715,7 @@ static int cmd_policy(int argc, char **argv)
 			json_out = true;
 			break;
 		default:
-			return usage_error("%s: bad option", argv[0]);
+			return bad_option(argv[0], c, argv);
 		}
 	}
 	if (optind < argc)
@@ -748,6 +808,27 @@ static int read_sys(const char *path, char *buf, size_t len)
 	return 0;
 }
 
+/*
+ * Parse --ranges with the module's own parser and alignment, so that a typo
+ * is named here (with its position) instead of as a bare EINVAL from the
+ * kernel.  What only the kernel can judge (inside System RAM, one node)
+ * stays the module's to refuse.
+ */
+static int check_ranges(const char *ranges)
+{
+	struct mc_range_list list;
+	struct mc_parse_error err;
+
+	mc_range_list_init(&list);
+	if (mc_ranges_parse(ranges, strlen(ranges), MIRROR_PAGEBLOCK_SIZE,
+			    &list, &err) < 0) {
+		usage_error("--ranges: %s", err.msg);
+		return -1;
+	}
+	mc_range_list_free(&list);
+	return 0;
+}
+
 static int cmd_load(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -764,16 +845,15 @@ static int cmd_load(int argc, char **argv)
 	struct kmod_module *mod = NULL;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			file = optarg;
 			break;
 		case 'r':
 			ranges = optarg;
-			if (!*ranges || strpbrk(ranges, " \t\n\"'"))
-				return usage_error("--ranges: '%s' is not SIZE@START[,SIZE@START...]",
-						   ranges);
+			if (check_ranges(ranges))
+				return EXIT_USAGE;
 			break;
 		case 'd':
 			if (parse_onoff("--default-mirror", optarg, &dm))
@@ -784,7 +864,7 @@ static int cmd_load(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		default:
-			return usage_error("%s: bad option", argv[0]);
+			return bad_option(argv[0], c, argv);
 		}
 	}
 	if (optind < argc)
@@ -886,6 +966,7 @@ int main(int argc, char **argv)
 	const char *cmd;
 	int i;
 
+	opterr = 0;
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-J") || !strcmp(argv[i], "--json")) {
 			json_out = true;

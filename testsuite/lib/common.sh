@@ -6,6 +6,7 @@
 : "${top_builddir:=$top_srcdir}"
 
 MIRRORSTAT=$top_builddir/cli/mirrorstat
+MIRRORCTL=$top_builddir/cli/mirrorctl
 FIXTURES=$top_srcdir/testsuite/fixtures
 GOLDEN=$top_srcdir/testsuite/golden
 JSON_CHECK=$top_builddir/testsuite/lib/json-check
@@ -50,6 +51,67 @@ expect_fail() {
 		fail "$*: printed on stdout despite failing"
 	else
 		pass "$* -> $code ($(head -n 1 "$TMP/err"))"
+	fi
+}
+
+# ---- man page against --help ---------------------------------------------
+
+# opts_in_help FILE [all]: the options (-x, --long) named in the Options:
+# section of a --help text, or anywhere in it with 'all'.
+opts_in_help() {
+	if [ "${2-}" = all ]; then
+		cat "$1"
+	else
+		sed -n '/^Options:/,/^$/p' "$1"
+	fi | grep -oE -- '(^|[ [|])--?[A-Za-z][a-z-]*' | tr -d ' [|' | sort -u
+}
+
+# opts_in_man MAN SECTION...: the options on the macro lines (.B, .BR, .BI,
+# .RB, .TP) of those sections.
+opts_in_man() {
+	_man=$1
+	shift
+	for _sec in "$@"; do
+		sed -n "/^\.SH $_sec\$/,/^\.SH /p" "$_man"
+	done | grep -E '^\.(B|BR|BI|RB|TP)' | sed 's/\\-/-/g' |
+		grep -oE -- '(^| |"|\[)--?[A-Za-z][a-z-]*' | tr -d ' "[' | sort -u
+}
+
+# check_man_opts HELP MAN HELP_SCOPE SECTION...: the same options in both.
+check_man_opts() {
+	_help=$1 _man=$2 _scope=$3
+	shift 3
+	opts_in_help "$_help" "$_scope" >"$TMP/help-opts"
+	opts_in_man "$_man" "$@" >"$TMP/man-opts"
+	if [ -s "$TMP/help-opts" ] && diff -u "$TMP/help-opts" "$TMP/man-opts"; then
+		pass "$(basename "$_man"): options ($(wc -l <"$TMP/help-opts"))"
+	else
+		fail "options differ between --help (-) and $(basename "$_man") (+)"
+	fi
+}
+
+# check_man_cols HELP MAN: every column name the help lists is a .B line in
+# the man page's COLUMNS section, and no other.
+check_man_cols() {
+	sed -n '/columns.*:$/,/^$/p' "$1" |
+		awk 'NF > 1 && $1 ~ /^[A-Z0-9%\/]+$/ {print $1}' | sort -u >"$TMP/help-cols"
+	sed -n '/^\.SH COLUMNS/,/^\.SH /p' "$2" |
+		sed -n 's/^\.B \([A-Z0-9%/]*\)$/\1/p' | sort -u >"$TMP/man-cols"
+	if [ -s "$TMP/help-cols" ] && diff -u "$TMP/help-cols" "$TMP/man-cols"; then
+		pass "$(basename "$2"): columns ($(wc -l <"$TMP/help-cols"))"
+	else
+		fail "columns differ between --help (-) and $(basename "$2") (+)"
+	fi
+}
+
+# check_man_renders MAN: man(1), when installed, has nothing to warn about.
+check_man_renders() {
+	command -v man >/dev/null 2>&1 || return 0
+	_warn=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$1" 2>&1 >/dev/null)
+	if [ -z "$_warn" ]; then
+		pass "$(basename "$1") renders without warnings"
+	else
+		fail "man: $_warn"
 	fi
 }
 

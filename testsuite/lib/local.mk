@@ -26,6 +26,7 @@ TESTS += \
 	lib/mirrorstat-watch.sh \
 	lib/mirrorstat-realproc.sh \
 	lib/mirrorstat-manpage.sh \
+	lib/mirrorctl-cli.sh \
 	lib/memtype-golden.sh
 
 EXTRA_DIST += \
@@ -39,6 +40,7 @@ EXTRA_DIST += \
 	lib/mirrorstat-watch.sh \
 	lib/mirrorstat-realproc.sh \
 	lib/mirrorstat-manpage.sh \
+	lib/mirrorctl-cli.sh \
 	fixtures golden bench/mirrorstat.sh
 
 # mirrorstat -J on the generated 64-node machine against reading the same

@@ -102,19 +102,9 @@ fi
 # man/memtype.8 documents the options and columns --help shows.
 MAN=$top_srcdir/man/memtype.8
 "$MEMTYPE" --help >"$TMP/help" || fail "--help failed"
-sed -n '/^Options:/,/^$/p' "$TMP/help" | grep -oE -- '(^| )--?[A-Za-z][a-z-]*' |
-	tr -d ' ' | sort -u >"$TMP/help-opts"
-sed -n '/^\.SH OPTIONS/,/^\.SH /p' "$MAN" | grep -E '^\.(B|BR|BI|TP)' |
-	sed 's/\\-/-/g' | grep -oE -- '(^| |")--?[A-Za-z][a-z-]*' |
-	tr -d ' "' | sort -u >"$TMP/man-opts"
-diff -u "$TMP/help-opts" "$TMP/man-opts" && pass "man page options" ||
-	fail "options differ between --help (-) and memtype.8 (+)"
-sed -n '/columns:$/,/^$/p' "$TMP/help" | awk 'NF > 1 && $1 ~ /^[A-Z0-9]+$/ {print $1}' |
-	sort -u >"$TMP/help-cols"
-sed -n '/^\.SH COLUMNS/,/^\.SH /p' "$MAN" | sed -n 's/^\.B \([A-Z0-9]*\)$/\1/p' |
-	sort -u >"$TMP/man-cols"
-[ -s "$TMP/help-cols" ] && diff -u "$TMP/help-cols" "$TMP/man-cols" && pass "man page columns" ||
-	fail "columns differ between --help (-) and memtype.8 (+)"
+check_man_opts "$TMP/help" "$MAN" options OPTIONS
+check_man_cols "$TMP/help" "$MAN"
+check_man_renders "$MAN"
 for code in 0 1 2 3; do
 	sed -n '/^\.SH EXIT STATUS/,/^\.SH /p' "$MAN" | grep -q "^\.B $code\$" ||
 		fail "memtype.8 lacks exit status $code"

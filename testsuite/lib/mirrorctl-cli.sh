@@ -1,0 +1,106 @@
+#!/bin/sh
+# mirrorctl without a kernel: the man page against --help, bad command
+# lines (exit 2, one line naming the problem, nothing done), no backend
+# (exit 3), and the openEuler and kernelcore=mirror backends over captured
+# trees.  What needs mirror.ko runs in the test machine (tests/7*-first*).
+. "$(dirname "$0")/common.sh"
+
+MAN=$top_srcdir/man/mirrorctl.8
+OE=$FIXTURES/openeuler
+KC=$FIXTURES/kernelcore-48g
+
+# ---- man page ------------------------------------------------------------
+
+"$MIRRORCTL" --help >"$TMP/help" || fail "--help failed"
+# The commands' own options are in the usage lines: compare them all.
+check_man_opts "$TMP/help" "$MAN" all SYNOPSIS COMMANDS OPTIONS
+sed -n 's/^ mirrorctl \(\[-J\] \)\{0,1\}\([a-z][a-z]*\).*/\2/p' "$TMP/help" |
+	sort -u >"$TMP/help-cmds"
+# Each command is the tag line after a .TP in COMMANDS.
+sed -n '/^\.SH COMMANDS/,/^\.SH /p' "$MAN" | sed -n '/^\.TP/{n;p;}' |
+	sed -n 's/^\.B[IR]\{0,1\} \([a-z][a-z]*\).*/\1/p' | sort -u >"$TMP/man-cmds"
+if [ -s "$TMP/help-cmds" ] && diff -u "$TMP/help-cmds" "$TMP/man-cmds"; then
+	pass "mirrorctl.8: commands ($(wc -l <"$TMP/help-cmds"))"
+else
+	fail "commands differ between --help (-) and mirrorctl.8 (+)"
+fi
+for code in 0 1 2 3; do
+	sed -n '/^\.SH EXIT STATUS/,/^\.SH /p' "$MAN" | grep -q "^$code \|, $code " ||
+		fail "mirrorctl.8 lacks exit status $code"
+done
+grep -q '^Exit status: 0 done, 1 failed, 2 bad command line, 3 no mirrored memory' "$TMP/help" ||
+	fail "--help lacks the exit codes"
+check_man_renders "$MAN"
+
+# ---- bad command lines: nothing is looked at, let alone changed ---------
+
+# An empty tree: a command that got past its arguments would say "no
+# mirrored memory" (3) instead of the usage error (2) expected here.
+mkdir "$TMP/empty"
+export MIRROR_SYSROOT="$TMP/empty"
+expect_fail 2 "no command given" -- "$MIRRORCTL"
+expect_fail 2 "unknown command 'frobnicate'" -- "$MIRRORCTL" frobnicate
+expect_fail 2 "set: no PID given" -- "$MIRRORCTL" set
+expect_fail 2 "'abc' is not a process id" -- "$MIRRORCTL" set abc
+expect_fail 2 "'0' is not a process id" -- "$MIRRORCTL" show 0
+expect_fail 2 "'-5' is not a process id" -- "$MIRRORCTL" clear -- -5
+expect_fail 2 "'99999999999999' is not a process id" -- "$MIRRORCTL" set 99999999999999
+expect_fail 2 "PID 7 is given twice" -- "$MIRRORCTL" set 7 8 7
+# The whole line is read before any process is: pid 1 would be refused.
+expect_fail 2 "'--bogus' is not a process id" -- "$MIRRORCTL" set 1 --bogus
+expect_fail 2 "'0' is not a size above 0" -- "$MIRRORCTL" set --limit 0 7
+expect_fail 2 "'12Q' is not a size above 0" -- "$MIRRORCTL" set --limit 12Q 7
+expect_fail 2 "'4097' is not a multiple of 4096" -- "$MIRRORCTL" set --limit 4097 7
+expect_fail 2 "--limit is for set" -- "$MIRRORCTL" clear --limit 1M 7
+expect_fail 2 "--move-back is for clear" -- "$MIRRORCTL" set --move-back 7
+expect_fail 2 "--to-mirror or --to-normal is required" -- "$MIRRORCTL" migrate 7
+expect_fail 2 "give one of --to-mirror and --to-normal" -- \
+	"$MIRRORCTL" migrate 7 --to-mirror --to-normal
+expect_fail 2 "'maybe' is not on or off" -- "$MIRRORCTL" policy --fallback maybe
+expect_fail 2 "run: no command given" -- "$MIRRORCTL" run --limit 1M
+expect_fail 2 "load: unexpected 'extra'" -- "$MIRRORCTL" load extra
+# --ranges is parsed as the module would, before anything is loaded.
+expect_fail 2 "missing a start address" -- "$MIRRORCTL" load --ranges 1M@
+expect_fail 2 "range 2 (64M@0x8000000): overlaps range 1" -- \
+	"$MIRRORCTL" load --ranges 64M@0x8000000,64M@0x8000000
+expect_fail 2 "size not aligned to 2M" -- "$MIRRORCTL" load --ranges 3M@0
+expect_fail 2 "missing the argument of option '--ranges'" -- "$MIRRORCTL" load --ranges
+expect_fail 2 "set: unknown option '--frob'" -- "$MIRRORCTL" set --frob 7
+expect_fail 2 "unknown option '--frob'" -- "$MIRRORCTL" --frob show
+
+# ---- no backend -------------------------------------------------------------
+
+expect_fail 3 "no mirrored memory found: .*mirror.ko not loaded" -- "$MIRRORCTL" policy
+
+# ---- openEuler memory reliable (captured) ------------------------------------
+
+export MIRROR_SYSROOT="$OE"
+"$MIRRORCTL" show >"$TMP/out" 2>"$TMP/err" || fail "show on openEuler: $(cat "$TMP/err")"
+# Processes of the tree only (not of this machine), in PID order, flagged ones.
+if [ "$(awk 'NR > 1 {print $1 ":" $2 ":" $3}' "$TMP/out" | tr '\n' ' ')" = \
+     "1:systemd:yes 1000:java:yes " ]; then
+	pass "openEuler: show lists the flagged processes of the tree"
+else
+	fail "openEuler: show: $(cat "$TMP/out")"
+fi
+"$MIRRORCTL" -J show 1001 >"$TMP/out" 2>"$TMP/err" &&
+	grep -q '"pid": 1001' "$TMP/out" && grep -q '"mirror_first": false' "$TMP/out" &&
+	grep -q '"schema": 1' "$TMP/out" && pass "openEuler: -J show 1001" ||
+	fail "openEuler: -J show 1001: $(cat "$TMP/out" "$TMP/err")"
+expect_fail 3 "cannot move a process's existing pages" -- \
+	"$MIRRORCTL" migrate 1000 --to-mirror
+expect_fail 3 "cannot move existing pages" -- "$MIRRORCTL" clear --move-back 1000
+expect_fail 1 "process 2 (kthreadd) is a kernel thread" -- "$MIRRORCTL" set 2
+expect_fail 1 "no process 4242" -- "$MIRRORCTL" show 4242
+"$MIRRORCTL" policy >"$TMP/out" 2>"$TMP/err" &&
+	grep -q '^reliable_pagecache_max_bytes *4294967296$' "$TMP/out" &&
+	pass "openEuler: policy reads the vm sysctls" ||
+	fail "openEuler: policy: $(cat "$TMP/out" "$TMP/err")"
+
+# ---- kernelcore=mirror (captured) --------------------------------------------
+
+export MIRROR_SYSROOT="$KC"
+"$MIRRORCTL" policy >/dev/null 2>"$TMP/err" && pass "kernelcore: policy" ||
+	fail "kernelcore: policy: $(cat "$TMP/err")"
+
+finish
