@@ -41,7 +41,7 @@ rc_is 3 mirrorctl unload
 
 # ---- load through libkmod, with the version check -------------------------
 rc_is 2 mirrorctl load --module "$MIRROR_KO" --default-mirror maybe
-rc_is 1 mirrorctl load --module "$MIRROR_KO" --ranges 64M@0x8100000
+rc_is 2 mirrorctl load --module "$MIRROR_KO" --ranges 64M@0x8100000
 is_loaded mirror && fail "loaded with misaligned ranges"
 rc_is 0 mirrorctl load --module "$MIRROR_KO" --ranges "$MIRROR_VM_RANGES" --fallback on
 assert_match "^mirror.ko 0" "$(cat "$VMTEST_TMP/out")" "load message"
