@@ -918,17 +918,6 @@ static __printf(1, 2) void mf_out(const char *fmt, ...)
 	va_end(args);
 }
 
-/* The zone holding pfn in one of its claimed pageblocks, or NULL. */
-static struct mirror_zone *mf_claimed_zone(unsigned long pfn)
-{
-	struct mirror_zone *zone = mirror_zone_of_pfn(pfn);
-
-	if (zone && test_bit((pfn - zone->start_pfn) / pageblock_nr_pages,
-			     zone->claimed))
-		return zone;
-	return NULL;
-}
-
 /* "zeros", "ones" or "mixed": what a zone page holds. */
 static const char *mf_page_pattern(unsigned long pfn)
 {
@@ -952,10 +941,10 @@ static int mf_cmd_read(unsigned long pfn, unsigned long n, bool stamp)
 	if (!n || n > MF_CHECK_MAX)
 		return -EINVAL;
 	for (i = 0; i < n; i++)
-		if (!mf_claimed_zone(pfn + i))
+		if (!mirror_zone_claimed_of_pfn(pfn + i))
 			return -ERANGE;
 	for (i = 0; i < n; i++) {
-		struct mirror_zone *zone = mf_claimed_zone(pfn + i);
+		struct mirror_zone *zone = mirror_zone_claimed_of_pfn(pfn + i);
 		bool out;
 
 		if (!stamp) {

@@ -143,6 +143,9 @@ void mirror_zone_set_refs(unsigned long pfn, unsigned long nr, int count);
 /* Mirror zone holding 'pfn', or NULL (lockless: zones are constant). */
 struct mirror_zone *mirror_zone_of_pfn(unsigned long pfn);
 
+/* The zone holding 'pfn' in one of its claimed pageblocks, or NULL. */
+struct mirror_zone *mirror_zone_claimed_of_pfn(unsigned long pfn);
+
 u64 mirror_zone_sum(struct mirror_zone *zone, size_t field);
 u64 mirror_node_sum(struct mirror_node *node, size_t field);
 #define MIRROR_ZONE_SUM(z, f) \
@@ -158,6 +161,25 @@ void mirror_sysfs_exit(void);
 void mirror_debugfs_init(void);
 void mirror_debugfs_exit(void);
 void mirror_event_work(struct work_struct *work);
+
+/* The kobject of a zone's sysfs directory (its uevents come from it). */
+struct kobject *mirror_zone_kobject(struct mirror_zone *zone);
+
+/*
+ * mirror_channel.c: the emulated mirror channel.  mirror_channel_init()
+ * once the zones exist (the second copies), mirror_channel_setup() after
+ * sysfs and debugfs; mirror_channel_exit() undoes what was done.
+ */
+int mirror_channel_init(void);
+int mirror_channel_setup(void);
+void mirror_channel_exit(void);
+bool mirror_channel_enabled(void);
+u64 mirror_channel_failovers(struct mirror_zone *zone);
+
+/* mirror_mmap.c: mmap() of /dev/mirror */
+struct vm_area_struct;
+struct file;
+int mirror_dev_mmap(struct file *file, struct vm_area_struct *vma);
 
 /* mirror_process.c: MIRROR_FIRST processes and /dev/mirror */
 int mirror_process_init(void);

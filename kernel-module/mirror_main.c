@@ -91,6 +91,16 @@ struct mirror_zone *mirror_zone_of_pfn(unsigned long pfn)
 	return NULL;
 }
 
+struct mirror_zone *mirror_zone_claimed_of_pfn(unsigned long pfn)
+{
+	struct mirror_zone *zone = mirror_zone_of_pfn(pfn);
+
+	if (zone && test_bit((pfn - zone->start_pfn) / pageblock_nr_pages,
+			     zone->claimed))
+		return zone;
+	return NULL;
+}
+
 u64 mirror_zone_sum(struct mirror_zone *zone, size_t field)
 {
 	u64 sum = 0;
@@ -663,11 +673,17 @@ static int __init mirror_init(void)
 	ret = mirror_nodes_setup();
 	if (ret)
 		goto out_nodes;
+	ret = mirror_channel_init();
+	if (ret)
+		goto out_nodes;
 	ret = mirror_sysfs_init();
 	if (ret)
 		goto out_nodes;
 	mirror_debugfs_init();
 	ret = mirror_fill_setup();
+	if (ret)
+		goto out_sysfs;
+	ret = mirror_channel_setup();
 	if (ret)
 		goto out_sysfs;
 	ret = mirror_process_init();
@@ -681,11 +697,13 @@ static int __init mirror_init(void)
 	return 0;
 
 out_sysfs:
-	/* Before the zones: it frees per-zone state and its debugfs file. */
+	/* Before the zones: they free per-zone state and debugfs files. */
+	mirror_channel_exit();
 	mirror_fill_exit();
 	mirror_debugfs_exit();
 	mirror_sysfs_exit();
 out_nodes:
+	mirror_channel_exit();
 	mirror_nodes_destroy();
 	mirror_zones_destroy();
 out_fill:
@@ -698,6 +716,8 @@ static void __exit mirror_exit(void)
 	unsigned int i;
 
 	mirror_process_exit();
+	/* Repairs what is still latched, sending its uevents. */
+	mirror_channel_exit();
 	/* Pending uevents name the zone kobjects: deliver them first. */
 	for (i = 0; i < mirror.nr_zones; i++)
 		flush_work(&mirror.zones[i].ev_work);

@@ -985,6 +985,7 @@ static long mp_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 static const struct file_operations mp_fops = {
 	.owner = THIS_MODULE,
 	.unlocked_ioctl = mp_ioctl,
+	.mmap = mirror_dev_mmap,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
 };

@@ -324,6 +324,16 @@ static ssize_t zone_free_blocks_show(struct kobject *kobj,
 	return len;
 }
 
+/* Only with the emulated mirror channel (see mirror_zone_visible()). */
+static ssize_t zone_failovers_show(struct kobject *kobj,
+				   struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n",
+			  mirror_channel_failovers(kobj_zone(kobj)));
+}
+
+static struct kobj_attribute zone_attr_failovers =
+	__ATTR(failovers, 0444, zone_failovers_show, NULL);
 static struct kobj_attribute zone_attr_node =
 	__ATTR(node, 0444, zone_node_show, NULL);
 static struct kobj_attribute zone_attr_start =
@@ -397,8 +407,22 @@ static struct attribute *mirror_zone_attrs[] = {
 	&zone_attr_bad_frees.attr,
 	&zone_attr_exhausted.attr,
 	&zone_attr_free_blocks.attr,
+	&zone_attr_failovers.attr,
 	NULL,
 };
+
+/*
+ * failovers exists only where mirror.ko counts them (the emulated
+ * channel); elsewhere the platform fails over unseen and the tools show
+ * the count as unknown rather than 0.
+ */
+static umode_t mirror_zone_visible(struct kobject *kobj, struct attribute *a,
+				   int n)
+{
+	if (a == &zone_attr_failovers.attr && !mirror_channel_enabled())
+		return 0;
+	return a->mode;
+}
 
 static struct bin_attribute *mirror_zone_bin_attrs[] = {
 	&zone_attr_occupied,
@@ -407,6 +431,7 @@ static struct bin_attribute *mirror_zone_bin_attrs[] = {
 
 static const struct attribute_group mirror_zone_group = {
 	.attrs = mirror_zone_attrs,
+	.is_visible = mirror_zone_visible,
 	.bin_attrs = mirror_zone_bin_attrs,
 };
 
@@ -556,6 +581,11 @@ void mirror_event_work(struct work_struct *work)
 	mirror_event_send(zone, now, free);
 	zone->ev_reported_seq = seq;
 	zone->ev_reported_exhausted = now;
+}
+
+struct kobject *mirror_zone_kobject(struct mirror_zone *zone)
+{
+	return zone->kobj ? &zone->kobj->kobj : NULL;
 }
 
 /* ---- setup --------------------------------------------------------------- */

@@ -1,0 +1,679 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mirror_channel.c - the emulated memory controller of emulation mode: a
+ * second copy of every zone page (the mirror channel), an injector that
+ * corrupts the primary copy of a page and latches an uncorrectable error
+ * on it, and the failover that finds the latched error and restores the
+ * primary from the mirror copy.
+ *
+ * A real controller writes both copies on every store.  A module cannot
+ * see stores, so the copy is brought in step at defined points instead:
+ *
+ *   injection     the page's copy is taken from the primary just before
+ *                 its bits are flipped, so the copy holds exactly what the
+ *                 page held when the error struck;
+ *   patrol scrub  every pass compares the primary and the copy of every
+ *                 page that is out; a page that differs without a latched
+ *                 error was written by its owner, and its copy is updated.
+ *
+ * Repair restores only the corrupted word, and only when it still holds
+ * the corrupted value (a compare-and-exchange): an owner that rewrote the
+ * word after the injection wins, as on real hardware, where a full write
+ * clears the error.  What the emulation cannot do is serve a read of the
+ * corrupted word from the copy: between injection and repair the owner
+ * reads the corrupted value.  mirror-drill keeps its victim waiting
+ * across that window; kernel-module/ABI.md states the limit.
+ *
+ * In firmware mode none of this exists: the platform does it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/debugfs.h>
+#include <linux/highmem.h>
+#include <linux/kobject.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include <linux/vmalloc.h>
+#include <linux/workqueue.h>
+#include <linux/ktime.h>
+
+#include "mirror_internal.h"
+
+static bool channel = true;
+module_param(channel, bool, 0444);
+MODULE_PARM_DESC(channel,
+	"Emulation: keep a mirror copy of every zone page and emulate failover (default Y)");
+
+/* Patrol scrub interval bounds, milliseconds (0: no patrol). */
+#define MCH_INTERVAL_MIN	10
+#define MCH_INTERVAL_MAX	3600000
+#define MCH_INTERVAL_DEFAULT	5000
+/* Pages compared under one hold of the lock. */
+#define MCH_CHUNK		64
+/* Pages the scrub benchmark compares per round. */
+#define MCH_BENCH_PAGES		4096
+
+/* One latched uncorrectable error: a corrupted word of one page. */
+struct mch_latch {
+	struct list_head list;
+	struct mirror_zone *zone;
+	unsigned long pfn;
+	unsigned int offset;		/* byte offset of the word, 8-aligned */
+	u64 mask;			/* the bits flipped */
+	u64 good;			/* the word before the flip */
+	ktime_t when;
+};
+
+struct mch_zone {
+	void *copy;			/* one page per zone page, vmalloc */
+	unsigned long *latched;		/* one bit per zone page */
+	u64 failovers;
+};
+
+static struct {
+	bool enabled;			/* constant after init */
+	struct mch_zone *zones;		/* indexed by zone id */
+	u64 copy_bytes;
+
+	/*
+	 * 'lock' protects the copies, the latched bitmaps and the latch
+	 * list, and every counter below.  Taken only in process context
+	 * (sysfs, debugfs and the patrol work); a zone's spinlock may be
+	 * taken inside it, never the other way round.
+	 */
+	struct mutex lock;
+	struct list_head latches;
+	u64 injected;
+	u64 latched;
+	u64 overwritten;
+	u64 failovers;
+	u64 scrubs;
+	u64 pages_scrubbed;
+	u64 pages_synced;
+	u64 last_scrub_us;
+
+	unsigned int interval_ms;	/* READ_ONCE/WRITE_ONCE */
+	struct delayed_work patrol;
+	bool patrol_ready;
+	struct kobject *kobj;		/* /sys/kernel/mm/mirror/channel */
+	struct dentry *inject;
+	struct dentry *bench;
+} mch = {
+	.lock = __MUTEX_INITIALIZER(mch.lock),
+	.latches = LIST_HEAD_INIT(mch.latches),
+	.interval_ms = MCH_INTERVAL_DEFAULT,
+};
+
+bool mirror_channel_enabled(void)
+{
+	return mch.enabled;
+}
+
+u64 mirror_channel_failovers(struct mirror_zone *zone)
+{
+	u64 n;
+
+	mutex_lock(&mch.lock);
+	n = mch.zones[zone->id].failovers;
+	mutex_unlock(&mch.lock);
+	return n;
+}
+
+/* The mirror copy of a zone page. */
+static void *mch_copy_of(struct mirror_zone *zone, unsigned long pfn)
+{
+	return mch.zones[zone->id].copy +
+		(pfn - zone->start_pfn) * PAGE_SIZE;
+}
+
+/* ---- failover ------------------------------------------------------------ */
+
+static void mch_failover_event(struct mirror_zone *zone,
+			       const struct mch_latch *l, u64 latency_us)
+{
+	char ev[32], zn[16], nd[16], pf[32], lat[40];
+	char *envp[] = { ev, zn, nd, pf, lat, NULL };
+	struct kobject *kobj = mirror_zone_kobject(zone);
+
+	if (!kobj)
+		return;
+	snprintf(ev, sizeof(ev), "MIRROR_EVENT=failover");
+	snprintf(zn, sizeof(zn), "ZONE=%u", zone->id);
+	snprintf(nd, sizeof(nd), "NODE=%d", zone->nid);
+	snprintf(pf, sizeof(pf), "PFN=0x%lx", l->pfn);
+	snprintf(lat, sizeof(lat), "LATENCY_US=%llu", latency_us);
+	kobject_uevent_env(kobj, KOBJ_CHANGE, envp);
+}
+
+/*
+ * Found: restore the corrupted word from the copy when it still holds the
+ * corrupted value, then bring the page's copy in step.  Called with
+ * mch.lock held; frees the latch.
+ */
+static void mch_repair(struct mch_latch *l)
+{
+	struct mirror_zone *zone = l->zone;
+	struct mch_zone *cz = &mch.zones[zone->id];
+	unsigned long idx = l->pfn - zone->start_pfn;
+	void *page = kmap_local_page(pfn_to_page(l->pfn));
+	u64 *word = page + l->offset;
+	u64 latency_us = ktime_us_delta(ktime_get(), l->when);
+	bool restored;
+
+	restored = cmpxchg64(word, l->good ^ l->mask, l->good) ==
+		   (l->good ^ l->mask);
+	memcpy(mch_copy_of(zone, l->pfn), page, PAGE_SIZE);
+	kunmap_local(page);
+
+	clear_bit(idx, cz->latched);
+	list_del(&l->list);
+	mch.latched--;
+	if (restored) {
+		cz->failovers++;
+		mch.failovers++;
+		pr_info_ratelimited("zone%u: uncorrectable error at 0x%llx (pfn 0x%lx), primary restored from the mirror copy after %llu us\n",
+				    zone->id,
+				    (u64)PFN_PHYS(l->pfn) + l->offset, l->pfn,
+				    latency_us);
+		mch_failover_event(zone, l, latency_us);
+	} else {
+		/* The owner rewrote the word: the write cleared the error. */
+		mch.overwritten++;
+	}
+	kfree(l);
+}
+
+/* Compare one page with its copy; bring the copy in step when they differ. */
+static bool mch_compare(struct mirror_zone *zone, unsigned long pfn)
+{
+	void *page = kmap_local_page(pfn_to_page(pfn));
+	void *copy = mch_copy_of(zone, pfn);
+	bool differ = memcmp(page, copy, PAGE_SIZE) != 0;
+
+	if (differ)
+		memcpy(copy, page, PAGE_SIZE);
+	kunmap_local(page);
+	return differ;
+}
+
+/*
+ * Pages [from, to) of 'zone' that are out, compared with their copies.
+ * Called with mch.lock held; pages with a latched error are left to
+ * mch_repair().
+ */
+static void mch_scrub_run(struct mirror_zone *zone, unsigned long from,
+			  unsigned long to, u64 *scrubbed, u64 *synced)
+{
+	struct mch_zone *cz = &mch.zones[zone->id];
+	unsigned long pfn;
+
+	for (pfn = from; pfn < to; pfn++) {
+		if (test_bit(pfn - zone->start_pfn, cz->latched))
+			continue;
+		(*scrubbed)++;
+		if (mch_compare(zone, pfn))
+			(*synced)++;
+	}
+}
+
+static void mch_scrub_zone(struct mirror_zone *zone)
+{
+	struct mch_latch *l, *tmp;
+	unsigned long flags;
+	u64 from = zone->start_pfn, start, end;
+	bool found;
+
+	mutex_lock(&mch.lock);
+	list_for_each_entry_safe(l, tmp, &mch.latches, list)
+		if (l->zone == zone)
+			mch_repair(l);
+	mutex_unlock(&mch.lock);
+
+	for (;;) {
+		spin_lock_irqsave(&zone->lock, flags);
+		found = mc_zalloc_next_occupied(&zone->za, from, &start, &end);
+		spin_unlock_irqrestore(&zone->lock, flags);
+		if (!found)
+			break;
+		end = min_t(u64, end, start + MCH_CHUNK);
+		mutex_lock(&mch.lock);
+		mch_scrub_run(zone, start, end, &mch.pages_scrubbed,
+			      &mch.pages_synced);
+		mutex_unlock(&mch.lock);
+		from = end;
+		cond_resched();
+	}
+}
+
+/* One pass over every zone: repair what is latched, sync what changed. */
+static void mch_scrub_all(void)
+{
+	ktime_t start = ktime_get();
+	unsigned int i;
+
+	for (i = 0; i < mirror.nr_zones; i++)
+		mch_scrub_zone(&mirror.zones[i]);
+	mutex_lock(&mch.lock);
+	mch.scrubs++;
+	mch.last_scrub_us = ktime_us_delta(ktime_get(), start);
+	mutex_unlock(&mch.lock);
+}
+
+static void mch_patrol_work(struct work_struct *work)
+{
+	unsigned int ms;
+
+	mch_scrub_all();
+	ms = READ_ONCE(mch.interval_ms);
+	if (ms)
+		queue_delayed_work(system_unbound_wq, &mch.patrol,
+				   msecs_to_jiffies(ms));
+}
+
+/* ---- injection ----------------------------------------------------------- */
+
+/*
+ * Corrupt the primary copy of one word of a zone page: take the page's
+ * copy first, flip 'mask' in the word, latch the error.
+ */
+static int mch_inject(unsigned long pfn, unsigned int offset, u64 mask)
+{
+	struct mirror_zone *zone = mirror_zone_claimed_of_pfn(pfn);
+	struct mch_latch *l;
+	void *page;
+	u64 *word, old;
+
+	if (!zone)
+		return -ERANGE;
+	if (!mask || offset >= PAGE_SIZE || offset % sizeof(u64))
+		return -EINVAL;
+	l = kzalloc(sizeof(*l), GFP_KERNEL);
+	if (!l)
+		return -ENOMEM;
+
+	mutex_lock(&mch.lock);
+	if (test_bit(pfn - zone->start_pfn, mch.zones[zone->id].latched)) {
+		mutex_unlock(&mch.lock);
+		kfree(l);
+		return -EBUSY;
+	}
+	page = kmap_local_page(pfn_to_page(pfn));
+	memcpy(mch_copy_of(zone, pfn), page, PAGE_SIZE);
+	word = page + offset;
+	do {
+		old = READ_ONCE(*word);
+	} while (cmpxchg64(word, old, old ^ mask) != old);
+	kunmap_local(page);
+	/* The copy holds the word as it was when the error struck. */
+	*(u64 *)(mch_copy_of(zone, pfn) + offset) = old;
+
+	l->zone = zone;
+	l->pfn = pfn;
+	l->offset = offset;
+	l->mask = mask;
+	l->good = old;
+	l->when = ktime_get();
+	list_add_tail(&l->list, &mch.latches);
+	set_bit(pfn - zone->start_pfn, mch.zones[zone->id].latched);
+	mch.injected++;
+	mch.latched++;
+	mutex_unlock(&mch.lock);
+	pr_debug("zone%u: error injected at pfn 0x%lx offset %u mask 0x%llx\n",
+		 zone->id, pfn, offset, mask);
+	return 0;
+}
+
+/* "pfn=0xPFN [offset=BYTES] [mask=BITS]" */
+static ssize_t mch_inject_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	char cmd[128], *p, *word;
+	unsigned long pfn = 0;
+	unsigned int offset = 0;
+	u64 mask = 1;
+	bool have_pfn = false;
+	int ret = 0;
+
+	if (count >= sizeof(cmd))
+		return -EINVAL;
+	if (copy_from_user(cmd, ubuf, count))
+		return -EFAULT;
+	cmd[count] = '\0';
+	p = strim(cmd);
+	while ((word = strsep(&p, " \t")) != NULL) {
+		if (!*word)
+			continue;
+		if (!strncmp(word, "pfn=", 4)) {
+			ret = kstrtoul(word + 4, 0, &pfn);
+			have_pfn = true;
+		} else if (!strncmp(word, "offset=", 7)) {
+			ret = kstrtouint(word + 7, 0, &offset);
+		} else if (!strncmp(word, "mask=", 5)) {
+			ret = kstrtou64(word + 5, 0, &mask);
+		} else {
+			ret = -EINVAL;
+		}
+		if (ret)
+			return -EINVAL;
+	}
+	if (!have_pfn)
+		return -EINVAL;
+	ret = mch_inject(pfn, offset, mask);
+	return ret ? ret : count;
+}
+
+/* The latched errors, "0xPFN offset=O mask=0xM age_us=U" per line. */
+static int mch_inject_show(struct seq_file *m, void *v)
+{
+	struct mch_latch *l;
+	ktime_t now = ktime_get();
+
+	mutex_lock(&mch.lock);
+	list_for_each_entry(l, &mch.latches, list)
+		seq_printf(m, "0x%lx offset=%u mask=0x%llx age_us=%lld\n",
+			   l->pfn, l->offset, l->mask,
+			   ktime_us_delta(now, l->when));
+	mutex_unlock(&mch.lock);
+	return 0;
+}
+
+static int mch_inject_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, mch_inject_show, NULL);
+}
+
+static const struct file_operations mch_inject_fops = {
+	.owner = THIS_MODULE,
+	.open = mch_inject_open,
+	.read = seq_read,
+	.write = mch_inject_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+/* ---- benchmark: the scrub against a plain memcmp of the two copies ------- */
+
+/*
+ * ns for one pass over 'n' pages from 'pfn': the scrub's loop, or a plain
+ * memcmp of each page with its copy.  'differ' counts pages that differed
+ * (the benchmark's own counts, not the channel's).
+ */
+static u64 mch_time_pass(struct mirror_zone *zone, unsigned long pfn,
+			 unsigned long n, bool scrub, u64 *differ)
+{
+	u64 start = ktime_get_ns(), scrubbed = 0;
+	unsigned long i;
+
+	if (scrub) {
+		mch_scrub_run(zone, pfn, pfn + n, &scrubbed, differ);
+	} else {
+		for (i = 0; i < n; i++)
+			if (memcmp(page_address(pfn_to_page(pfn + i)),
+				   mch_copy_of(zone, pfn + i), PAGE_SIZE))
+				(*differ)++;
+	}
+	return ktime_get_ns() - start;
+}
+
+/*
+ * The first claimed pageblocks of zone 0, up to MCH_BENCH_PAGES pages,
+ * synced first so that both loops read every byte of both copies.
+ */
+static int mch_bench_show(struct seq_file *m, void *v)
+{
+	struct mirror_zone *zone;
+	unsigned long pfn, n, i;
+	u64 scrub = U64_MAX, plain = U64_MAX, r100;
+	u64 differ_scrub = 0, differ_plain = 0;
+	unsigned int round;
+
+	if (!mirror.nr_zones)
+		return -ENODEV;
+	zone = &mirror.zones[0];
+	for (pfn = zone->start_pfn; pfn < zone->end_pfn;
+	     pfn += pageblock_nr_pages)
+		if (mirror_zone_claimed_of_pfn(pfn))
+			break;
+	n = 0;
+	while (n < MCH_BENCH_PAGES && pfn + n < zone->end_pfn &&
+	       mirror_zone_claimed_of_pfn(pfn + n))
+		n += pageblock_nr_pages;
+	if (!n)
+		return -ENODEV;
+
+	mutex_lock(&mch.lock);
+	for (i = 0; i < n; i++)
+		memcpy(mch_copy_of(zone, pfn + i),
+		       page_address(pfn_to_page(pfn + i)), PAGE_SIZE);
+	/* Interleaved rounds, so that host noise hits both alike. */
+	for (round = 0; round < 5; round++) {
+		scrub = min(scrub,
+			    mch_time_pass(zone, pfn, n, true, &differ_scrub));
+		plain = min(plain,
+			    mch_time_pass(zone, pfn, n, false, &differ_plain));
+		cond_resched();
+	}
+	mutex_unlock(&mch.lock);
+
+	/* ratio: memcmp time over scrub time, 1.00 when the scrub is as fast. */
+	r100 = scrub ? div64_u64(plain * 100, scrub) : 0;
+	seq_printf(m, "pages=%lu scrub_ns=%llu memcmp_ns=%llu scrub_mb_s=%llu memcmp_mb_s=%llu ratio=%llu.%02llu differ=%llu\n",
+		   n, scrub, plain,
+		   scrub ? div64_u64((u64)n * PAGE_SIZE * 1000, scrub) : 0,
+		   plain ? div64_u64((u64)n * PAGE_SIZE * 1000, plain) : 0,
+		   div_u64(r100, 100), r100 % 100,
+		   differ_scrub + differ_plain);
+	return 0;
+}
+
+static int mch_bench_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, mch_bench_show, NULL);
+}
+
+static const struct file_operations mch_bench_fops = {
+	.owner = THIS_MODULE,
+	.open = mch_bench_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+/* ---- sysfs: /sys/kernel/mm/mirror/channel/ ------------------------------- */
+
+#define MCH_COUNTER_ATTR(name)						\
+static ssize_t name##_show(struct kobject *kobj,			\
+			   struct kobj_attribute *attr, char *buf)	\
+{									\
+	u64 val;							\
+									\
+	mutex_lock(&mch.lock);						\
+	val = mch.name;							\
+	mutex_unlock(&mch.lock);					\
+	return sysfs_emit(buf, "%llu\n", val);				\
+}									\
+static struct kobj_attribute mch_attr_##name = __ATTR_RO(name)
+
+MCH_COUNTER_ATTR(injected);
+MCH_COUNTER_ATTR(latched);
+MCH_COUNTER_ATTR(overwritten);
+MCH_COUNTER_ATTR(failovers);
+MCH_COUNTER_ATTR(scrubs);
+MCH_COUNTER_ATTR(pages_scrubbed);
+MCH_COUNTER_ATTR(pages_synced);
+MCH_COUNTER_ATTR(last_scrub_us);
+
+static ssize_t copy_bytes_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", mch.copy_bytes);
+}
+static struct kobj_attribute mch_attr_copy_bytes = __ATTR_RO(copy_bytes);
+
+static ssize_t scrub_interval_ms_show(struct kobject *kobj,
+				      struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(mch.interval_ms));
+}
+
+/* 0 (no patrol) or MCH_INTERVAL_MIN..MAX, decimal, one optional newline. */
+static ssize_t scrub_interval_ms_store(struct kobject *kobj,
+				       struct kobj_attribute *attr,
+				       const char *buf, size_t count)
+{
+	unsigned int ms;
+
+	if (!count || (count > 1 && buf[0] == '0') || buf[0] == '+' ||
+	    kstrtouint(buf, 10, &ms))
+		return -EINVAL;
+	if (ms && (ms < MCH_INTERVAL_MIN || ms > MCH_INTERVAL_MAX))
+		return -EINVAL;
+	WRITE_ONCE(mch.interval_ms, ms);
+	if (ms)
+		mod_delayed_work(system_unbound_wq, &mch.patrol,
+				 msecs_to_jiffies(ms));
+	else
+		cancel_delayed_work_sync(&mch.patrol);
+	return count;
+}
+static struct kobj_attribute mch_attr_scrub_interval_ms =
+	__ATTR_RW(scrub_interval_ms);
+
+/* Write "1": one full pass now; the write returns when it is done. */
+static ssize_t scrub_store(struct kobject *kobj, struct kobj_attribute *attr,
+			   const char *buf, size_t count)
+{
+	if (!(count == 1 && buf[0] == '1') &&
+	    !(count == 2 && buf[0] == '1' && buf[1] == '\n'))
+		return -EINVAL;
+	mch_scrub_all();
+	return count;
+}
+static struct kobj_attribute mch_attr_scrub = __ATTR_WO(scrub);
+
+static struct attribute *mch_attrs[] = {
+	&mch_attr_copy_bytes.attr,
+	&mch_attr_injected.attr,
+	&mch_attr_latched.attr,
+	&mch_attr_overwritten.attr,
+	&mch_attr_failovers.attr,
+	&mch_attr_scrubs.attr,
+	&mch_attr_pages_scrubbed.attr,
+	&mch_attr_pages_synced.attr,
+	&mch_attr_last_scrub_us.attr,
+	&mch_attr_scrub_interval_ms.attr,
+	&mch_attr_scrub.attr,
+	NULL,
+};
+
+static const struct attribute_group mch_group = {
+	.attrs = mch_attrs,
+};
+
+/* ---- load and unload ----------------------------------------------------- */
+
+/*
+ * Once the zones exist: a copy and a latch bitmap per zone.  Without the
+ * memory for them the channel stays off (one log line) and the load goes
+ * on: the zones work without failover.
+ */
+int mirror_channel_init(void)
+{
+	unsigned int i;
+
+	if (mirror.mode != MIRROR_MODE_EMULATION || !channel ||
+	    !mirror.nr_zones)
+		return 0;
+	mch.zones = kcalloc(mirror.nr_zones, sizeof(*mch.zones), GFP_KERNEL);
+	if (!mch.zones)
+		return -ENOMEM;
+	for (i = 0; i < mirror.nr_zones; i++) {
+		struct mirror_zone *zone = &mirror.zones[i];
+		unsigned long nr = zone->end_pfn - zone->start_pfn;
+		struct mch_zone *cz = &mch.zones[i];
+
+		cz->copy = vzalloc(nr * PAGE_SIZE);
+		cz->latched = bitmap_zalloc(nr, GFP_KERNEL);
+		if (!cz->copy || !cz->latched) {
+			pr_warn("channel: no memory for the mirror copy of zone%u (%lu MiB): failover emulation off\n",
+				i, nr >> (20 - PAGE_SHIFT));
+			mirror_channel_exit();
+			return 0;
+		}
+		mch.copy_bytes += (u64)nr * PAGE_SIZE;
+	}
+	mch.enabled = true;
+	return 0;
+}
+
+/* After sysfs and debugfs: the channel/ directory, the injector, patrol. */
+int mirror_channel_setup(void)
+{
+	int ret;
+
+	if (!mch.enabled)
+		return 0;
+	mch.kobj = kobject_create_and_add("channel", mirror.root);
+	if (!mch.kobj)
+		return -ENOMEM;
+	ret = sysfs_create_group(mch.kobj, &mch_group);
+	if (ret)
+		return ret;
+	if (mirror.debugfs) {
+		mch.inject = debugfs_create_file("inject", 0600,
+						 mirror.debugfs, NULL,
+						 &mch_inject_fops);
+		mch.bench = debugfs_create_file("scrub_bench", 0400,
+						mirror.debugfs, NULL,
+						&mch_bench_fops);
+	}
+	INIT_DELAYED_WORK(&mch.patrol, mch_patrol_work);
+	mch.patrol_ready = true;
+	if (mch.interval_ms)
+		queue_delayed_work(system_unbound_wq, &mch.patrol,
+				   msecs_to_jiffies(mch.interval_ms));
+	pr_info("channel: mirror copies of %u zones (%llu MiB), patrol scrub every %u ms\n",
+		mirror.nr_zones, mch.copy_bytes >> 20, mch.interval_ms);
+	return 0;
+}
+
+/*
+ * Stop the patrol, repair whatever is still latched (no corrupted word is
+ * left behind), then free the copies.
+ */
+void mirror_channel_exit(void)
+{
+	struct mch_latch *l, *tmp;
+	unsigned int i;
+
+	if (mch.patrol_ready) {
+		WRITE_ONCE(mch.interval_ms, 0);
+		cancel_delayed_work_sync(&mch.patrol);
+		mch.patrol_ready = false;
+	}
+	debugfs_remove(mch.inject);
+	debugfs_remove(mch.bench);
+	mch.inject = mch.bench = NULL;
+	kobject_put(mch.kobj);
+	mch.kobj = NULL;
+
+	mutex_lock(&mch.lock);
+	list_for_each_entry_safe(l, tmp, &mch.latches, list)
+		mch_repair(l);
+	mutex_unlock(&mch.lock);
+
+	for (i = 0; mch.zones && i < mirror.nr_zones; i++) {
+		vfree(mch.zones[i].copy);
+		bitmap_free(mch.zones[i].latched);
+	}
+	kfree(mch.zones);
+	mch.zones = NULL;
+	mch.enabled = false;
+	mch.copy_bytes = 0;
+}
