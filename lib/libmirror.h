@@ -378,6 +378,48 @@ unsigned long long mirror_memmap_type_get_counter(struct mirror_memmap *map,
 int mirror_virt_to_phys(struct mirror_ctx *ctx, pid_t pid,
 			unsigned long long vaddr, unsigned long long *paddr);
 
+/* ---- the emulated mirror channel (mirror.ko, emulation mode) ----------- */
+
+/*
+ * In emulation mode mirror.ko plays the memory controller: each zone page
+ * has a mirror copy, an injected error corrupts the primary copy of one
+ * 64-bit word and latches an uncorrectable error, and the scrub (patrol
+ * or on demand) finds it and restores the word from the copy: a failover.
+ * These read and write /sys/kernel/mm/mirror/channel/ and debugfs below
+ * the sysroot and need no mirror_load().  -ENODEV: mirror.ko is not
+ * loaded; -EOPNOTSUPP: it has no channel (firmware mode, channel=0).
+ */
+struct mirror_channel_info {
+	unsigned long long copy_bytes;		/* memory of the mirror copies */
+	unsigned long long injected;		/* errors injected */
+	unsigned long long latched;		/* injected, not found yet */
+	unsigned long long overwritten;		/* rewritten by the owner first */
+	unsigned long long failovers;		/* found and restored */
+	unsigned long long scrubs;		/* scrub passes */
+	unsigned long long pages_scrubbed;	/* pages compared */
+	unsigned long long pages_synced;	/* copies brought in step */
+	unsigned long long last_scrub_us;	/* duration of the last pass */
+	unsigned long long scrub_interval_ms;	/* patrol period, 0: off */
+};
+
+#define MIRROR_CHANNEL_INTERVAL_MIN	10
+#define MIRROR_CHANNEL_INTERVAL_MAX	3600000
+
+int mirror_channel_read(struct mirror_ctx *ctx,
+			struct mirror_channel_info *info);
+/* The patrol scrub period: 0 (off) or 10..3600000 ms. */
+int mirror_channel_set_interval(struct mirror_ctx *ctx, unsigned int ms);
+/* One full scrub pass now; returns when it is done. */
+int mirror_channel_scrub(struct mirror_ctx *ctx);
+/*
+ * Flip the bits 'mask' of the 64-bit word at physical address 'paddr'
+ * (8-byte aligned) in the primary copy and latch an error on its page.
+ * -ERANGE: not a claimed page of a mirror zone; -EBUSY: the page already
+ * has a latched error; -EINVAL: unaligned address or an empty mask.
+ */
+int mirror_channel_inject(struct mirror_ctx *ctx, unsigned long long paddr,
+			  unsigned long long mask);
+
 /* ---- MIRROR_FIRST processes --------------------------------------------- */
 
 /*
@@ -406,7 +448,8 @@ struct mirror_first_info {
  * -ESRCH no such process (or exiting), -EINVAL kernel thread or init,
  * -EPERM not root, -ENODEV no control interface, -EOPNOTSUPP the backend
  * cannot (kernelcore; migrations and limits on memory reliable), -EBUSY
- * moving a flagged process to ordinary memory.
+ * moving a flagged process to ordinary memory.  'info' (the state after
+ * the call) may be NULL.
  */
 int mirror_first_set(struct mirror_ctx *ctx, pid_t pid,
 		     unsigned long long limit_bytes, unsigned int flags,

@@ -74,6 +74,8 @@ static int module_ioctl(struct mirror_ctx *ctx, unsigned long cmd,
 static void fill(struct mirror_first_info *info,
 		 const struct mirror_proc_req *req)
 {
+	if (!info)
+		return;
 	memset(info, 0, sizeof(*info));
 	info->pid = (pid_t)req->tgid;
 	info->mirror_first = (int)req->mirror_first;
@@ -90,6 +92,8 @@ static void fill(struct mirror_first_info *info,
 
 static void fill_unknown(struct mirror_first_info *info, pid_t pid, int flag)
 {
+	if (!info)
+		return;
 	memset(info, 0, sizeof(*info));
 	info->pid = pid;
 	info->mirror_first = flag;
