@@ -340,12 +340,9 @@ static ssize_t mch_inject_write(struct file *file, const char __user *ubuf,
 	bool have_pfn = false;
 	int ret = 0;
 
-	if (count >= sizeof(cmd))
-		return -EINVAL;
-	if (copy_from_user(cmd, ubuf, count))
-		return -EFAULT;
-	cmd[count] = '\0';
-	p = strim(cmd);
+	p = mirror_cmd_copy(cmd, sizeof(cmd), ubuf, count);
+	if (IS_ERR(p))
+		return PTR_ERR(p);
 	while ((word = strsep(&p, " \t")) != NULL) {
 		if (!*word)
 			continue;
@@ -598,7 +595,12 @@ int mirror_channel_init(void)
 		unsigned long nr = zone->end_pfn - zone->start_pfn;
 		struct mch_zone *cz = &mch.zones[i];
 
-		cz->copy = vzalloc(nr * PAGE_SIZE);
+		/*
+		 * On the zone's own node, as a real mirror's second copy is:
+		 * the cost falls on each node in proportion, not all on the
+		 * node that loads the module.
+		 */
+		cz->copy = vzalloc_node(nr * PAGE_SIZE, zone->nid);
 		cz->latched = bitmap_zalloc(nr, GFP_KERNEL);
 		if (!cz->copy || !cz->latched) {
 			pr_warn("channel: no memory for the mirror copy of zone%u (%lu MiB): failover emulation off\n",

@@ -1038,12 +1038,9 @@ static ssize_t mf_ctl_write(struct file *file, const char __user *ubuf,
 	bool have_pfn = false;
 	int ret = 0;
 
-	if (count >= sizeof(cmd))
-		return -EINVAL;
-	if (copy_from_user(cmd, ubuf, count))
-		return -EFAULT;
-	cmd[count] = '\0';
-	p = strim(cmd);
+	p = mirror_cmd_copy(cmd, sizeof(cmd), ubuf, count);
+	if (IS_ERR(p))
+		return PTR_ERR(p);
 	while ((word = strsep(&p, " \t")) != NULL) {
 		if (!*word)
 			continue;

@@ -161,6 +161,12 @@ void mirror_sysfs_exit(void);
 void mirror_debugfs_init(void);
 void mirror_debugfs_exit(void);
 void mirror_event_work(struct work_struct *work);
+/*
+ * A debugfs command from userspace into buf (size bytes), stripped of
+ * surrounding white space; ERR_PTR(-EINVAL) when it does not fit.
+ */
+char *mirror_cmd_copy(char *buf, size_t size, const char __user *ubuf,
+		      size_t count);
 
 /* The kobject of a zone's sysfs directory (its uevents come from it). */
 struct kobject *mirror_zone_kobject(struct mirror_zone *zone);

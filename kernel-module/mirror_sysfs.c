@@ -12,6 +12,7 @@
 #include <linux/mm.h>
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
+#include <linux/uaccess.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -695,6 +696,17 @@ void mirror_sysfs_exit(void)
 }
 
 /* ---- debugfs ------------------------------------------------------------- */
+
+char *mirror_cmd_copy(char *buf, size_t size, const char __user *ubuf,
+		      size_t count)
+{
+	if (count >= size)
+		return ERR_PTR(-EINVAL);
+	if (copy_from_user(buf, ubuf, count))
+		return ERR_PTR(-EFAULT);
+	buf[count] = '\0';
+	return strim(buf);
+}
 
 /*
  * check: the core's full invariant walk on every zone, plus our own
