@@ -152,10 +152,33 @@ static void proc_path(char *buf, size_t len, const char *fmt, pid_t pid)
 		snprintf(buf + n, len - (size_t)n, fmt, pid);
 }
 
+/* PF_KTHREAD in the flags field of /proc/PID/stat. */
+#define PROC_PF_KTHREAD	0x00200000UL
+
+/* Whether /proc/PID/stat says it is a kernel thread. */
+static bool proc_is_kthread(pid_t pid)
+{
+	char path[PATH_MAX], line[1024], *p;
+	unsigned long flags = 0;
+	FILE *f;
+
+	proc_path(path, sizeof(path), "/%d/stat", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	p = fgets(line, sizeof(line), f) ? strrchr(line, ')') : NULL;
+	fclose(f);
+	/* After "(comm)": state ppid pgrp session tty_nr tpgid flags. */
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1)
+		return false;
+	return flags & PROC_PF_KTHREAD;
+}
+
 /*
  * What /proc/PID/status says about a process: -ESRCH none, 'Z' zombie (or
- * dead), 'K' no memory of its own (a kernel thread: no Vm lines), 0 fine.
- * The kernel checks again; this only names the problem.
+ * dead, or exiting: its memory is already gone), 'K' a kernel thread (no
+ * memory of its own), 0 fine.  The kernel checks again; this only names
+ * the problem.
  */
 static int proc_state(pid_t pid, char *comm, size_t len)
 {
@@ -184,7 +207,7 @@ static int proc_state(pid_t pid, char *comm, size_t len)
 	if (state == 'Z' || state == 'X')
 		return 'Z';
 	if (!has_mm)
-		return 'K';
+		return proc_is_kthread(pid) ? 'K' : 'Z';
 	return 0;
 }
 
@@ -227,7 +250,7 @@ static int check_process(pid_t pid, bool change)
 	if (!change)
 		return 0;
 	if (st == 'Z') {
-		warnx_("process %d (%s) is a zombie: it has no memory left", pid, comm);
+		warnx_("process %d (%s) is exiting or a zombie: it has no memory left", pid, comm);
 		return EXIT_FAILURE;
 	}
 	if (st == 'K') {
