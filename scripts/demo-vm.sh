@@ -2,8 +2,9 @@
 # demo-vm.sh - the README's main job, run inside the test machine by
 # scripts/demo.sh: load mirror.ko over one emulated mirror range per NUMA
 # node, allocate mirrored pages through its kernel API (mirror_test.ko
-# drives the API from debugfs), and show the zones with mirrorstat before,
-# during and after.
+# drives the API from debugfs), show the zones with mirrorstat before,
+# during and after, and end with a failure drill (mirror-drill failover,
+# then the control on ordinary memory).
 # vm-timeout: 600
 
 . "$MIRROR_VM_LIB"
@@ -49,6 +50,21 @@ mirrorstat --prometheus | grep -E '^mirror_(zone_used_bytes|node_fallbacks)' | h
 step "Free everything: every page goes back to its zone"
 api "free all"
 show mirrorstat
+
+step "A failure drill: corrupt the primary copy of a process's mirrored data; the mirror repairs it"
+show mirror-drill failover -n 8
+step "The control: the same against ordinary memory, through the kernel's hwpoison; the data is lost"
+show mirror-drill control -n 8
+# The drills' victims are gone; mirror.ko takes their pages back within a
+# sweep or two (processes/pages_pending).
+i=0
+while [ "$(mirror_read processes/pages_pending)" != 0 ] ||
+      [ "$(mirror_read processes/pages_held)" != 0 ]; do
+	i=$((i + 1))
+	[ "$i" -lt 100 ] || fail "mirror pages still held after the drills"
+	sleep 0.1
+done
+show mirrorstat -o ZONE,NODE,SIZE,USED,FAILOVERS
 unload_mirror
 echo
 echo "demo: done"

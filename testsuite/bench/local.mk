@@ -32,3 +32,11 @@ BENCH_TARGETS += bench-fill
 .PHONY: bench-fill
 bench-fill: bench/bench-fill$(EXEEXT)
 	./bench/bench-fill$(EXEEXT) $(BENCH_FILL_FLAGS)
+
+# The emulated controller's scrub against a plain memcmp of the same two
+# copies, inside the test machine (vm/tests/88-drill-bench.sh):
+#   make -C testsuite bench-scrub
+BENCH_TARGETS += bench-scrub
+.PHONY: bench-scrub
+bench-scrub:
+	$(VM_RUN) --stream '88*'

@@ -27,10 +27,14 @@ TESTS += \
 	lib/mirrorstat-realproc.sh \
 	lib/mirrorstat-manpage.sh \
 	lib/mirrorctl-cli.sh \
-	lib/memtype-golden.sh
+	lib/memtype-golden.sh \
+	lib/drill-cli.sh \
+	lib/drill-hardware.sh
 
 EXTRA_DIST += \
 	lib/memtype-golden.sh \
+	lib/drill-cli.sh \
+	lib/drill-hardware.sh \
 	lib/common.sh \
 	lib/libmirror-symbols.sh \
 	lib/mirrorstat-golden.sh \

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * drill.h - mirror-drill's pieces: the options, the report every scenario
+ * fills in, the victim process, /proc helpers, the uevent listener and the
+ * clean-up record that Ctrl-C and every exit path run.
+ */
+#ifndef MIRROR_DRILL_H
+#define MIRROR_DRILL_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <jansson.h>
+
+struct mirror_ctx;
+
+/* Exit codes (mirror-drill(8)). */
+#define DRILL_EXIT_PASS		0	/* every check passed */
+#define DRILL_EXIT_FAIL		1	/* a check failed */
+#define DRILL_EXIT_USAGE	2	/* bad command line, or a refusal */
+#define DRILL_EXIT_CANNOT	3	/* this machine cannot run the drill */
+#define DRILL_EXIT_BUSY		4	/* another drill is running */
+#define DRILL_EXIT_INTERRUPTED	130	/* Ctrl-C: cleaned up, no verdict */
+
+#define DRILL_PAGE_SIZE		4096UL
+
+enum drill_repair {
+	DRILL_REPAIR_SCRUB,	/* an on-demand scrub right after injecting */
+	DRILL_REPAIR_PATROL,	/* wait for the patrol scrub */
+};
+
+enum drill_method {
+	DRILL_METHOD_MADVISE,	/* the victim: madvise(MADV_HWPOISON) */
+	DRILL_METHOD_CORRUPT_PFN, /* debugfs hwpoison/corrupt-pfn */
+};
+
+enum drill_format {
+	DRILL_FORMAT_HUMAN,
+	DRILL_FORMAT_JSON,
+	DRILL_FORMAT_TAP,
+};
+
+struct drill_opts {
+	unsigned long pages;		/* pages to corrupt (or to fill-check) */
+	bool pages_set;
+	unsigned long long size;	/* the victim's data, bytes */
+	pid_t pid;			/* failover: an existing victim, or 0 */
+	unsigned long long mask;	/* bits to flip, 0: one random bit */
+	enum drill_repair repair;
+	enum drill_method method;
+	unsigned long rounds;
+	double duration;		/* seconds of rounds (soak), 0: none */
+	double timeout;			/* seconds to wait for an outcome */
+	unsigned long long addr;	/* hardware: physical address */
+	bool have_addr;
+	bool confirm;
+	enum drill_format format;
+	const char *sysroot;
+};
+
+/* ---- report.c ----------------------------------------------------------- */
+
+struct drill_check {
+	char *name;
+	bool ok;
+	char *detail;
+};
+
+struct drill_report {
+	const char *scenario;
+	struct drill_check *checks;
+	size_t nr_checks;
+	size_t cap;
+	char **notes;			/* steps, for people, in order */
+	size_t nr_notes;
+	json_t *metrics;		/* figures measured, by name */
+};
+
+void report_init(struct drill_report *r, const char *scenario);
+void report_free(struct drill_report *r);
+/* Record one check; returns 'ok'. */
+bool report_check(struct drill_report *r, bool ok, const char *name,
+		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void report_note(struct drill_report *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void report_metric_int(struct drill_report *r, const char *key, long long v);
+void report_metric_real(struct drill_report *r, const char *key, double v);
+void report_metric_str(struct drill_report *r, const char *key,
+		       const char *v);
+bool report_passed(const struct drill_report *r);
+/* Print the reports in 'format'; 'contrast' (JSON, may be NULL) for 'all'. */
+void report_print(struct drill_report *reports, size_t n,
+		  enum drill_format format, json_t *contrast);
+
+/* ---- victim.c: a child that holds known data and checks it itself ------- */
+
+struct victim {
+	pid_t pid;
+	int cmd_fd;			/* commands to the victim */
+	int ans_fd;			/* its answers */
+	unsigned long long addr;	/* its data: [addr, addr + len) */
+	size_t len;
+};
+
+/*
+ * Start a victim holding 'len' bytes of known data in anonymous memory;
+ * returns 0 or -errno with a message printed.
+ */
+int victim_start(struct victim *v, size_t len);
+/*
+ * Send one command line and wait (at most 'timeout' s) for its one-line
+ * answer.  Commands: "check" -> "bad_pages= bad_words= lost= code=
+ * signals=", "poison IDX..." -> "poisoned= errno=", "exit".
+ */
+int victim_cmd(struct victim *v, const char *cmd, char *ans, size_t len,
+	       double timeout);
+/* KEY=VALUE from an answer, or -1. */
+long long victim_val(const char *ans, const char *key);
+/* Ask it to exit, then reap it; returns its wait status, or -1. */
+int victim_stop(struct victim *v);
+/* Whether the victim is still running (not exited, not killed). */
+bool victim_alive(struct victim *v, int *status);
+
+/* ---- procmem.c: what a process has where -------------------------------- */
+
+/*
+ * Page frame numbers of 'n' pages from 'vaddr' of 'pid' (0 for a page not
+ * in memory).  -EPERM when the kernel hides them (needs CAP_SYS_ADMIN).
+ */
+int proc_pfns(const char *sysroot, pid_t pid, unsigned long long vaddr,
+	      size_t n, uint64_t *pfns);
+/* Private anonymous writable mappings of 'pid': calls fn for each. */
+int proc_anon_maps(const char *sysroot, pid_t pid,
+		   int (*fn)(unsigned long long start, unsigned long long end,
+			     void *arg), void *arg);
+/* Read or write a process's memory through /proc/PID/mem. */
+int proc_mem_read(pid_t pid, unsigned long long vaddr, void *buf, size_t len);
+/* /proc/meminfo "Key: N kB" in bytes, or -errno. */
+long long proc_meminfo(const char *sysroot, const char *key);
+/* Whether 'pid' exists and is not a zombie. */
+bool proc_running(const char *sysroot, pid_t pid);
+/* 'path' below 'sysroot' (NULL or "/": the running system) into buf. */
+int drill_path(char *buf, size_t len, const char *sysroot, const char *path);
+/* Write 'text' to a file (below 'sysroot'); 0 or -errno. */
+int write_text(const char *sysroot, const char *path, const char *text);
+/* Read a small file (below 'sysroot') into buf, no trailing newline. */
+int read_text(const char *sysroot, const char *path, char *buf, size_t len);
+
+/* ---- uevent.c: mirror.ko's uevents, through libudev ---------------------- */
+
+struct drill_uevents;
+
+struct drill_uevent {
+	char event[16];			/* MIRROR_EVENT */
+	int zone;
+	unsigned long long pfn;		/* PFN, failover events */
+	long long latency_us;		/* LATENCY_US, or -1 */
+};
+
+/* Start listening (before the injections); NULL with errno on failure. */
+struct drill_uevents *uevents_open(void);
+/*
+ * Wait up to 'timeout' s for the next mirror uevent; 1 with 'ev' filled,
+ * 0 on time-out, -errno on error.
+ */
+int uevents_next(struct drill_uevents *u, struct drill_uevent *ev,
+		 double timeout);
+void uevents_close(struct drill_uevents *u);
+
+/* ---- mirror-drill.c: shared by the scenarios ---------------------------- */
+
+/* Set by SIGINT/SIGTERM: every wait returns early, clean-up runs. */
+extern volatile sig_atomic_t drill_interrupted;
+
+/*
+ * What has to be undone however the drill ends: the victim, pages the
+ * kernel poisoned, the patrol interval and energy table it changed, a
+ * MIRROR_FIRST flag it set on someone else's process.
+ */
+struct drill_cleanup {
+	struct mirror_ctx *ctx;
+	struct victim *victim;
+	uint64_t *poisoned;		/* pfns */
+	size_t nr_poisoned;
+	long long saved_interval;	/* -1: not changed */
+	char *saved_table;		/* energy table text, or NULL */
+	pid_t flagged_pid;		/* 0: none */
+};
+extern struct drill_cleanup drill_cleanup;
+
+/* Run (and forget) everything drill_cleanup records. */
+void drill_cleanup_run(void);
+
+/* Seconds since some fixed point (CLOCK_MONOTONIC). */
+double drill_now(void);
+/* Sleep 's' seconds unless interrupted; false when interrupted. */
+bool drill_sleep(double s);
+
+/* The mirror zone holding physical address 'paddr', or -1. */
+int drill_zone_of(struct mirror_ctx *ctx, unsigned long long paddr);
+
+/* The scenarios: each fills 'r' and returns an exit code. */
+int drill_failover(struct mirror_ctx *ctx, const struct drill_opts *o,
+		   struct drill_report *r);
+int drill_control(struct mirror_ctx *ctx, const struct drill_opts *o,
+		  struct drill_report *r);
+int drill_fill(struct mirror_ctx *ctx, const struct drill_opts *o,
+	       struct drill_report *r);
+int drill_hardware(struct mirror_ctx *ctx, const struct drill_opts *o,
+		   struct drill_report *r);
+
+/* An error for people, one line on stderr: "mirror-drill: ...". */
+void drill_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* MIRROR_DRILL_H */

@@ -1,0 +1,624 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * scen-failover.c - the failover drill: a victim holds known data in
+ * mirrored memory (through MIRROR_FIRST); the primary copy of N of its
+ * pages is corrupted through the emulated controller; the scrub finds the
+ * latched errors and restores them from the mirror copy.  Checked from
+ * outside the module wherever possible: the victim's own check of every
+ * word, the frame numbers in /proc/PID/pagemap, the failover counters of
+ * the zones and the channel, and the uevents.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "drill.h"
+#include "libmirror.h"
+
+/* One word to corrupt. */
+struct pick {
+	unsigned long long vaddr;	/* in the victim, 0 with --addr */
+	unsigned long long paddr;
+	int zone;
+	uint64_t before;		/* --pid: the word before injecting */
+};
+
+/* What the rounds add up to. */
+struct tally {
+	unsigned long rounds;
+	unsigned long injected;
+	unsigned long long failovers;	/* channel counter, total delta */
+	unsigned long long zone_failovers;
+	unsigned long events;
+	unsigned long events_matched;
+	unsigned long long lost;	/* pages the victim lost or saw changed */
+	unsigned long long bad_words;
+	long long signals;
+	double repair_s_max;
+	long long lat_min, lat_max, lat_sum;
+	bool counters_exact;
+	bool latched_clear;
+	char first_problem[256];
+};
+
+static uint64_t rng_state;
+
+static uint64_t rng_next(void)
+{
+	/* xorshift64*: reproducible from the seed the report prints. */
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545f4914f6cdd1dULL;
+}
+
+static void problem(struct tally *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void problem(struct tally *t, const char *fmt, ...)
+{
+	va_list args;
+
+	if (t->first_problem[0])
+		return;
+	va_start(args, fmt);
+	vsnprintf(t->first_problem, sizeof(t->first_problem), fmt, args);
+	va_end(args);
+}
+
+/* ---- where the victim's data is ------------------------------------------ */
+
+/* Pages of [addr, addr + len) of 'pid' that sit in mirror zones. */
+static size_t mirrored_pages(struct mirror_ctx *ctx, pid_t pid,
+			     unsigned long long addr, size_t npages,
+			     uint64_t *pfns, size_t *resident)
+{
+	size_t i, in = 0;
+
+	*resident = 0;
+	if (proc_pfns(NULL, pid, addr, npages, pfns) < 0)
+		return 0;
+	for (i = 0; i < npages; i++) {
+		if (!pfns[i])
+			continue;
+		(*resident)++;
+		if (drill_zone_of(ctx, pfns[i] * DRILL_PAGE_SIZE) >= 0)
+			in++;
+		else
+			pfns[i] = 0;	/* not a candidate */
+	}
+	return in;
+}
+
+/* Spread n picks evenly over the candidate pages (pfns[i] != 0). */
+static void spread_picks(struct mirror_ctx *ctx, const struct drill_opts *o,
+			 unsigned long long addr, const uint64_t *pfns,
+			 size_t npages, size_t candidates, struct pick *picks)
+{
+	size_t stride = candidates / o->pages, i, k = 0, seen = 0;
+
+	for (i = 0; i < npages && k < o->pages; i++) {
+		unsigned int offset;
+
+		if (!pfns[i])
+			continue;
+		if (seen++ % stride)
+			continue;
+		offset = (unsigned int)(rng_next() % (DRILL_PAGE_SIZE / 8)) * 8;
+		picks[k].vaddr = addr + i * DRILL_PAGE_SIZE + offset;
+		picks[k].paddr = pfns[i] * DRILL_PAGE_SIZE + offset;
+		picks[k].zone = drill_zone_of(ctx, picks[k].paddr);
+		k++;
+	}
+}
+
+/* --pid: anonymous pages of another process, found through its maps. */
+struct pid_scan {
+	struct mirror_ctx *ctx;
+	pid_t pid;
+	const struct drill_opts *o;
+	struct pick *picks;
+	size_t found;
+	size_t resident;
+	size_t mirrored;
+};
+
+static int scan_range(unsigned long long start, unsigned long long end,
+		      void *arg)
+{
+	struct pid_scan *s = arg;
+	size_t n = (size_t)((end - start) / DRILL_PAGE_SIZE), i;
+	uint64_t *pfns = calloc(n, sizeof(*pfns));
+
+	if (!pfns)
+		return -ENOMEM;
+	if (proc_pfns(NULL, s->pid, start, n, pfns) == 0) {
+		for (i = 0; i < n; i++) {
+			unsigned long long pa = pfns[i] * DRILL_PAGE_SIZE;
+
+			if (!pfns[i])
+				continue;
+			s->resident++;
+			if (drill_zone_of(s->ctx, pa) < 0)
+				continue;
+			s->mirrored++;
+			/* Reservoir: every mirrored page equally likely. */
+			if (s->found < s->o->pages) {
+				s->picks[s->found].vaddr = start + i * DRILL_PAGE_SIZE;
+				s->picks[s->found++].paddr = pa;
+			} else {
+				size_t j = (size_t)(rng_next() % s->mirrored);
+
+				if (j < s->o->pages) {
+					s->picks[j].vaddr = start + i * DRILL_PAGE_SIZE;
+					s->picks[j].paddr = pa;
+				}
+			}
+		}
+	}
+	free(pfns);
+	return 0;
+}
+
+/* ---- one round ------------------------------------------------------------ */
+
+static unsigned long long sum_zone_failovers(struct mirror_ctx *ctx,
+					     unsigned long long *per_zone)
+{
+	struct mirror_zone *zone;
+	unsigned long long sum = 0;
+
+	mirror_refresh(ctx);
+	mirror_zone_foreach(ctx, zone) {
+		unsigned long long f = mirror_zone_get_failovers(zone);
+
+		per_zone[mirror_zone_get_id(zone)] = f;
+		sum += f == MIRROR_UNKNOWN ? 0 : f;
+	}
+	return sum;
+}
+
+/* Wait for the patrol to have repaired 'want' more errors. */
+static bool wait_patrol(struct mirror_ctx *ctx, unsigned long long base,
+			unsigned long long want, double timeout)
+{
+	double end = drill_now() + timeout;
+	struct mirror_channel_info ci;
+
+	while (drill_now() < end && !drill_interrupted) {
+		if (mirror_channel_read(ctx, &ci) == 0 &&
+		    ci.failovers >= base + want)
+			return true;
+		drill_sleep(0.005);
+	}
+	return false;
+}
+
+/* The failover uevents of this round: one per pick, PFN matching. */
+static void collect_events(struct drill_uevents *u, const struct pick *picks,
+			   size_t n, double timeout, struct tally *t)
+{
+	bool *seen = calloc(n, sizeof(*seen));
+	double end = drill_now() + timeout;
+	size_t got = 0, i;
+
+	while (seen && got < n && drill_now() < end) {
+		struct drill_uevent ev;
+
+		if (uevents_next(u, &ev, end - drill_now()) <= 0)
+			break;
+		if (strcmp(ev.event, "failover"))
+			continue;
+		t->events++;
+		for (i = 0; i < n; i++) {
+			if (seen[i] || ev.pfn != picks[i].paddr / DRILL_PAGE_SIZE)
+				continue;
+			seen[i] = true;
+			got++;
+			t->events_matched++;
+			if (ev.latency_us >= 0) {
+				if (t->lat_min < 0 || ev.latency_us < t->lat_min)
+					t->lat_min = ev.latency_us;
+				if (ev.latency_us > t->lat_max)
+					t->lat_max = ev.latency_us;
+				t->lat_sum += ev.latency_us;
+			}
+			break;
+		}
+	}
+	if (got < n)
+		problem(t, "round %lu: %zu of %zu failover uevents arrived",
+			t->rounds + 1, got, n);
+	free(seen);
+}
+
+/* The victim's data afterwards: its own check, or the words we saved. */
+static void check_data(const struct drill_opts *o, struct victim *v,
+		       struct pick *picks, size_t n, struct tally *t)
+{
+	char ans[256];
+	size_t i;
+
+	if (v) {
+		if (victim_cmd(v, "check", ans, sizeof(ans), o->timeout + 60)) {
+			problem(t, "round %lu: the victim did not answer",
+				t->rounds + 1);
+			t->lost += n;
+			return;
+		}
+		t->lost += (unsigned long long)(victim_val(ans, "bad_pages") +
+						victim_val(ans, "lost"));
+		t->bad_words += (unsigned long long)victim_val(ans, "bad_words");
+		t->signals = victim_val(ans, "signals");
+		if (victim_val(ans, "bad_pages") || victim_val(ans, "lost"))
+			problem(t, "round %lu: the victim found %s",
+				t->rounds + 1, ans);
+		return;
+	}
+	for (i = 0; i < n && picks[i].vaddr; i++) {
+		uint64_t now;
+
+		if (proc_mem_read(o->pid, picks[i].vaddr, &now, sizeof(now)) ||
+		    now != picks[i].before) {
+			t->lost++;
+			problem(t, "round %lu: word at 0x%llx changed",
+				t->rounds + 1, picks[i].vaddr);
+		}
+	}
+}
+
+static int one_round(struct mirror_ctx *ctx, const struct drill_opts *o,
+		     struct victim *v, struct pick *picks, size_t n,
+		     struct drill_uevents *u, struct tally *t)
+{
+	unsigned int nr_zones = mirror_get_nr_zones(ctx);
+	unsigned long long *zb = calloc(nr_zones + 1, sizeof(*zb));
+	unsigned long long *za = calloc(nr_zones + 1, sizeof(*za));
+	struct mirror_channel_info before, after;
+	unsigned long long zsum_b, zsum_a;
+	double start;
+	size_t i;
+	int rc = 0;
+
+	if (!zb || !za || mirror_channel_read(ctx, &before)) {
+		free(zb);
+		free(za);
+		problem(t, "cannot read the channel: %s",
+			mirror_get_last_error(ctx));
+		return -EIO;
+	}
+	zsum_b = sum_zone_failovers(ctx, zb);
+
+	for (i = 0; i < n && picks[i].vaddr && o->pid; i++)
+		proc_mem_read(o->pid, picks[i].vaddr, &picks[i].before,
+			      sizeof(picks[i].before));
+	start = drill_now();
+	for (i = 0; i < n; i++) {
+		unsigned long long mask = o->mask ? o->mask :
+					  1ULL << (rng_next() % 64);
+
+		rc = mirror_channel_inject(ctx, picks[i].paddr, mask);
+		if (rc) {
+			problem(t, "injecting at 0x%llx: %s", picks[i].paddr,
+				mirror_get_last_error(ctx));
+			break;
+		}
+		t->injected++;
+	}
+	if (!rc && o->repair == DRILL_REPAIR_SCRUB)
+		rc = mirror_channel_scrub(ctx);
+	else if (!rc && !wait_patrol(ctx, before.failovers, n, o->timeout))
+		problem(t, "round %lu: the patrol did not repair %zu errors within %g s",
+			t->rounds + 1, n, o->timeout);
+	if (drill_now() - start > t->repair_s_max)
+		t->repair_s_max = drill_now() - start;
+
+	collect_events(u, picks, i, o->timeout, t);
+	check_data(o, v, picks, n, t);
+
+	mirror_channel_read(ctx, &after);
+	zsum_a = sum_zone_failovers(ctx, za);
+	t->failovers += after.failovers - before.failovers;
+	t->zone_failovers += zsum_a - zsum_b;
+	if (after.failovers - before.failovers != i ||
+	    zsum_a - zsum_b != i || after.injected - before.injected != i) {
+		t->counters_exact = false;
+		problem(t, "round %lu: %zu injected, channel failovers +%llu, zones +%llu, injected +%llu",
+			t->rounds + 1, i, after.failovers - before.failovers,
+			zsum_a - zsum_b, after.injected - before.injected);
+	}
+	/* Each zone rose by the picks inside it. */
+	for (i = 0; i < n; i++)
+		if (picks[i].zone >= 0 && picks[i].zone < (int)nr_zones)
+			zb[picks[i].zone]++;
+	for (i = 0; i < nr_zones; i++)
+		if (za[i] != zb[i] && t->counters_exact) {
+			t->counters_exact = false;
+			problem(t, "round %lu: zone%zu failovers %llu, expected %llu",
+				t->rounds + 1, i, za[i], zb[i]);
+		}
+	if (after.latched != before.latched) {
+		t->latched_clear = false;
+		problem(t, "round %lu: %llu errors still latched",
+			t->rounds + 1, after.latched);
+	}
+	t->rounds++;
+	free(zb);
+	free(za);
+	return rc;
+}
+
+/* ---- the drill ------------------------------------------------------------ */
+
+/* --addr: must be RAM and inside a mirror zone. */
+static int check_addr(struct mirror_ctx *ctx, const struct drill_opts *o)
+{
+	struct mirror_memmap *map = NULL;
+	int in_ram = -1;
+
+	if (mirror_memmap_read(ctx, &map) == 0) {
+		in_ram = mirror_memmap_find(map, o->addr) >= 0;
+		mirror_memmap_free(map);
+	}
+	if (in_ram == 0) {
+		drill_err("--addr 0x%llx: not in System RAM", o->addr);
+		return DRILL_EXIT_USAGE;
+	}
+	if (drill_zone_of(ctx, o->addr) < 0) {
+		drill_err("--addr 0x%llx: not inside a mirror zone (see mirrorstat)",
+			  o->addr);
+		return DRILL_EXIT_USAGE;
+	}
+	if (o->addr % 8) {
+		drill_err("--addr 0x%llx: not the address of a 64-bit word (8-byte aligned)",
+			  o->addr);
+		return DRILL_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* The channel must be there: emulation mode with channel=1. */
+static int need_channel(struct mirror_ctx *ctx)
+{
+	struct mirror_channel_info ci;
+	int rc = mirror_channel_read(ctx, &ci);
+
+	if (rc == -EOPNOTSUPP) {
+		drill_err("failover needs mirror.ko's emulated mirror channel (emulation mode); on real mirrored hardware use 'mirror-drill hardware --addr PHYS --confirm'");
+		return DRILL_EXIT_CANNOT;
+	}
+	if (rc) {
+		drill_err("%s", mirror_get_last_error(ctx));
+		return DRILL_EXIT_CANNOT;
+	}
+	return 0;
+}
+
+/* Our own victim, flagged MIRROR_FIRST, its data moved into the zones. */
+static int own_victim(struct mirror_ctx *ctx, const struct drill_opts *o,
+		      struct drill_report *r, struct victim *v,
+		      struct pick *picks)
+{
+	size_t npages = o->size / DRILL_PAGE_SIZE, resident, in;
+	struct mirror_first_info info;
+	uint64_t *pfns;
+	int rc;
+
+	if (victim_start(v, o->size))
+		return DRILL_EXIT_FAIL;
+	drill_cleanup.victim = v;
+	rc = mirror_first_set(ctx, v->pid, 0, 0, &info);
+	if (rc) {
+		drill_err("MIRROR_FIRST on the victim: %s",
+			  mirror_get_last_error(ctx));
+		return rc == -EPERM ? DRILL_EXIT_CANNOT : DRILL_EXIT_FAIL;
+	}
+	report_note(r, "victim pid %d: %llu K of known data, MIRROR_FIRST set, %llu pages moved into mirror zones",
+		    (int)v->pid, (unsigned long long)o->size >> 10,
+		    info.pages_moved);
+	pfns = calloc(npages, sizeof(*pfns));
+	if (!pfns)
+		return DRILL_EXIT_FAIL;
+	in = mirrored_pages(ctx, v->pid, v->addr, npages, pfns, &resident);
+	report_check(r, resident == npages && in * 100 >= npages * 99,
+		     "data in mirror zones",
+		     "%zu of %zu pages in mirror zones (/proc/%d/pagemap)",
+		     in, npages, (int)v->pid);
+	if (in < o->pages) {
+		free(pfns);
+		report_check(r, false, "pages to corrupt",
+			     "only %zu pages in mirror zones, %lu asked", in,
+			     o->pages);
+		return DRILL_EXIT_FAIL;
+	}
+	spread_picks(ctx, o, v->addr, pfns, npages, in, picks);
+	free(pfns);
+	return 0;
+}
+
+/* Someone else's process: its mirrored anonymous pages. */
+static int other_victim(struct mirror_ctx *ctx, const struct drill_opts *o,
+			struct drill_report *r, struct pick *picks)
+{
+	struct pid_scan s = { .ctx = ctx, .pid = o->pid, .o = o,
+			      .picks = picks };
+	struct mirror_first_info info;
+	size_t i;
+
+	if (!proc_running(NULL, o->pid)) {
+		drill_err("--pid %d: no such process (or a zombie)", (int)o->pid);
+		return DRILL_EXIT_USAGE;
+	}
+	if (mirror_first_get(ctx, o->pid, &info) == 0 && !info.mirror_first) {
+		if (mirror_first_set(ctx, o->pid, 0, 0, &info)) {
+			drill_err("--pid %d: MIRROR_FIRST: %s", (int)o->pid,
+				  mirror_get_last_error(ctx));
+			return DRILL_EXIT_USAGE;
+		}
+		drill_cleanup.flagged_pid = o->pid;
+		report_note(r, "pid %d: MIRROR_FIRST set for the drill (cleared after), %llu pages moved",
+			    (int)o->pid, info.pages_moved);
+	}
+	if (proc_anon_maps(NULL, o->pid, scan_range, &s) < 0) {
+		drill_err("--pid %d: cannot read its mappings", (int)o->pid);
+		return DRILL_EXIT_USAGE;
+	}
+	report_check(r, s.found == o->pages, "data in mirror zones",
+		     "pid %d: %zu of %zu resident anonymous pages in mirror zones",
+		     (int)o->pid, s.mirrored, s.resident);
+	if (s.found < o->pages)
+		return DRILL_EXIT_FAIL;
+	for (i = 0; i < s.found; i++) {
+		picks[i].paddr += (rng_next() % (DRILL_PAGE_SIZE / 8)) * 8;
+		picks[i].vaddr += picks[i].paddr % DRILL_PAGE_SIZE;
+		picks[i].zone = drill_zone_of(ctx, picks[i].paddr);
+	}
+	return 0;
+}
+
+static void report_tally(struct drill_report *r, const struct drill_opts *o,
+			 const struct tally *t, bool own, double elapsed)
+{
+	report_check(r, t->injected == t->rounds * o->pages,
+		     "errors injected", "%lu in %lu round%s",
+		     t->injected, t->rounds, t->rounds == 1 ? "" : "s");
+	report_check(r, t->counters_exact && t->failovers == t->injected,
+		     "failover counters",
+		     "channel +%llu, zones +%llu, for %lu injected%s%s",
+		     t->failovers, t->zone_failovers, t->injected,
+		     t->counters_exact ? "" : ": ", t->counters_exact ? "" :
+		     t->first_problem);
+	report_check(r, t->latched_clear, "nothing left latched", "%s",
+		     t->latched_clear ? "every latched error was found" :
+		     t->first_problem);
+	report_check(r, t->events_matched == t->injected, "uevents",
+		     "%lu failover uevents, %lu for the pages corrupted",
+		     t->events, t->events_matched);
+	if (own || o->pid)
+		report_check(r, t->lost == 0, "data intact",
+			     own ? "the victim checked every word: %llu pages lost or changed%s%s" :
+				   "the corrupted words read back as before through /proc/PID/mem: %llu changed%s%s",
+			     t->lost, t->lost ? ": " : "",
+			     t->lost ? t->first_problem : "");
+	if (own)
+		report_check(r, t->signals == 0, "victim never signalled",
+			     "%lld signals", t->signals);
+	else if (o->pid)
+		report_check(r, proc_running(NULL, o->pid), "victim still running",
+			     "pid %d", (int)o->pid);
+	report_metric_int(r, "rounds", (long long)t->rounds);
+	report_metric_int(r, "pages_corrupted", (long long)t->injected);
+	report_metric_int(r, "pages_lost", (long long)t->lost);
+	report_metric_int(r, "failovers", (long long)t->failovers);
+	if (t->events_matched) {
+		report_metric_int(r, "repair_latency_us_min", t->lat_min);
+		report_metric_int(r, "repair_latency_us_avg",
+				  t->lat_sum / (long long)t->events_matched);
+		report_metric_int(r, "repair_latency_us_max", t->lat_max);
+	}
+	report_metric_real(r, "round_repair_s_max", t->repair_s_max);
+	report_metric_real(r, "elapsed_s", elapsed);
+}
+
+/* --addr: one word of whatever page that is; counters and events only. */
+static int fill_addr_pick(struct mirror_ctx *ctx, const struct drill_opts *o,
+			  struct drill_report *r, struct pick *picks)
+{
+	picks[0].paddr = o->addr;
+	picks[0].vaddr = 0;
+	picks[0].zone = drill_zone_of(ctx, o->addr);
+	report_note(r, "corrupting 0x%llx in zone%d: its owner is not ours, so the data is checked through the counters and events only",
+		    o->addr, picks[0].zone);
+	return 0;
+}
+
+int drill_failover(struct mirror_ctx *ctx, const struct drill_opts *o,
+		   struct drill_report *r)
+{
+	struct drill_opts opts = *o;
+	static struct victim v;	/* drill_cleanup stops it, after we return */
+	struct pick *picks;
+	struct drill_uevents *u;
+	struct tally t = { .counters_exact = true, .latched_clear = true,
+			   .lat_min = -1 };
+	bool own = !o->pid && !o->have_addr;
+	double start, end;
+	int rc;
+
+	if (o->have_addr && o->pid) {
+		drill_err("--addr and --pid: choose one victim");
+		return DRILL_EXIT_USAGE;
+	}
+	if (o->have_addr) {
+		rc = check_addr(ctx, o);
+		if (rc)
+			return rc;
+		opts.pages = 1;
+	}
+	rc = need_channel(ctx);
+	if (rc)
+		return rc;
+	rng_state = ((uint64_t)time(NULL) ^ ((uint64_t)getpid() << 20)) | 1;
+	report_metric_int(r, "seed", (long long)rng_state);
+	picks = calloc(opts.pages, sizeof(*picks));
+	if (!picks)
+		return DRILL_EXIT_FAIL;
+
+	/* Listen before anything is injected, so no event is missed. */
+	u = uevents_open();
+	if (!u) {
+		drill_err("cannot listen to uevents: %s", strerror(errno));
+		free(picks);
+		return DRILL_EXIT_CANNOT;
+	}
+	if (o->have_addr)
+		rc = fill_addr_pick(ctx, &opts, r, picks);
+	else if (o->pid)
+		rc = other_victim(ctx, &opts, r, picks);
+	else
+		rc = own_victim(ctx, &opts, r, &v, picks);
+	if (rc)
+		goto out;
+
+	report_note(r, "corrupting %lu word%s a round (%s), repair by %s",
+		    opts.pages, opts.pages == 1 ? "" : "s",
+		    o->mask ? "the bits of --mask" : "one random bit each",
+		    o->repair == DRILL_REPAIR_SCRUB ? "an on-demand scrub" :
+		    "the patrol scrub");
+	start = drill_now();
+	end = start + o->duration;
+	do {
+		if (one_round(ctx, &opts, own ? &v : NULL, picks, opts.pages,
+			      u, &t) < 0)
+			break;
+		/* A victim that is gone has nothing left to prove. */
+		if ((own && !victim_alive(&v, NULL)) ||
+		    (o->pid && !proc_running(NULL, o->pid))) {
+			problem(&t, "round %lu: the victim is gone", t.rounds);
+			t.lost += opts.pages;
+			break;
+		}
+		/* New words each round, on the same pages. */
+		for (size_t i = 0; i < opts.pages && !o->have_addr; i++) {
+			unsigned long long page = picks[i].paddr & ~(DRILL_PAGE_SIZE - 1);
+			unsigned long long off = (rng_next() % (DRILL_PAGE_SIZE / 8)) * 8;
+
+			if (picks[i].vaddr)
+				picks[i].vaddr = (picks[i].vaddr & ~(DRILL_PAGE_SIZE - 1)) + off;
+			picks[i].paddr = page + off;
+		}
+	} while (!drill_interrupted &&
+		 (t.rounds < o->rounds || drill_now() < end));
+	if (own && !victim_alive(&v, NULL))
+		report_check(r, false, "victim alive", "the victim died");
+	report_tally(r, &opts, &t, own, drill_now() - start);
+	rc = report_passed(r) ? DRILL_EXIT_PASS : DRILL_EXIT_FAIL;
+out:
+	uevents_close(u);
+	free(picks);
+	return rc;
+}

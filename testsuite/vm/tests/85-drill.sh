@@ -1,0 +1,244 @@
+# mirror-drill in the test machine: every scenario against the real
+# module, each verdict checked against what can be seen from outside the
+# drill (the channel's and zones' counters, the kernel log, /proc/meminfo,
+# mirrorstat), then the bad input: addresses outside RAM or outside the
+# zones, a PID that does not exist or vanishes mid-drill, the module not
+# loaded, a second drill while one runs, Ctrl-C, unknown scenarios.
+# vm-timeout: 400
+. "$MIRROR_VM_LIB"
+. ./mirror-lib.inc
+. ./first-lib.inc
+need_mirror
+need_cmd mirror-drill mproc
+
+CH=$MIRROR_SYS/channel
+OUT=$VMTEST_TMP/out
+ERR=$VMTEST_TMP/err
+
+# drill RC ARGS...: run mirror-drill, expect exit RC
+drill()
+{
+	_want=$1
+	shift
+	mirror-drill "$@" >"$OUT" 2>"$ERR"
+	_rc=$?
+	if [ "$_rc" != "$_want" ]; then
+		cat "$OUT" "$ERR" >&2
+		fail "mirror-drill $* exited $_rc, expected $_want"
+	fi
+	echo "  [mirror-drill $*] -> $_rc $(head -n 1 "$ERR")"
+}
+
+# one_error: the drill said exactly one line on stderr, nothing on stdout
+one_error()
+{
+	assert_eq 1 "$(wc -l <"$ERR")" "stderr lines ($(cat "$ERR"))"
+	assert_eq 0 "$(wc -c <"$OUT")" "stdout bytes"
+}
+
+# json_val KEY: the first "KEY": VALUE of the last JSON report
+json_val()
+{
+	sed -n "s/^ *\"$1\": \"*\([^,\"]*\)\"*,*$/\1/p" "$OUT" | head -n 1
+}
+
+zone_failovers_sum()
+{
+	_s=0
+	for _z in "$MIRROR_SYS"/zones/zone*; do
+		_s=$((_s + $(cat "$_z/failovers")))
+	done
+	echo "$_s"
+}
+
+# ---- the module's side: channel files ------------------------------------
+drill 3 failover
+one_error
+assert_match 'not loaded' "$(cat "$ERR")" "module not loaded"
+
+# Without the channel (channel=0): no channel/, no failovers, no failover drill.
+load_mirror "$MIRROR_VM_RANGES" channel=0
+[ -e "$CH" ] && fail "channel/ with channel=0"
+[ -e "$MIRROR_SYS/zones/zone0/failovers" ] && fail "zone failovers with channel=0"
+[ -e /sys/kernel/debug/mirror/inject ] && fail "inject with channel=0"
+drill 3 failover
+one_error
+assert_match 'emulated mirror channel' "$(cat "$ERR")" "no channel"
+assert_match '^zone0 +-$' "$(mirrorstat -o ZONE,FAILOVERS | sed -n 2p)" "mirrorstat: failovers unknown"
+
+load_mirror "$MIRROR_VM_RANGES" "memtypes=PCM:64M@0x8000000,STT-MRAM:64M@0x28000000"
+free0=$(zones_free)
+[ -d "$CH" ] || fail "no $CH in emulation mode"
+assert_eq 268435456 "$(cat "$CH/copy_bytes")" "copy_bytes"
+assert_eq 5000 "$(cat "$CH/scrub_interval_ms")" "default patrol interval"
+for bad in -1 5 00 +50 5s 3600001 "1 2"; do
+	printf '%s' "$bad" >"$CH/scrub_interval_ms" 2>/dev/null &&
+		fail "scrub_interval_ms took '$bad'"
+done
+assert_eq 5000 "$(cat "$CH/scrub_interval_ms")" "interval unchanged by bad writes"
+for bad in 0 2 yes "1 "; do
+	printf '%s' "$bad" >"$CH/scrub" 2>/dev/null && fail "scrub took '$bad'"
+done
+echo 1 >"$CH/scrub" || fail "scrub refused 1"
+INJ=/sys/kernel/debug/mirror/inject
+for bad in "pfn=0x10000" "pfn=0x8000 offset=3" "pfn=0x8000 offset=4096" \
+	"pfn=0x8000 mask=0" "offset=8" "pfn=zz" "pfn=0x8000 bits=1"; do
+	echo "$bad" >"$INJ" 2>/dev/null && fail "inject took '$bad'"
+done
+assert_eq 0 "$(cat "$CH/injected")" "nothing injected by bad writes"
+
+# ---- failover: the drill's own victim -------------------------------------
+f0=$(cat "$CH/failovers")
+z0=$(zone_failovers_sum)
+k0=$(dmesg | grep -c 'primary restored from the mirror copy')
+drill 0 failover -n 8 -J
+assert_eq pass "$(json_val verdict)" "failover verdict"
+assert_eq 8 "$(json_val pages_corrupted)" "pages corrupted"
+assert_eq 0 "$(json_val pages_lost)" "pages lost"
+assert_eq $((f0 + 8)) "$(cat "$CH/failovers")" "channel failovers from outside"
+assert_eq $((z0 + 8)) "$(zone_failovers_sum)" "zone failovers from outside"
+assert_eq 0 "$(cat "$CH/latched")" "nothing latched"
+assert_eq $((k0 + 8)) "$(dmesg | grep -c 'primary restored from the mirror copy')" "kernel log lines"
+log "repair latency (us, min/avg/max): $(json_val repair_latency_us_min)/$(json_val repair_latency_us_avg)/$(json_val repair_latency_us_max)"
+# mirrorstat shows the same failovers.
+assert_eq "$(cat "$CH/failovers")" \
+	"$(mirrorstat -J -s | sed -n 's/^ *"failovers": \([0-9]*\),*$/\1/p' | head -n 1)" \
+	"mirrorstat failovers"
+
+# A mask of many bits, several rounds, TAP.
+drill 0 failover -n 4 -r 3 --mask 0xff00ff00ff00ff00 --tap
+assert_eq "1..7" "$(sed -n 2p "$OUT")" "TAP plan"
+assert_eq 0 "$(grep -c '^not ok' "$OUT")" "TAP failures"
+
+# The patrol scrub repairs without being asked.
+echo 200 >"$CH/scrub_interval_ms"
+s0=$(cat "$CH/scrubs")
+drill 0 failover -n 4 --repair patrol -t 10 -J
+assert_cmp "$(cat "$CH/scrubs")" -gt "$s0" "patrol passes"
+lat=$(json_val repair_latency_us_max)
+assert_cmp "$lat" -lt 5000000 "patrol repaired within 5 s"
+log "patrol (200 ms): repair latency max $lat us"
+echo 5000 >"$CH/scrub_interval_ms"
+
+# ---- failover: an existing process (mproc checks its own words) -----------
+mp_start v
+mp v alloc 8
+drill 0 failover --pid "$MP_PID" -n 6 -J
+assert_eq pass "$(json_val verdict)" "--pid verdict"
+mp v check
+assert_eq 0 "$(mp_val bad)" "--pid victim's own check"
+# The drill set MIRROR_FIRST for itself and cleared it afterwards.
+assert_eq false "$(first_json "$MP_PID" mirror_first)" "flag cleared after the drill"
+
+# ---- failover at a physical address ---------------------------------------
+drill 0 failover --addr 0x48000100 -J
+assert_eq pass "$(json_val verdict)" "--addr verdict"
+drill 2 failover --addr 0x100000000
+one_error
+assert_match 'not in System RAM' "$(cat "$ERR")" "outside RAM"
+drill 2 failover --addr 0x10000000
+one_error
+assert_match 'not inside a mirror zone' "$(cat "$ERR")" "outside the zones"
+drill 2 failover --addr 0x48000104
+one_error
+
+# ---- control: ordinary memory loses the pages ----------------------------
+hc0=$(sed -n 's/^HardwareCorrupted: *\([0-9]*\) kB/\1/p' /proc/meminfo)
+drill 0 control -n 8 -J
+assert_eq pass "$(json_val verdict)" "control verdict"
+assert_eq 8 "$(json_val pages_lost)" "control: pages lost"
+assert_eq 4 "$(json_val sigbus_code)" "control: BUS_MCEERR_AR"
+assert_eq "$hc0" "$(sed -n 's/^HardwareCorrupted: *\([0-9]*\) kB/\1/p' /proc/meminfo)" \
+	"HardwareCorrupted back after unpoison"
+drill 0 control -n 4 --method corrupt-pfn
+assert_eq "$hc0" "$(sed -n 's/^HardwareCorrupted: *\([0-9]*\) kB/\1/p' /proc/meminfo)" \
+	"HardwareCorrupted back (corrupt-pfn)"
+
+# ---- fill ---------------------------------------------------------------
+gen0=$(mirror_read memtypes/energy_generation)
+table0=$(mirror_read memtypes/energy_table)
+drill 0 fill -n 16 -J
+assert_eq pass "$(json_val verdict)" "fill verdict"
+assert_eq $((gen0 + 2)) "$(mirror_read memtypes/energy_generation)" "flipped, then restored"
+assert_eq "$table0" "$(mirror_read memtypes/energy_table)" "table restored"
+
+# ---- all: the contrast ------------------------------------------------------
+drill 0 all -J
+flat=$(tr -d ' \n' <"$OUT")
+assert_match '"mirrored":\{"corrupted":8,"lost":0\}' "$flat" "contrast: mirrored"
+assert_match '"ordinary":\{"corrupted":8,"lost":8\}' "$flat" "contrast: ordinary"
+
+# ---- bad input ------------------------------------------------------------
+drill 2 sideways
+one_error
+drill 2
+one_error
+drill 2 failover --pages 0
+one_error
+drill 2 failover --pages x
+one_error
+drill 2 failover --timeout -1
+one_error
+drill 2 failover --repair later
+one_error
+drill 2 failover --pid 99999
+one_error
+assert_match 'no such process' "$(cat "$ERR")" "vanished pid"
+drill 2 failover --pid 1 --addr 0x48000000
+one_error
+drill 2 failover -n 2000
+one_error
+drill 2 hardware --addr 0x8000000
+one_error
+assert_match 'confirm' "$(cat "$ERR")" "hardware needs --confirm"
+drill 3 hardware --addr 0x8000000 --confirm
+one_error
+assert_match 'EINJ' "$(cat "$ERR")" "no EINJ in the VM"
+
+# A second drill while one runs.
+mirror-drill failover -n 4 -d 4 >"$VMTEST_TMP/bg.out" 2>&1 &
+bg=$!
+sleep 1
+drill 4 failover
+one_error
+assert_match 'another drill is running' "$(cat "$ERR")" "lock"
+wait "$bg" || fail "the first drill failed: $(cat "$VMTEST_TMP/bg.out")"
+
+# A PID that vanishes mid-drill: the drill fails, it does not hang.
+mp_start w
+mp w alloc 8
+mirror-drill failover --pid "$MP_PID" -n 4 -d 20 >"$OUT" 2>"$ERR" &
+bg=$!
+sleep 2
+kill -9 "$MP_PID"
+t0=$(date +%s)
+wait "$bg"
+rc=$?
+assert_cmp "$rc" -ne 0 "drill whose victim vanished"
+assert_cmp $(( $(date +%s) - t0 )) -lt 25 "drill ended after its victim vanished"
+log "victim killed mid-drill: exit $rc, $(grep -c FAIL "$OUT") failed checks"
+
+# Ctrl-C: cleaned up, no verdict, nothing left latched, victim gone.
+mirror-drill failover -n 8 -d 30 >"$OUT" 2>"$ERR" &
+bg=$!
+sleep 2
+kill -INT "$bg"
+wait "$bg"
+rc=$?
+assert_eq 130 "$rc" "exit after SIGINT"
+assert_match 'interrupted' "$(cat "$ERR")" "interrupted message"
+assert_eq 0 "$(cat "$CH/latched")" "nothing latched after SIGINT"
+grep -qx drill-victim /proc/[0-9]*/comm 2>/dev/null &&
+	fail "victim left running after SIGINT"
+
+# ---- everything back -------------------------------------------------------
+mp v exit
+wait_zones_free "$free0" 30
+assert_eq 0 "$(cat "$CH/latched")" "nothing latched at the end"
+assert_eq "$(cat "$CH/injected")" \
+	"$(( $(cat "$CH/failovers") + $(cat "$CH/overwritten") ))" \
+	"injected = failovers + overwritten"
+while read -r line; do
+	assert_match ': ok$' "$line" "allocator check"
+done </sys/kernel/debug/mirror/check
+log "ok"

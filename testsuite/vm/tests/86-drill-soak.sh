@@ -1,0 +1,39 @@
+# The failover soak: a minute of rounds of injections into one victim's
+# mirrored data, each round repaired and checked by the victim itself.
+# Nothing may be lost, and the counters seen from outside the drill must
+# match exactly what it injected.
+# vm-timeout: 300
+. "$MIRROR_VM_LIB"
+. ./mirror-lib.inc
+. ./first-lib.inc
+need_mirror
+need_cmd mirror-drill
+
+CH=$MIRROR_SYS/channel
+OUT=$VMTEST_TMP/out
+
+load_mirror
+free0=$(zones_free)
+i0=$(cat "$CH/injected")
+f0=$(cat "$CH/failovers")
+mirror-drill failover -n 16 -s 8M -d 60 -J >"$OUT" 2>"$VMTEST_TMP/err" || {
+	cat "$OUT" "$VMTEST_TMP/err" >&2
+	fail "the soak failed"
+}
+val()
+{
+	sed -n "s/^ *\"$1\": \"*\([^,\"]*\)\"*,*$/\1/p" "$OUT" | head -n 1
+}
+rounds=$(val rounds)
+n=$(val pages_corrupted)
+assert_eq pass "$(val verdict)" "soak verdict"
+assert_cmp "$rounds" -ge 10 "rounds in a minute"
+assert_eq $((rounds * 16)) "$n" "16 injections a round"
+assert_eq 0 "$(val pages_lost)" "pages lost"
+assert_eq $((i0 + n)) "$(cat "$CH/injected")" "channel injected, from outside"
+assert_eq $((f0 + n)) "$(cat "$CH/failovers")" "channel failovers, from outside"
+assert_eq 0 "$(cat "$CH/overwritten")" "nothing overwritten (the victim waits)"
+assert_eq 0 "$(cat "$CH/latched")" "nothing latched"
+log "soak: $rounds rounds, $n injections, repair latency us min/avg/max $(val repair_latency_us_min)/$(val repair_latency_us_avg)/$(val repair_latency_us_max), $(val elapsed_s) s"
+wait_zones_free "$free0" 30
+log "ok"
