@@ -155,7 +155,10 @@ static void proc_path(char *buf, size_t len, const char *fmt, pid_t pid)
 /* PF_KTHREAD in the flags field of /proc/PID/stat. */
 #define PROC_PF_KTHREAD	0x00200000UL
 
-/* Whether /proc/PID/stat says it is a kernel thread. */
+/*
+ * Whether /proc/PID/stat says it is a kernel thread.  A stat that cannot
+ * be read means the process is gone meanwhile: not a kernel thread.
+ */
 static bool proc_is_kthread(pid_t pid)
 {
 	char path[PATH_MAX], line[1024], *p;
