@@ -41,7 +41,8 @@ cat "$VMTEST_TMP/m.out"
 us=$(sed -n 's/^elapsed_us=//p' "$VMTEST_TMP/m.err")
 mp_check_mirrored p
 pages=$(mp_val mirror)
-log "mirrorctl migrate --to-mirror: $pages pages in $us us: $(mibps "$pages" "$us") MiB/s"
+to_mirror=$(mibps "$pages" "$us")
+log "mirrorctl migrate --to-mirror: $pages pages in $us us: $to_mirror MiB/s"
 timeit mirrorctl migrate "$P" --to-normal >"$VMTEST_TMP/m.out" 2>"$VMTEST_TMP/m.err"
 us=$(sed -n 's/^elapsed_us=//p' "$VMTEST_TMP/m.err")
 mp p check
@@ -66,7 +67,9 @@ moved=$((on0 - left))
 mp q check
 assert_eq 0 "$(mp_val bad)" "data intact after migrate_pages"
 assert_cmp "$moved" -gt 0 "migrate_pages moved pages"
-log "migrate_pages(2) node 0 -> 2: $moved pages in $us us: $(mibps "$moved" "$us") MiB/s"
+kernel=$(mibps "$moved" "$us")
+log "migrate_pages(2) node 0 -> 2: $moved pages in $us us: $kernel MiB/s"
+log "into mirror zones vs migrate_pages(2): ratio $(awk -v a="$to_mirror" -v b="$kernel" 'BEGIN { printf "%.2f", a / b }') (target 1.0, reported only)"
 mp q exit
 wait "$Q" 2>/dev/null
 all_idle
