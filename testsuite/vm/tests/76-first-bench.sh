@@ -2,7 +2,8 @@
 # process into mirror memory (mirrorctl migrate --to-mirror: migrate_vma
 # into mirror zones), back out (alloc_contig_range), and the kernel's own
 # migrate_pages(2) between two nodes (what numactl's migratepages does).
-# Prints MiB/s for each; checks only that each moved what it should.
+# Prints MiB/s for each, alternating rounds, and the ratio of the best of
+# each side; checks only that each moved what it should.
 # vm-timeout: 300
 . "$MIRROR_VM_LIB"
 . ./mirror-lib.inc
@@ -30,47 +31,86 @@ mibps()
 }
 
 MB=256
+ROUNDS=3
+
+# best A B: the larger of two MiB/s figures
+best()
+{
+	awk -v a="$1" -v b="$2" 'BEGIN { print (b > a) ? b : a }'
+}
+
 # ---- mirror.ko: into mirror zones and back ---------------------------------
-mkfifo "$VMTEST_TMP/p.in"
-: >"$VMTEST_TMP/p.in.out"
-taskset -c 0 mproc "$VMTEST_TMP/p.in" >"$VMTEST_TMP/p.in.out" 2>&1 &
-P=$!
-mp p alloc $MB
-timeit mirrorctl migrate "$P" --to-mirror >"$VMTEST_TMP/m.out" 2>"$VMTEST_TMP/m.err"
-cat "$VMTEST_TMP/m.out"
-us=$(sed -n 's/^elapsed_us=//p' "$VMTEST_TMP/m.err")
-mp_check_mirrored p
-pages=$(mp_val mirror)
-to_mirror=$(mibps "$pages" "$us")
-log "mirrorctl migrate --to-mirror: $pages pages in $us us: $to_mirror MiB/s"
-timeit mirrorctl migrate "$P" --to-normal >"$VMTEST_TMP/m.out" 2>"$VMTEST_TMP/m.err"
-us=$(sed -n 's/^elapsed_us=//p' "$VMTEST_TMP/m.err")
-mp p check
-assert_eq 0 "$(mp_val mirror)" "moved back"
-assert_eq 0 "$(mp_val bad)" "data intact"
-log "mirrorctl migrate --to-normal: $pages pages in $us us: $(mibps "$pages" "$us") MiB/s"
-mp p exit
-wait "$P" 2>/dev/null
-wait_zones_free "$free0"
+mirror_round()
+{
+	rm -f "$VMTEST_TMP/p.in"
+	mkfifo "$VMTEST_TMP/p.in"
+	: >"$VMTEST_TMP/p.in.out"
+	taskset -c 0 mproc "$VMTEST_TMP/p.in" >"$VMTEST_TMP/p.in.out" 2>&1 &
+	P=$!
+	mp p alloc $MB
+	timeit mirrorctl migrate "$P" --to-mirror >"$VMTEST_TMP/m.out" 2>"$VMTEST_TMP/m.err"
+	cat "$VMTEST_TMP/m.out"
+	us=$(sed -n 's/^elapsed_us=//p' "$VMTEST_TMP/m.err")
+	mp_check_mirrored p
+	pages=$(mp_val mirror)
+	r=$(mibps "$pages" "$us")
+	best_in=$(best "$best_in" "$r")
+	log "round $1: mirrorctl migrate --to-mirror: $pages pages in $us us: $r MiB/s"
+	timeit mirrorctl migrate "$P" --to-normal >"$VMTEST_TMP/m.out" 2>"$VMTEST_TMP/m.err"
+	us=$(sed -n 's/^elapsed_us=//p' "$VMTEST_TMP/m.err")
+	mp p check
+	assert_eq 0 "$(mp_val mirror)" "moved back"
+	assert_eq 0 "$(mp_val bad)" "data intact"
+	r=$(mibps "$pages" "$us")
+	best_out=$(best "$best_out" "$r")
+	log "round $1: mirrorctl migrate --to-normal: $pages pages in $us us: $r MiB/s"
+	mp p exit
+	wait "$P" 2>/dev/null
+	wait_zones_free "$free0"
+}
 
 # ---- the kernel's migrate_pages(2), node 0 -> node 2 -------------------------
-mkfifo "$VMTEST_TMP/q.in"
-: >"$VMTEST_TMP/q.in.out"
-taskset -c 0 mproc "$VMTEST_TMP/q.in" >"$VMTEST_TMP/q.in.out" 2>&1 &
-Q=$!
-mp q alloc $MB
-on0=$(node_pages "$Q" 0)
-out=$(migratepages "$Q" 0 2) || fail "migrate_pages failed"
-us=${out#*elapsed_us=}
-left=$(node_pages "$Q" 0)
-moved=$((on0 - left))
-mp q check
-assert_eq 0 "$(mp_val bad)" "data intact after migrate_pages"
-assert_cmp "$moved" -gt 0 "migrate_pages moved pages"
-kernel=$(mibps "$moved" "$us")
-log "migrate_pages(2) node 0 -> 2: $moved pages in $us us: $kernel MiB/s"
-log "into mirror zones vs migrate_pages(2): ratio $(awk -v a="$to_mirror" -v b="$kernel" 'BEGIN { printf "%.2f", a / b }') (target 1.0, reported only)"
-mp q exit
-wait "$Q" 2>/dev/null
+kernel_round()
+{
+	rm -f "$VMTEST_TMP/q.in"
+	mkfifo "$VMTEST_TMP/q.in"
+	: >"$VMTEST_TMP/q.in.out"
+	taskset -c 0 mproc "$VMTEST_TMP/q.in" >"$VMTEST_TMP/q.in.out" 2>&1 &
+	Q=$!
+	mp q alloc $MB
+	on0=$(node_pages "$Q" 0)
+	out=$(migratepages "$Q" 0 2) || fail "migrate_pages failed"
+	us=${out#*elapsed_us=}
+	left=$(node_pages "$Q" 0)
+	moved=$((on0 - left))
+	mp q check
+	assert_eq 0 "$(mp_val bad)" "data intact after migrate_pages"
+	assert_cmp "$moved" -gt 0 "migrate_pages moved pages"
+	r=$(mibps "$moved" "$us")
+	best_kernel=$(best "$best_kernel" "$r")
+	log "round $1: migrate_pages(2) node 0 -> 2: $moved pages in $us us: $r MiB/s"
+	mp q exit
+	wait "$Q" 2>/dev/null
+}
+
+# 4 KiB pages on both sides: migrate_pages(2) moves a transparent huge
+# page as one unit while migrate_vma splits it, so whether the kernel
+# found free 2 MiB blocks for the process would decide the ratio.
+THP=/sys/kernel/mm/transparent_hugepage/enabled
+thp0=$(sed 's/.*\[\(.*\)\].*/\1/' "$THP")
+echo never >"$THP"
+trap '_rc0=$?; echo "$thp0" >"$THP"; (exit $_rc0); _vm_cleanup' EXIT
+
+# Rounds alternate, so that host noise falls on both sides alike; the best
+# of each side is compared.
+best_in=0 best_out=0 best_kernel=0
+round=1
+while [ "$round" -le "$ROUNDS" ]; do
+	mirror_round "$round"
+	kernel_round "$round"
+	round=$((round + 1))
+done
+log "best of $ROUNDS: into mirror zones $best_in MiB/s, back out $best_out MiB/s, migrate_pages(2) $best_kernel MiB/s"
+log "into mirror zones vs migrate_pages(2): ratio $(awk -v a="$best_in" -v b="$best_kernel" 'BEGIN { printf "%.2f", a / b }') (target 1.0, reported only)"
 all_idle
 log "ok"
