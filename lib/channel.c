@@ -89,22 +89,12 @@ static int channel_write_q(struct mirror_ctx *ctx, const char *relpath,
 			   const char *line, int quiet1, int quiet2)
 {
 	char path[MIRROR_PATH_MAX];
-	size_t len = strlen(line);
-	ssize_t n;
-	int fd, rc;
+	int rc;
 
 	rc = mirror_path(ctx, path, sizeof(path), "%s", relpath);
 	if (rc < 0)
 		return rc;
-	/* O_TRUNC means nothing to sysfs, but a captured tree needs it. */
-	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	if (fd < 0)
-		return mirror_error(ctx, -errno, "%s: %s", path,
-				    strerror(errno));
-	n = write(fd, line, len);
-	rc = n < 0 ? -errno : (size_t)n != len ? -EIO : 0;
-	if (close(fd) < 0 && !rc)
-		rc = -errno;
+	rc = mirror_file_write(path, line, strlen(line));
 	if (rc < 0 && (rc == quiet1 || rc == quiet2))
 		return rc;
 	if (rc < 0)

@@ -209,6 +209,13 @@ int mirror_attr_u64_opt(struct mirror_ctx *ctx, int dirfd,
 int mirror_file_read(struct mirror_ctx *ctx, const char *path, size_t max,
 		     char **text, size_t *len);
 
+/*
+ * Write all of buf to 'path' (a full path, already below the sysroot):
+ * 0 or the -errno of the open, a write or the close.  Records nothing:
+ * the caller names the problem.
+ */
+int mirror_file_write(const char *path, const char *buf, size_t len);
+
 /* Parse "123" (or "0x7b" when hex) with nothing after it. */
 int mirror_parse_u64(const char *s, bool hex, unsigned long long *val);
 

@@ -149,28 +149,12 @@ MIRROR_EXPORT int mirror_energy_read(struct mirror_ctx *ctx,
 	return rc;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 MIRROR_EXPORT int mirror_energy_load(struct mirror_ctx *ctx, const char *text,
 				     size_t len)
 {
 	struct mirror_energy *check;
 	char path[MIRROR_PATH_MAX], status[256];
-	int rc, fd, dirfd;
+	int rc, dirfd;
 
 	/* Whole-table check first: nothing reaches the module otherwise. */
 	rc = mirror_energy_parse(ctx, text, len, &check);
@@ -184,25 +168,16 @@ MIRROR_EXPORT int mirror_energy_load(struct mirror_ctx *ctx, const char *text,
 	rc = memtypes_path(ctx, path, sizeof(path), "energy_table");
 	if (rc < 0)
 		return rc;
-	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	if (fd < 0)
-		return mirror_error(ctx, -errno, "%s: %s", path,
-				    strerror(errno));
-	rc = write_all(fd, text, len);
-	if (close(fd) < 0 && !rc)
-		rc = -errno;
+	rc = mirror_file_write(path, text, len);
 	if (rc < 0)
 		return mirror_error(ctx, rc, "%s: %s", path, strerror(-rc));
 
 	rc = memtypes_path(ctx, path, sizeof(path), "energy_commit");
 	if (rc < 0)
 		return rc;
-	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	if (fd < 0)
-		return mirror_error(ctx, -errno, "%s: %s", path,
-				    strerror(errno));
-	rc = write_all(fd, "1\n", 2);
-	close(fd);
+	rc = mirror_file_write(path, "1\n", 2);
+	if (rc == -ENOENT || rc == -EACCES || rc == -EPERM)
+		return mirror_error(ctx, rc, "%s: %s", path, strerror(-rc));
 	if (rc < 0) {
 		/* The module checks once more (memory types in use). */
 		status[0] = '\0';

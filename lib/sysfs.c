@@ -239,3 +239,26 @@ nomem:
 	close(fd);
 	return mirror_error(ctx, -ENOMEM, "%s: out of memory", path);
 }
+
+int mirror_file_write(const char *path, const char *buf, size_t len)
+{
+	int fd, rc = 0;
+
+	/* O_TRUNC means nothing to sysfs and debugfs; captured trees need it. */
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while (len && !rc) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno != EINTR)
+			rc = -errno;
+		if (n > 0) {
+			buf += n;
+			len -= (size_t)n;
+		}
+	}
+	if (close(fd) < 0 && !rc)
+		rc = -errno;
+	return rc;
+}
