@@ -360,13 +360,12 @@ void mirror_free_pages(struct page *page, unsigned int order)
 		mirror_bad_free(pfn, order, "order above", MC_MAX_ORDER);
 		return;
 	}
-	zone = mirror_zone_of_pfn(pfn);
 	/*
 	 * A pageblock the kernel kept at load lies inside the zone's span but
 	 * is ordinary memory: its pages can only be fallback pages.
 	 */
-	if (zone && test_bit((pfn - zone->start_pfn) / pageblock_nr_pages,
-			     zone->claimed)) {
+	zone = mirror_zone_claimed_of_pfn(pfn);
+	if (zone) {
 		mirror_zone_free(zone, page, pfn, order);
 		return;
 	}
@@ -381,15 +380,7 @@ EXPORT_SYMBOL_GPL(mirror_free_pages);
  */
 bool page_is_mirrored(struct page *page)
 {
-	struct mirror_zone *zone;
-	unsigned long pfn;
-
-	if (!page)
-		return false;
-	pfn = page_to_pfn(page);
-	zone = mirror_zone_of_pfn(pfn);
-	return zone && test_bit((pfn - zone->start_pfn) / pageblock_nr_pages,
-				zone->claimed);
+	return page && mirror_zone_claimed_of_pfn(page_to_pfn(page));
 }
 EXPORT_SYMBOL_GPL(page_is_mirrored);
 

@@ -88,11 +88,9 @@ static struct {
 	 * taken inside it, never the other way round.
 	 */
 	struct mutex lock;
-	struct list_head latches;
+	struct list_head latches;	/* what is latched now */
 	u64 injected;
-	u64 latched;
 	u64 overwritten;
-	u64 failovers;
 	u64 scrubs;
 	u64 pages_scrubbed;
 	u64 pages_synced;
@@ -173,10 +171,8 @@ static void mch_repair(struct mch_latch *l)
 
 	clear_bit(idx, cz->latched);
 	list_del(&l->list);
-	mch.latched--;
 	if (restored) {
 		cz->failovers++;
-		mch.failovers++;
 		pr_info_ratelimited("zone%u: uncorrectable error at 0x%llx (pfn 0x%lx), primary restored from the mirror copy after %llu us\n",
 				    zone->id,
 				    (u64)PFN_PHYS(l->pfn) + l->offset, l->pfn,
@@ -322,7 +318,6 @@ static int mch_inject(unsigned long pfn, unsigned int offset, u64 mask)
 	list_add_tail(&l->list, &mch.latches);
 	set_bit(pfn - zone->start_pfn, mch.zones[zone->id].latched);
 	mch.injected++;
-	mch.latched++;
 	mutex_unlock(&mch.lock);
 	pr_debug("zone%u: error injected at pfn 0x%lx offset %u mask 0x%llx\n",
 		 zone->id, pfn, offset, mask);
@@ -498,13 +493,41 @@ static ssize_t name##_show(struct kobject *kobj,			\
 static struct kobj_attribute mch_attr_##name = __ATTR_RO(name)
 
 MCH_COUNTER_ATTR(injected);
-MCH_COUNTER_ATTR(latched);
 MCH_COUNTER_ATTR(overwritten);
-MCH_COUNTER_ATTR(failovers);
 MCH_COUNTER_ATTR(scrubs);
 MCH_COUNTER_ATTR(pages_scrubbed);
 MCH_COUNTER_ATTR(pages_synced);
 MCH_COUNTER_ATTR(last_scrub_us);
+
+/* Errors latched now: the latch list, counted. */
+static ssize_t latched_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	struct mch_latch *l;
+	u64 n = 0;
+
+	mutex_lock(&mch.lock);
+	list_for_each_entry(l, &mch.latches, list)
+		n++;
+	mutex_unlock(&mch.lock);
+	return sysfs_emit(buf, "%llu\n", n);
+}
+static struct kobj_attribute mch_attr_latched = __ATTR_RO(latched);
+
+/* All zones' failovers: their sum, read in one hold of the lock. */
+static ssize_t failovers_show(struct kobject *kobj,
+			      struct kobj_attribute *attr, char *buf)
+{
+	unsigned int i;
+	u64 n = 0;
+
+	mutex_lock(&mch.lock);
+	for (i = 0; i < mirror.nr_zones; i++)
+		n += mch.zones[i].failovers;
+	mutex_unlock(&mch.lock);
+	return sysfs_emit(buf, "%llu\n", n);
+}
+static struct kobj_attribute mch_attr_failovers = __ATTR_RO(failovers);
 
 static ssize_t copy_bytes_show(struct kobject *kobj,
 			       struct kobj_attribute *attr, char *buf)
@@ -546,8 +569,7 @@ static struct kobj_attribute mch_attr_scrub_interval_ms =
 static ssize_t scrub_store(struct kobject *kobj, struct kobj_attribute *attr,
 			   const char *buf, size_t count)
 {
-	if (!(count == 1 && buf[0] == '1') &&
-	    !(count == 2 && buf[0] == '1' && buf[1] == '\n'))
+	if (!mirror_is_trigger(buf, count))
 		return -EINVAL;
 	mch_scrub_all();
 	return count;

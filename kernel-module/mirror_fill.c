@@ -749,8 +749,7 @@ static ssize_t energy_commit_store(struct kobject *kobj,
 {
 	int ret;
 
-	if (!(count == 1 && buf[0] == '1') &&
-	    !(count == 2 && buf[0] == '1' && buf[1] == '\n'))
+	if (!mirror_is_trigger(buf, count))
 		return -EINVAL;
 	mutex_lock(&mf.lock);
 	ret = mf_commit_locked();

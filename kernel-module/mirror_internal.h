@@ -168,6 +168,9 @@ void mirror_event_work(struct work_struct *work);
 char *mirror_cmd_copy(char *buf, size_t size, const char __user *ubuf,
 		      size_t count);
 
+/* A write to an action file: exactly "1", or "1" and a newline. */
+bool mirror_is_trigger(const char *buf, size_t count);
+
 /* The kobject of a zone's sysfs directory (its uevents come from it). */
 struct kobject *mirror_zone_kobject(struct mirror_zone *zone);
 

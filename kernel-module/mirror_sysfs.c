@@ -46,6 +46,12 @@ static struct mirror_node *kobj_node(struct kobject *kobj)
 	return container_of(kobj, struct mirror_node_kobj, kobj)->node;
 }
 
+bool mirror_is_trigger(const char *buf, size_t count)
+{
+	return (count == 1 && buf[0] == '1') ||
+	       (count == 2 && buf[0] == '1' && buf[1] == '\n');
+}
+
 /*
  * Strict booleans: exactly 0 1 N Y n y off on, with at most one trailing
  * newline.  (kstrtobool() looks only at the first characters.)
