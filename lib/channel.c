@@ -6,7 +6,6 @@
  * Like memtype.c these need no mirror_load(): they read below the sysroot.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -80,13 +79,9 @@ MIRROR_EXPORT int mirror_channel_read(struct mirror_ctx *ctx,
 	return rc < 0 ? rc : 0;
 }
 
-/*
- * Write one line to a file below the sysroot.  A refused write returns its
- * errno with the error recorded, unless 'quiet' lists it (the caller names
- * the problem better).
- */
-static int channel_write_q(struct mirror_ctx *ctx, const char *relpath,
-			   const char *line, int quiet1, int quiet2)
+/* Write one line to a file below the sysroot; a refusal is recorded. */
+static int channel_write(struct mirror_ctx *ctx, const char *relpath,
+			 const char *line)
 {
 	char path[MIRROR_PATH_MAX];
 	int rc;
@@ -95,19 +90,11 @@ static int channel_write_q(struct mirror_ctx *ctx, const char *relpath,
 	if (rc < 0)
 		return rc;
 	rc = mirror_file_write(path, line, strlen(line));
-	if (rc < 0 && (rc == quiet1 || rc == quiet2))
-		return rc;
 	if (rc < 0)
 		return mirror_error(ctx, rc, "%s: writing '%.*s': %s", path,
 				    (int)strcspn(line, "\n"), line,
 				    strerror(-rc));
 	return 0;
-}
-
-static int channel_write(struct mirror_ctx *ctx, const char *relpath,
-			 const char *line)
-{
-	return channel_write_q(ctx, relpath, line, 0, 0);
 }
 
 MIRROR_EXPORT int mirror_channel_set_interval(struct mirror_ctx *ctx,
@@ -144,7 +131,7 @@ MIRROR_EXPORT int mirror_channel_inject(struct mirror_ctx *ctx,
 {
 	unsigned long long pfn = paddr / MIRROR_PAGE_SIZE;
 	unsigned int offset = (unsigned int)(paddr % MIRROR_PAGE_SIZE);
-	char buf[96];
+	char path[MIRROR_PATH_MAX], buf[96];
 	int rc;
 
 	if (paddr % 8)
@@ -156,13 +143,15 @@ MIRROR_EXPORT int mirror_channel_inject(struct mirror_ctx *ctx,
 	rc = channel_check(ctx);
 	if (rc < 0)
 		return rc;
-	if (!mirror_exists(ctx, INJECT_FILE))
-		return mirror_error(ctx, -ENOENT,
-				    "%s%s: not there (is debugfs mounted?)",
-				    ctx->sysroot, INJECT_FILE);
+	rc = mirror_path(ctx, path, sizeof(path), "%s", INJECT_FILE);
+	if (rc < 0)
+		return rc;
 	snprintf(buf, sizeof(buf), "pfn=0x%llx offset=%u mask=0x%llx\n", pfn,
 		 offset, mask);
-	rc = channel_write_q(ctx, INJECT_FILE, buf, -ERANGE, -EBUSY);
+	rc = mirror_file_write(path, buf, strlen(buf));
+	if (rc == -ENOENT)
+		return mirror_error(ctx, rc, "%s: not there (is debugfs mounted?)",
+				    path);
 	if (rc == -ERANGE)
 		return mirror_error(ctx, rc,
 				    "0x%llx: not in a claimed page of a mirror zone",
@@ -171,5 +160,7 @@ MIRROR_EXPORT int mirror_channel_inject(struct mirror_ctx *ctx,
 		return mirror_error(ctx, rc,
 				    "0x%llx: its page already has a latched error",
 				    paddr);
-	return rc;
+	if (rc < 0)
+		return mirror_error(ctx, rc, "%s: %s", path, strerror(-rc));
+	return 0;
 }

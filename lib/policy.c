@@ -111,8 +111,7 @@ MIRROR_EXPORT int mirror_policy_set_value(struct mirror_policy *policy,
 {
 	struct mirror_ctx *ctx = policy->ctx;
 	char path[MIRROR_PATH_MAX], buf[32];
-	ssize_t n;
-	int fd, rc, len;
+	int rc, len;
 
 	if (policy->type == MIRROR_POLICY_BOOL && value > 1)
 		return mirror_error(ctx, -EINVAL, "%s: %llu is not 0 or 1",
@@ -121,20 +120,10 @@ MIRROR_EXPORT int mirror_policy_set_value(struct mirror_policy *policy,
 	if (rc < 0)
 		return rc;
 	len = snprintf(buf, sizeof(buf), "%llu\n", value);
-	/* O_TRUNC means nothing to sysfs and proc, but a captured tree needs it. */
-	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	if (fd < 0)
-		return mirror_error(ctx, -errno, "%s: %s", path,
-				    strerror(errno));
-	n = write(fd, buf, (size_t)len);
-	rc = n < 0 ? -errno : 0;
-	if (close(fd) < 0 && rc == 0)
-		rc = -errno;
+	rc = mirror_file_write(path, buf, (size_t)len);
 	if (rc < 0)
 		return mirror_error(ctx, rc, "%s: writing %llu: %s", path,
 				    value, strerror(-rc));
-	if (n != len)
-		return mirror_error(ctx, -EIO, "%s: short write", path);
 	info(ctx, "%s = %llu", policy->name, value);
 	return 0;
 }
