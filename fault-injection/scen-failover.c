@@ -43,6 +43,15 @@ struct tally {
 	bool counters_exact;
 	bool latched_clear;
 	char first_problem[256];
+
+	/*
+	 * The counters as the last round left them: the next round's
+	 * starting point, so each round reads them once.
+	 */
+	struct mirror_channel_info chan;
+	unsigned long long *zones;	/* failovers per zone id */
+	unsigned long long zones_sum;
+	unsigned int nr_zones;
 };
 
 static uint64_t rng_state;
@@ -94,6 +103,16 @@ static size_t mirrored_pages(struct mirror_ctx *ctx, pid_t pid,
 	return in;
 }
 
+/* A random word of the pick's page, the same in its virtual address. */
+static void pick_word(struct pick *p)
+{
+	unsigned long long off = (rng_next() % (DRILL_PAGE_SIZE / 8)) * 8;
+
+	p->paddr = (p->paddr & ~(DRILL_PAGE_SIZE - 1)) + off;
+	if (p->vaddr)
+		p->vaddr = (p->vaddr & ~(DRILL_PAGE_SIZE - 1)) + off;
+}
+
 /* Spread n picks evenly over the candidate pages (pfns[i] != 0). */
 static void spread_picks(struct mirror_ctx *ctx, const struct drill_opts *o,
 			 unsigned long long addr, const uint64_t *pfns,
@@ -102,17 +121,14 @@ static void spread_picks(struct mirror_ctx *ctx, const struct drill_opts *o,
 	size_t stride = candidates / o->pages, i, k = 0, seen = 0;
 
 	for (i = 0; i < npages && k < o->pages; i++) {
-		unsigned int offset;
-
 		if (!pfns[i])
 			continue;
 		if (seen++ % stride)
 			continue;
-		offset = (unsigned int)(rng_next() % (DRILL_PAGE_SIZE / 8)) * 8;
-		picks[k].vaddr = addr + i * DRILL_PAGE_SIZE + offset;
-		picks[k].paddr = pfns[i] * DRILL_PAGE_SIZE + offset;
+		picks[k].vaddr = addr + i * DRILL_PAGE_SIZE;
+		picks[k].paddr = pfns[i] * DRILL_PAGE_SIZE;
 		picks[k].zone = drill_zone_of(ctx, picks[k].paddr);
-		k++;
+		pick_word(&picks[k++]);
 	}
 }
 
@@ -166,20 +182,23 @@ static int scan_range(unsigned long long start, unsigned long long end,
 
 /* ---- one round ------------------------------------------------------------ */
 
-static unsigned long long sum_zone_failovers(struct mirror_ctx *ctx,
-					     unsigned long long *per_zone)
+/* The channel's counters and every zone's failovers, as they are now. */
+static int read_counters(struct mirror_ctx *ctx,
+			 struct mirror_channel_info *chan,
+			 unsigned long long *per_zone, unsigned long long *sum)
 {
 	struct mirror_zone *zone;
-	unsigned long long sum = 0;
 
-	mirror_refresh(ctx);
+	if (mirror_channel_read(ctx, chan) || mirror_refresh(ctx))
+		return -EIO;
+	*sum = 0;
 	mirror_zone_foreach(ctx, zone) {
 		unsigned long long f = mirror_zone_get_failovers(zone);
 
 		per_zone[mirror_zone_get_id(zone)] = f;
-		sum += f == MIRROR_UNKNOWN ? 0 : f;
+		*sum += f == MIRROR_UNKNOWN ? 0 : f;
 	}
-	return sum;
+	return 0;
 }
 
 /* Wait for the patrol to have repaired 'want' more errors. */
@@ -275,23 +294,16 @@ static int one_round(struct mirror_ctx *ctx, const struct drill_opts *o,
 		     struct victim *v, struct pick *picks, size_t n,
 		     struct drill_uevents *u, struct tally *t)
 {
-	unsigned int nr_zones = mirror_get_nr_zones(ctx);
-	unsigned long long *zb = calloc(nr_zones + 1, sizeof(*zb));
-	unsigned long long *za = calloc(nr_zones + 1, sizeof(*za));
-	struct mirror_channel_info before, after;
-	unsigned long long zsum_b, zsum_a;
+	unsigned long long *za = calloc(t->nr_zones, sizeof(*za));
+	const struct mirror_channel_info before = t->chan;
+	struct mirror_channel_info after;
+	unsigned long long zsum_a;
 	double start;
-	size_t i;
+	size_t i, z;
 	int rc = 0;
 
-	if (!zb || !za || mirror_channel_read(ctx, &before)) {
-		free(zb);
-		free(za);
-		problem(t, "cannot read the channel: %s",
-			mirror_get_last_error(ctx));
-		return -EIO;
-	}
-	zsum_b = sum_zone_failovers(ctx, zb);
+	if (!za)
+		return -ENOMEM;
 
 	for (i = 0; i < n && picks[i].vaddr && o->pid; i++)
 		proc_mem_read(o->pid, picks[i].vaddr, &picks[i].before,
@@ -320,26 +332,30 @@ static int one_round(struct mirror_ctx *ctx, const struct drill_opts *o,
 	collect_events(u, picks, i, o->timeout, t);
 	check_data(o, v, picks, n, t);
 
-	mirror_channel_read(ctx, &after);
-	zsum_a = sum_zone_failovers(ctx, za);
+	if (read_counters(ctx, &after, za, &zsum_a)) {
+		problem(t, "cannot read the counters: %s",
+			mirror_get_last_error(ctx));
+		free(za);
+		return -EIO;
+	}
 	t->failovers += after.failovers - before.failovers;
-	t->zone_failovers += zsum_a - zsum_b;
+	t->zone_failovers += zsum_a - t->zones_sum;
 	if (after.failovers - before.failovers != i ||
-	    zsum_a - zsum_b != i || after.injected - before.injected != i) {
+	    zsum_a - t->zones_sum != i || after.injected - before.injected != i) {
 		t->counters_exact = false;
 		problem(t, "round %lu: %zu injected, channel failovers +%llu, zones +%llu, injected +%llu",
 			t->rounds + 1, i, after.failovers - before.failovers,
-			zsum_a - zsum_b, after.injected - before.injected);
+			zsum_a - t->zones_sum, after.injected - before.injected);
 	}
 	/* Each zone rose by the picks inside it. */
 	for (i = 0; i < n; i++)
-		if (picks[i].zone >= 0 && picks[i].zone < (int)nr_zones)
-			zb[picks[i].zone]++;
-	for (i = 0; i < nr_zones; i++)
-		if (za[i] != zb[i] && t->counters_exact) {
+		if (picks[i].zone >= 0 && picks[i].zone < (int)t->nr_zones)
+			t->zones[picks[i].zone]++;
+	for (z = 0; z < t->nr_zones; z++)
+		if (za[z] != t->zones[z] && t->counters_exact) {
 			t->counters_exact = false;
 			problem(t, "round %lu: zone%zu failovers %llu, expected %llu",
-				t->rounds + 1, i, za[i], zb[i]);
+				t->rounds + 1, z, za[z], t->zones[z]);
 		}
 	if (after.latched != before.latched) {
 		t->latched_clear = false;
@@ -347,7 +363,10 @@ static int one_round(struct mirror_ctx *ctx, const struct drill_opts *o,
 			t->rounds + 1, after.latched);
 	}
 	t->rounds++;
-	free(zb);
+	/* Where the next round starts. */
+	t->chan = after;
+	memcpy(t->zones, za, t->nr_zones * sizeof(*za));
+	t->zones_sum = zsum_a;
 	free(za);
 	return rc;
 }
@@ -484,8 +503,7 @@ static int other_victim(struct mirror_ctx *ctx, const struct drill_opts *o,
 	if (s.found < o->pages)
 		return DRILL_EXIT_FAIL;
 	for (i = 0; i < s.found; i++) {
-		picks[i].paddr += (rng_next() % (DRILL_PAGE_SIZE / 8)) * 8;
-		picks[i].vaddr += picks[i].paddr % DRILL_PAGE_SIZE;
+		pick_word(&picks[i]);
 		picks[i].zone = drill_zone_of(ctx, picks[i].paddr);
 	}
 	return 0;
@@ -524,6 +542,9 @@ static void report_tally(struct drill_report *r, const struct drill_opts *o,
 	report_metric_int(r, "rounds", (long long)t->rounds);
 	report_metric_int(r, "pages_corrupted", (long long)t->injected);
 	report_metric_int(r, "pages_lost", (long long)t->lost);
+	if (own)
+		report_metric_int(r, "words_changed",
+				  (long long)t->bad_words);
 	report_metric_int(r, "failovers", (long long)t->failovers);
 	if (t->events_matched) {
 		report_metric_int(r, "repair_latency_us_min", t->lat_min);
@@ -600,6 +621,14 @@ int drill_failover(struct mirror_ctx *ctx, const struct drill_opts *o,
 		    o->mask ? "the bits of --mask" : "one random bit each",
 		    o->repair == DRILL_REPAIR_SCRUB ? "an on-demand scrub" :
 		    "the patrol scrub");
+	t.nr_zones = mirror_get_nr_zones(ctx);
+	t.zones = calloc(t.nr_zones ? t.nr_zones : 1, sizeof(*t.zones));
+	if (!t.zones || read_counters(ctx, &t.chan, t.zones, &t.zones_sum)) {
+		drill_err("cannot read the counters: %s",
+			  mirror_get_last_error(ctx));
+		rc = DRILL_EXIT_FAIL;
+		goto out;
+	}
 	start = drill_now();
 	end = start + o->duration;
 	do {
@@ -614,14 +643,8 @@ int drill_failover(struct mirror_ctx *ctx, const struct drill_opts *o,
 			break;
 		}
 		/* New words each round, on the same pages. */
-		for (size_t i = 0; i < opts.pages && !o->have_addr; i++) {
-			unsigned long long page = picks[i].paddr & ~(DRILL_PAGE_SIZE - 1);
-			unsigned long long off = (rng_next() % (DRILL_PAGE_SIZE / 8)) * 8;
-
-			if (picks[i].vaddr)
-				picks[i].vaddr = (picks[i].vaddr & ~(DRILL_PAGE_SIZE - 1)) + off;
-			picks[i].paddr = page + off;
-		}
+		for (size_t i = 0; i < opts.pages && !o->have_addr; i++)
+			pick_word(&picks[i]);
 	} while (!drill_interrupted &&
 		 (t.rounds < o->rounds || drill_now() < end));
 	if (own && !victim_alive(&v, NULL))
@@ -630,6 +653,7 @@ int drill_failover(struct mirror_ctx *ctx, const struct drill_opts *o,
 	rc = report_passed(r) ? DRILL_EXIT_PASS : DRILL_EXIT_FAIL;
 out:
 	uevents_close(u);
+	free(t.zones);
 	free(picks);
 	return rc;
 }

@@ -20,17 +20,24 @@
 #define FILL_DEFAULT_PAGES	16
 #define MAX_TYPES		64
 
-/* Pages of each memory type one pass saw, and how many were right. */
+/* Pages of each memory type one pass saw. */
 struct fill_count {
 	unsigned long pages[MAX_TYPES];
-	unsigned long good[MAX_TYPES];
 };
 
-static int type_of(struct mirror_memmap *map, unsigned long long paddr)
+/*
+ * The memory type of a page that node 'nid's mirror zones handed out, or
+ * -1 when the map puts it elsewhere: outside RAM, on another node, or
+ * outside every mirror zone.
+ */
+static int zone_page_type(struct mirror_memmap *map, unsigned long long paddr,
+			  int nid)
 {
 	int range = mirror_memmap_find(map, paddr);
 
-	if (range < 0)
+	if (range < 0 ||
+	    mirror_memmap_range_get_node(map, (unsigned int)range) != nid ||
+	    !mirror_memmap_range_is_mirrored(map, (unsigned int)range))
 		return -1;
 	return mirror_memmap_type_find(map,
 			mirror_memmap_range_get_type(map, (unsigned int)range));
@@ -48,8 +55,7 @@ static long first_wrong(const unsigned char *page, unsigned char byte)
 }
 
 /* One node: map n pages from its zones and check every byte of each. */
-static void check_node(struct mirror_ctx *ctx, struct mirror_memmap *map,
-		       int fd, int nid, unsigned long n, const char *when,
+static void check_node(struct mirror_memmap *map, int fd, int nid, unsigned long n, const char *when,
 		       struct fill_count *fc, struct drill_report *r)
 {
 	size_t len = n * DRILL_PAGE_SIZE, i;
@@ -75,25 +81,18 @@ static void check_node(struct mirror_ctx *ctx, struct mirror_memmap *map,
 			      n, pfns) : -ENOMEM;
 	for (i = 0; i < n && rc == 0; i++) {
 		unsigned long long pa = pfns[i] * DRILL_PAGE_SIZE;
-		int zone = drill_zone_of(ctx, pa), type = type_of(map, pa);
-		struct mirror_zone *z;
+		int type = pfns[i] ? zone_page_type(map, pa, nid) : -1;
 		long bad;
 		int bit;
 
-		mirror_zone_foreach(ctx, z)
-			if ((int)mirror_zone_get_id(z) == zone &&
-			    mirror_zone_get_node_id(z) != nid)
-				zone = -1;
-		if (!pfns[i] || zone < 0 || type < 0 || type >= MAX_TYPES) {
+		if (type < 0 || type >= MAX_TYPES) {
 			elsewhere++;
 			continue;
 		}
 		bit = mirror_memmap_type_get_fill_bit(map, (unsigned int)type);
 		fc->pages[type]++;
 		bad = first_wrong(p + i * DRILL_PAGE_SIZE, bit ? 0xff : 0x00);
-		if (bad < 0) {
-			fc->good[type]++;
-		} else if (!wrong++) {
+		if (bad >= 0 && !wrong++) {
 			snprintf(where, sizeof(where),
 				 "; first at 0x%llx (%s, fill %d): byte 0x%02x",
 				 pa + (unsigned long long)bad,
@@ -131,7 +130,7 @@ static int check_all_nodes(struct mirror_ctx *ctx, int fd, unsigned long n,
 		return rc;
 	mirror_node_foreach(ctx, node)
 		if (mirror_node_get_nr_zones(node))
-			check_node(ctx, map, fd, mirror_node_get_id(node), n,
+			check_node(map, fd, mirror_node_get_id(node), n,
 				   when, &fc, r);
 	rc = mirror_memmap_read(ctx, &after);
 	if (rc) {
