@@ -42,11 +42,8 @@ best()
 # ---- mirror.ko: into mirror zones and back ---------------------------------
 mirror_round()
 {
-	rm -f "$VMTEST_TMP/p.in"
-	mkfifo "$VMTEST_TMP/p.in"
-	: >"$VMTEST_TMP/p.in.out"
-	taskset -c 0 mproc "$VMTEST_TMP/p.in" >"$VMTEST_TMP/p.in.out" 2>&1 &
-	P=$!
+	mp_start p taskset -c 0
+	P=$MP_PID
 	mp p alloc $MB
 	timeit mirrorctl migrate "$P" --to-mirror >"$VMTEST_TMP/m.out" 2>"$VMTEST_TMP/m.err"
 	cat "$VMTEST_TMP/m.out"
@@ -72,11 +69,8 @@ mirror_round()
 # ---- the kernel's migrate_pages(2), node 0 -> node 2 -------------------------
 kernel_round()
 {
-	rm -f "$VMTEST_TMP/q.in"
-	mkfifo "$VMTEST_TMP/q.in"
-	: >"$VMTEST_TMP/q.in.out"
-	taskset -c 0 mproc "$VMTEST_TMP/q.in" >"$VMTEST_TMP/q.in.out" 2>&1 &
-	Q=$!
+	mp_start q taskset -c 0
+	Q=$MP_PID
 	mp q alloc $MB
 	on0=$(node_pages "$Q" 0)
 	out=$(migratepages "$Q" 0 2) || fail "migrate_pages failed"

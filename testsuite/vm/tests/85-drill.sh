@@ -36,12 +36,6 @@ one_error()
 	assert_eq 0 "$(wc -c <"$OUT")" "stdout bytes"
 }
 
-# json_val KEY: the first "KEY": VALUE of the last JSON report
-json_val()
-{
-	sed -n "s/^ *\"$1\": \"*\([^,\"]*\)\"*,*$/\1/p" "$OUT" | head -n 1
-}
-
 zone_failovers_sum()
 {
 	_s=0
@@ -92,14 +86,14 @@ f0=$(cat "$CH/failovers")
 z0=$(zone_failovers_sum)
 k0=$(dmesg | grep -c 'primary restored from the mirror copy')
 drill 0 failover -n 8 -J
-assert_eq pass "$(json_val verdict)" "failover verdict"
-assert_eq 8 "$(json_val pages_corrupted)" "pages corrupted"
-assert_eq 0 "$(json_val pages_lost)" "pages lost"
+assert_eq pass "$(json_val "$OUT" verdict)" "failover verdict"
+assert_eq 8 "$(json_val "$OUT" pages_corrupted)" "pages corrupted"
+assert_eq 0 "$(json_val "$OUT" pages_lost)" "pages lost"
 assert_eq $((f0 + 8)) "$(cat "$CH/failovers")" "channel failovers from outside"
 assert_eq $((z0 + 8)) "$(zone_failovers_sum)" "zone failovers from outside"
 assert_eq 0 "$(cat "$CH/latched")" "nothing latched"
 assert_eq $((k0 + 8)) "$(dmesg | grep -c 'primary restored from the mirror copy')" "kernel log lines"
-log "repair latency (us, min/avg/max): $(json_val repair_latency_us_min)/$(json_val repair_latency_us_avg)/$(json_val repair_latency_us_max)"
+log "repair latency (us, min/avg/max): $(json_val "$OUT" repair_latency_us_min)/$(json_val "$OUT" repair_latency_us_avg)/$(json_val "$OUT" repair_latency_us_max)"
 # mirrorstat shows the same failovers.
 assert_eq "$(cat "$CH/failovers")" \
 	"$(mirrorstat -J -s | sed -n 's/^ *"failovers": \([0-9]*\),*$/\1/p' | head -n 1)" \
@@ -115,7 +109,7 @@ echo 200 >"$CH/scrub_interval_ms"
 s0=$(cat "$CH/scrubs")
 drill 0 failover -n 4 --repair patrol -t 10 -J
 assert_cmp "$(cat "$CH/scrubs")" -gt "$s0" "patrol passes"
-lat=$(json_val repair_latency_us_max)
+lat=$(json_val "$OUT" repair_latency_us_max)
 assert_cmp "$lat" -lt 5000000 "patrol repaired within 5 s"
 log "patrol (200 ms): repair latency max $lat us"
 echo 5000 >"$CH/scrub_interval_ms"
@@ -124,7 +118,7 @@ echo 5000 >"$CH/scrub_interval_ms"
 mp_start v
 mp v alloc 8
 drill 0 failover --pid "$MP_PID" -n 6 -J
-assert_eq pass "$(json_val verdict)" "--pid verdict"
+assert_eq pass "$(json_val "$OUT" verdict)" "--pid verdict"
 mp v check
 assert_eq 0 "$(mp_val bad)" "--pid victim's own check"
 # The drill set MIRROR_FIRST for itself and cleared it afterwards.
@@ -132,7 +126,7 @@ assert_eq false "$(first_json "$MP_PID" mirror_first)" "flag cleared after the d
 
 # ---- failover at a physical address ---------------------------------------
 drill 0 failover --addr 0x48000100 -J
-assert_eq pass "$(json_val verdict)" "--addr verdict"
+assert_eq pass "$(json_val "$OUT" verdict)" "--addr verdict"
 drill 2 failover --addr 0x100000000
 one_error
 assert_match 'not in System RAM' "$(cat "$ERR")" "outside RAM"
@@ -145,9 +139,9 @@ one_error
 # ---- control: ordinary memory loses the pages ----------------------------
 hc0=$(sed -n 's/^HardwareCorrupted: *\([0-9]*\) kB/\1/p' /proc/meminfo)
 drill 0 control -n 8 -J
-assert_eq pass "$(json_val verdict)" "control verdict"
-assert_eq 8 "$(json_val pages_lost)" "control: pages lost"
-assert_eq 4 "$(json_val sigbus_code)" "control: BUS_MCEERR_AR"
+assert_eq pass "$(json_val "$OUT" verdict)" "control verdict"
+assert_eq 8 "$(json_val "$OUT" pages_lost)" "control: pages lost"
+assert_eq 4 "$(json_val "$OUT" sigbus_code)" "control: BUS_MCEERR_AR"
 assert_eq "$hc0" "$(sed -n 's/^HardwareCorrupted: *\([0-9]*\) kB/\1/p' /proc/meminfo)" \
 	"HardwareCorrupted back after unpoison"
 drill 0 control -n 4 --method corrupt-pfn
@@ -158,7 +152,7 @@ assert_eq "$hc0" "$(sed -n 's/^HardwareCorrupted: *\([0-9]*\) kB/\1/p' /proc/mem
 gen0=$(mirror_read memtypes/energy_generation)
 table0=$(mirror_read memtypes/energy_table)
 drill 0 fill -n 16 -J
-assert_eq pass "$(json_val verdict)" "fill verdict"
+assert_eq pass "$(json_val "$OUT" verdict)" "fill verdict"
 assert_eq $((gen0 + 2)) "$(mirror_read memtypes/energy_generation)" "flipped, then restored"
 assert_eq "$table0" "$(mirror_read memtypes/energy_table)" "table restored"
 

@@ -20,20 +20,16 @@ mirror-drill failover -n 16 -s 8M -d 60 -J >"$OUT" 2>"$VMTEST_TMP/err" || {
 	cat "$OUT" "$VMTEST_TMP/err" >&2
 	fail "the soak failed"
 }
-val()
-{
-	sed -n "s/^ *\"$1\": \"*\([^,\"]*\)\"*,*$/\1/p" "$OUT" | head -n 1
-}
-rounds=$(val rounds)
-n=$(val pages_corrupted)
-assert_eq pass "$(val verdict)" "soak verdict"
+rounds=$(json_val "$OUT" rounds)
+n=$(json_val "$OUT" pages_corrupted)
+assert_eq pass "$(json_val "$OUT" verdict)" "soak verdict"
 assert_cmp "$rounds" -ge 10 "rounds in a minute"
 assert_eq $((rounds * 16)) "$n" "16 injections a round"
-assert_eq 0 "$(val pages_lost)" "pages lost"
+assert_eq 0 "$(json_val "$OUT" pages_lost)" "pages lost"
 assert_eq $((i0 + n)) "$(cat "$CH/injected")" "channel injected, from outside"
 assert_eq $((f0 + n)) "$(cat "$CH/failovers")" "channel failovers, from outside"
 assert_eq 0 "$(cat "$CH/overwritten")" "nothing overwritten (the victim waits)"
 assert_eq 0 "$(cat "$CH/latched")" "nothing latched"
-log "soak: $rounds rounds, $n injections, repair latency us min/avg/max $(val repair_latency_us_min)/$(val repair_latency_us_avg)/$(val repair_latency_us_max), $(val elapsed_s) s"
+log "soak: $rounds rounds, $n injections, repair latency us min/avg/max $(json_val "$OUT" repair_latency_us_min)/$(json_val "$OUT" repair_latency_us_avg)/$(json_val "$OUT" repair_latency_us_max), $(json_val "$OUT" elapsed_s) s"
 wait_zones_free "$free0" 30
 log "ok"
