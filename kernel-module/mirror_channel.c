@@ -39,7 +39,6 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
-#include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 #include <linux/ktime.h>
 
@@ -58,6 +57,12 @@ MODULE_PARM_DESC(channel,
 #define MCH_CHUNK		64
 /* Pages the scrub benchmark compares per round. */
 #define MCH_BENCH_PAGES		4096
+/*
+ * The copies are taken in blocks of one pageblock (2 MiB on x86-64), from
+ * the direct map: vmalloc() would leave page tables behind at every unload,
+ * unmovable pages scattered over the nodes that later loads cannot claim.
+ */
+#define MCH_COPY_ORDER		pageblock_order
 
 /* One latched uncorrectable error: a corrupted word of one page. */
 struct mch_latch {
@@ -71,7 +76,8 @@ struct mch_latch {
 };
 
 struct mch_zone {
-	void *copy;			/* one page per zone page, vmalloc */
+	struct page **copy;		/* blocks of 2^MCH_COPY_ORDER pages */
+	unsigned long nr_blocks;
 	unsigned long *latched;		/* one bit per zone page */
 	u64 failovers;
 };
@@ -126,8 +132,41 @@ u64 mirror_channel_failovers(struct mirror_zone *zone)
 /* The mirror copy of a zone page. */
 static void *mch_copy_of(struct mirror_zone *zone, unsigned long pfn)
 {
-	return mch.zones[zone->id].copy +
-		(pfn - zone->start_pfn) * PAGE_SIZE;
+	unsigned long idx = pfn - zone->start_pfn;
+
+	return page_address(mch.zones[zone->id].copy[idx >> MCH_COPY_ORDER]) +
+		(idx & ((1UL << MCH_COPY_ORDER) - 1)) * PAGE_SIZE;
+}
+
+/* The copy of a zone, block by block on the zone's own node; 0 or -ENOMEM. */
+static int mch_copy_alloc(struct mirror_zone *zone, struct mch_zone *cz)
+{
+	unsigned long nr = zone->end_pfn - zone->start_pfn, i;
+
+	cz->copy = kcalloc(nr >> MCH_COPY_ORDER, sizeof(*cz->copy),
+			   GFP_KERNEL);
+	if (!cz->copy)
+		return -ENOMEM;
+	for (i = 0; i < nr >> MCH_COPY_ORDER; i++) {
+		cz->copy[i] = alloc_pages_node(zone->nid,
+					       GFP_KERNEL | __GFP_ZERO |
+					       __GFP_NOWARN, MCH_COPY_ORDER);
+		if (!cz->copy[i])
+			return -ENOMEM;
+		cz->nr_blocks = i + 1;
+	}
+	return 0;
+}
+
+static void mch_copy_free(struct mch_zone *cz)
+{
+	unsigned long i;
+
+	for (i = 0; cz->copy && i < cz->nr_blocks; i++)
+		__free_pages(cz->copy[i], MCH_COPY_ORDER);
+	kfree(cz->copy);
+	cz->copy = NULL;
+	cz->nr_blocks = 0;
 }
 
 /* ---- failover ------------------------------------------------------------ */
@@ -622,9 +661,8 @@ int mirror_channel_init(void)
 		 * the cost falls on each node in proportion, not all on the
 		 * node that loads the module.
 		 */
-		cz->copy = vzalloc_node(nr * PAGE_SIZE, zone->nid);
 		cz->latched = bitmap_zalloc(nr, GFP_KERNEL);
-		if (!cz->copy || !cz->latched) {
+		if (mch_copy_alloc(zone, cz) || !cz->latched) {
 			pr_warn("channel: no memory for the mirror copy of zone%u (%lu MiB): failover emulation off\n",
 				i, nr >> (20 - PAGE_SHIFT));
 			mirror_channel_exit();
@@ -693,7 +731,7 @@ void mirror_channel_exit(void)
 	mutex_unlock(&mch.lock);
 
 	for (i = 0; mch.zones && i < mirror.nr_zones; i++) {
-		vfree(mch.zones[i].copy);
+		mch_copy_free(&mch.zones[i]);
 		bitmap_free(mch.zones[i].latched);
 	}
 	kfree(mch.zones);
