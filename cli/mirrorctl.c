@@ -954,10 +954,40 @@ static int cmd_load(int argc, char **argv)
 	return EXIT_SUCCESS;
 }
 
+/* At most this many zones have their memory put back online. */
+#define MAX_SPANS	256
+
+/*
+ * The zones' physical spans, read while mirror.ko is still there: once it
+ * is gone their memory is System RAM again, but offline.
+ */
+static size_t zone_spans(unsigned long long (*span)[2])
+{
+	struct mirror_ctx *ctx;
+	struct mirror_zone *zone;
+	size_t n = 0;
+
+	if (open_ctx(&ctx))
+		return 0;
+	mirror_zone_foreach(ctx, zone) {
+		if (n == MAX_SPANS)
+			break;
+		span[n][0] = mirror_zone_get_start(zone);
+		span[n][1] = mirror_zone_get_end(zone);
+		n++;
+	}
+	mirror_unref(ctx);
+	return n;
+}
+
 static int cmd_unload(int argc, char **argv)
 {
+	static unsigned long long span[MAX_SPANS][2];
 	struct kmod_ctx *kctx;
 	struct kmod_module *mod;
+	unsigned int onlined = 0;
+	size_t nspan, i;
+	char why[256];
 	int rc;
 
 	if (argc > 1)
@@ -966,6 +996,7 @@ static int cmd_unload(int argc, char **argv)
 		warnx_("mirror.ko is not loaded");
 		return EXIT_NOBACKEND;
 	}
+	nspan = zone_spans(span);
 	kctx = kmod_open();
 	if (!kctx)
 		return EXIT_FAILURE;
@@ -983,7 +1014,17 @@ static int cmd_unload(int argc, char **argv)
 		warnx_("unloading mirror.ko: %s", strerror(-rc));
 		return EXIT_FAILURE;
 	}
-	printf("mirror.ko unloaded\n");
+	/* The zones' memory blocks came back offline: put them to use. */
+	for (i = 0; i < nspan; i++) {
+		if (memory_online(secure_getenv("MIRROR_SYSROOT"), span[i][0],
+				  span[i][1], &onlined, why, sizeof(why)) < 0) {
+			warnx_("mirror.ko unloaded, but its memory stays offline: %s",
+			       why);
+			return EXIT_FAILURE;
+		}
+	}
+	printf("mirror.ko unloaded, %u memory block%s online again\n",
+	       onlined, onlined == 1 ? "" : "s");
 	return EXIT_SUCCESS;
 }
 

@@ -28,4 +28,15 @@ bool parse_seconds(const char *s, double min, double max, double *val);
 /* Percentage of part in whole, or -1 when whole is 0. */
 double percent(unsigned long long part, unsigned long long whole);
 
+/*
+ * Put the memory blocks of the physical span [start, end) online, as
+ * 'echo online > /sys/devices/system/memory/memoryN/state' does (below
+ * 'root' when it is not NULL); blocks already online are left alone.
+ * Adds the blocks it onlined to *onlined.  0, or -errno with a one-line
+ * reason naming the block in 'why'.
+ */
+int memory_online(const char *root, unsigned long long start,
+		  unsigned long long end, unsigned int *onlined, char *why,
+		  size_t whylen);
+
 #endif /* MIRROR_CLI_UTIL_H */

@@ -28,9 +28,19 @@ struct mirror_ctx;
 #define DRILL_PAGE_SIZE		4096UL
 
 enum drill_repair {
+	DRILL_REPAIR_KERNEL,	/* report each error through memory_failure() */
 	DRILL_REPAIR_SCRUB,	/* an on-demand scrub right after injecting */
 	DRILL_REPAIR_PATROL,	/* wait for the patrol scrub */
 };
+
+/* hwpoison_inject's debugfs directory (the kernel's own injector). */
+#define HWPOISON_DIR	"/sys/kernel/debug/hwpoison"
+
+/*
+ * Make sure hwpoison_inject's files are there, loading it through libkmod
+ * when they are not.  0 or -errno.
+ */
+int need_hwpoison(void);
 
 enum drill_method {
 	DRILL_METHOD_MADVISE,	/* the victim: madvise(MADV_HWPOISON) */

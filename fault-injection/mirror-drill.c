@@ -218,7 +218,8 @@ static void usage(void)
 	      " -s, --size <size>      the victim's data (default 4M)\n"
 	      " -p, --pid <pid>        failover: corrupt an existing process's data\n"
 	      " -m, --mask <bits>      bits to flip in each word (default: one at random)\n"
-	      "     --repair <how>     failover: scrub at once (default) or wait for patrol\n"
+	      "     --repair <how>     failover: kernel (default: report each error through\n"
+	      "                        the kernel's memory-failure path), scrub, or patrol\n"
 	      "     --method <how>     control: madvise (default) or corrupt-pfn\n"
 	      " -r, --rounds <n>       rounds of injections (default 1)\n"
 	      " -d, --duration <secs>  repeat rounds for this long (a soak)\n"
@@ -350,10 +351,12 @@ static int parse_args(int argc, char **argv, struct drill_opts *o,
 		case OPT_REPAIR:
 			if (!strcmp(optarg, "scrub"))
 				o->repair = DRILL_REPAIR_SCRUB;
+			else if (!strcmp(optarg, "kernel"))
+				o->repair = DRILL_REPAIR_KERNEL;
 			else if (!strcmp(optarg, "patrol"))
 				o->repair = DRILL_REPAIR_PATROL;
 			else {
-				drill_err("--repair: '%s' is not scrub or patrol", optarg);
+				drill_err("--repair: '%s' is not kernel, scrub or patrol", optarg);
 				return DRILL_EXIT_USAGE;
 			}
 			break;
@@ -496,7 +499,7 @@ int main(int argc, char **argv)
 		.size = 4ULL << 20,
 		.rounds = 1,
 		.timeout = 10,
-		.repair = DRILL_REPAIR_SCRUB,
+		.repair = DRILL_REPAIR_KERNEL,
 		.method = DRILL_METHOD_MADVISE,
 	};
 	struct drill_report reports[NR_SCENARIOS];

@@ -2,8 +2,8 @@
 /*
  * procmem.c - what the drill reads of processes and of the kernel's text
  * files: page frame numbers from /proc/PID/pagemap, anonymous mappings
- * from /proc/PID/maps, memory through /proc/PID/mem, /proc/meminfo, and
- * one-line files below the sysroot.
+ * from /proc/PID/maps, memory through /proc/PID/mem, /proc/meminfo,
+ * one-line files below the sysroot, and the kernel's hwpoison injector.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <libkmod.h>
 
 #include "drill.h"
 
@@ -198,4 +200,31 @@ int read_text(const char *sysroot, const char *path, char *buf, size_t len)
 		n--;
 	buf[n] = '\0';
 	return 0;
+}
+
+/*
+ * hwpoison_inject's debugfs files: corrupt-pfn for that method, and
+ * unpoison-pfn for every method (what is poisoned must be unpoisoned).
+ * Loaded through libkmod when it is not there yet.
+ */
+int need_hwpoison(void)
+{
+	struct kmod_module *mod = NULL;
+	struct kmod_ctx *kctx;
+	int rc;
+
+	if (access(HWPOISON_DIR "/unpoison-pfn", F_OK) == 0)
+		return 0;
+	kctx = kmod_new(NULL, NULL);
+	if (!kctx)
+		return -ENOMEM;
+	rc = kmod_module_new_from_name(kctx, "hwpoison_inject", &mod);
+	if (rc == 0)
+		rc = kmod_module_probe_insert_module(mod, 0, NULL, NULL, NULL,
+						     NULL);
+	kmod_module_unref(mod);
+	kmod_unref(kctx);
+	if (rc == 0 && access(HWPOISON_DIR "/unpoison-pfn", F_OK))
+		rc = -ENOENT;
+	return rc < 0 ? rc : rc > 0 ? -ENOENT : 0;
 }

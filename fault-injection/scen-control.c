@@ -22,52 +22,6 @@
 #define BUS_MCEERR_AR	4
 #endif
 
-#define HWPOISON_DIR	"/sys/kernel/debug/hwpoison"
-
-/*
- * hwpoison_inject's debugfs files: corrupt-pfn for that method, and
- * unpoison-pfn for every method (what is poisoned must be unpoisoned).
- * Loaded through libkmod when it is not there yet.
- */
-static int need_hwpoison(void)
-{
-	struct kmod_module *mod = NULL;
-	struct kmod_ctx *kctx;
-	int rc;
-
-	if (access(HWPOISON_DIR "/unpoison-pfn", F_OK) == 0)
-		return 0;
-	kctx = kmod_new(NULL, NULL);
-	if (!kctx)
-		return -ENOMEM;
-	rc = kmod_module_new_from_name(kctx, "hwpoison_inject", &mod);
-	if (rc == 0)
-		rc = kmod_module_probe_insert_module(mod, 0, NULL, NULL, NULL,
-						     NULL);
-	kmod_module_unref(mod);
-	kmod_unref(kctx);
-	if (rc == 0 && access(HWPOISON_DIR "/unpoison-pfn", F_OK))
-		rc = -ENOENT;
-	return rc < 0 ? rc : rc > 0 ? -ENOENT : 0;
-}
-
-/*
- * Let mirror.ko take back what a MIRROR_FIRST process freed (a failover
- * drill's victim, just gone) before our victim takes its memory from the
- * kernel: until then those pages are the kernel's to lend.
- */
-static void settle(const struct drill_opts *o)
-{
-	double end = drill_now() + o->timeout;
-	char buf[32];
-
-	while (drill_now() < end &&
-	       read_text(NULL, "/sys/kernel/mm/mirror/processes/pages_pending",
-			 buf, sizeof(buf)) == 0 && strcmp(buf, "0"))
-		if (!drill_sleep(0.05))
-			break;
-}
-
 /* Outside emulation the poison is as real as it gets: ask first. */
 static int control_allowed(struct mirror_ctx *ctx, const struct drill_opts *o)
 {
@@ -168,7 +122,6 @@ int drill_control(struct mirror_ctx *ctx, const struct drill_opts *o,
 		drill_err("/proc/meminfo has no HardwareCorrupted: this kernel lacks CONFIG_MEMORY_FAILURE");
 		return DRILL_EXIT_CANNOT;
 	}
-	settle(o);
 	rc = need_hwpoison();
 	if (rc) {
 		drill_err("hwpoison_inject: %s (it gives %s/unpoison-pfn; is debugfs mounted?)",
@@ -202,11 +155,10 @@ int drill_control(struct mirror_ctx *ctx, const struct drill_opts *o,
 	report_note(r, "victim pid %d: %llu K of known data, not MIRROR_FIRST",
 		    (int)v.pid, (unsigned long long)o->size >> 10);
 	/*
-	 * A page freed by a MIRROR_FIRST process that mirror.ko has not yet
-	 * taken back (processes/pages_pending) is the kernel's for a moment
-	 * and may land here: allow for a few, never poison them.
+	 * Zone pages are device memory the kernel's allocator never hands
+	 * out: every page of an unflagged victim is ordinary memory.
 	 */
-	report_check(r, ordinary * 100 >= npages * 99, "data in ordinary memory",
+	report_check(r, ordinary == npages, "data in ordinary memory",
 		     "%zu of %zu pages outside every mirror zone", ordinary,
 		     npages);
 	for (i = 0, seen = 0; i < npages && k < o->pages; i++) {

@@ -39,19 +39,38 @@ static void mirror_event_note(struct mirror_zone *zone)
 	schedule_work(&zone->ev_work);
 }
 
-/* 2^order pages from one zone, or NULL when it has no free block. */
-static struct page *mirror_zone_alloc(struct mirror_zone *zone,
-				      unsigned int order)
+/*
+ * A free zone page (reference count 0, ours since its last put) gets the
+ * one reference its new holder owns.  This is zone_device_page_init()
+ * without its lock_page(), which may sleep: allocations may come from
+ * interrupt context, and API callers want an unlocked page anyway.
+ */
+static void mirror_page_get_new(struct page *page)
 {
-	unsigned long flags;
+	WARN_ON_ONCE(!percpu_ref_tryget_live(&page->pgmap->ref));
+	set_page_count(page, 1);
+}
+
+/*
+ * 2^order pages from one zone, or NULL when it has no free block.  An API
+ * block ('api') is noted in order_of so that mirror_free_pages() can check
+ * it; a migration destination is held by its reference count alone, and
+ * comes back locked (zone_device_page_init()), as migrate_vma wants it.
+ */
+static struct page *mirror_zone_alloc(struct mirror_zone *zone,
+				      unsigned int order, bool api)
+{
+	unsigned long flags, i;
 	bool event = false;
+	struct page *page;
 	u64 pfn;
 	int ret;
 
 	spin_lock_irqsave(&zone->lock, flags);
 	ret = mc_zalloc_alloc(&zone->za, order, &pfn);
 	if (!ret) {
-		zone->order_of[pfn - zone->start_pfn] = order + 1;
+		zone->order_of[pfn - zone->start_pfn] =
+			api ? order + 1 : MIRROR_REF_HELD;
 		if (!zone->holds_ref) {
 			/* Unload is refused while any page is out. */
 			__module_get(THIS_MODULE);
@@ -68,10 +87,15 @@ static struct page *mirror_zone_alloc(struct mirror_zone *zone,
 		mirror_event_note(zone);
 	if (ret)
 		return NULL;
-	/* Free zone pages have no reference (see mirror_zone_set_refs()). */
-	mirror_zone_set_refs(pfn, 1UL << order, 1);
+	page = pfn_to_page(pfn);
+	for (i = 0; i < (1UL << order); i++) {
+		if (api)
+			mirror_page_get_new(page + i);
+		else
+			zone_device_page_init(page + i);
+	}
 	this_cpu_inc(zone->pcpu->allocs);
-	return pfn_to_page(pfn);
+	return page;
 }
 
 static void mirror_bad_free(unsigned long pfn, unsigned int order,
@@ -82,56 +106,82 @@ static void mirror_bad_free(unsigned long pfn, unsigned int order,
 }
 
 /*
- * Return a block to its zone.  The order recorded at allocation must match
- * and the page must not still be referenced elsewhere; anything else is a
- * caller's bug, refused with one line and counted.
+ * The API caller gives a block back: the order recorded at allocation
+ * must match (anything else is a caller's bug, refused with one line and
+ * counted).  Each page then loses the caller's reference and comes back
+ * to the zone through mirror_page_free() when nothing else holds it: a
+ * page the caller still has mapped somewhere stays out until the mapping
+ * goes.
  */
 static void mirror_zone_free(struct mirror_zone *zone, struct page *page,
 			     unsigned long pfn, unsigned int order)
 {
-	unsigned long idx = pfn - zone->start_pfn;
-	unsigned long flags;
-	bool event = false, put = false;
-	int refs = page_ref_count(page);
+	unsigned long idx = pfn - zone->start_pfn, flags, i;
 	u8 had;
-	int ret;
 
 	spin_lock_irqsave(&zone->lock, flags);
 	had = zone->order_of[idx];
-	if (had != order + 1 || refs != 1) {
+	if (had != order + 1) {
 		zone->bad_frees++;
 		spin_unlock_irqrestore(&zone->lock, flags);
 		if (!had)
 			mirror_bad_free(pfn, order, "not allocated, zone",
 					zone->id);
-		else if (had != order + 1)
+		else
 			mirror_bad_free(pfn, order, "allocated with order",
 					had - 1);
-		else
-			mirror_bad_free(pfn, order, "still referenced, refcount",
-					refs);
 		return;
 	}
-	/*
-	 * Scrub with the memory's cheap pattern (mirror_fill.c) outside the
-	 * lock, but mark the block as no longer out first so that a
-	 * concurrent double free is refused.
-	 */
+	/* No longer the caller's: a second free is refused from here on. */
 	zone->order_of[idx] = 0;
 	spin_unlock_irqrestore(&zone->lock, flags);
-	mirror_fill_free(zone, page, order);
+	this_cpu_inc(zone->pcpu->frees);
+
+	for (i = 0; i < (1UL << order); i++)
+		put_page(page + i);
+}
+
+/*
+ * dev_pagemap_ops.page_free: the last reference to a zone page went
+ * (an API free, a process that let go of a migrated page, a mapping torn
+ * down).  Any context.  Errors latched on it die with its owner, it is
+ * scrubbed with its memory's cheap pattern so nothing passes to the next
+ * owner, and it is free in its zone again at once.
+ */
+void mirror_page_free(struct page *page)
+{
+	struct mirror_zone *zone = container_of(page->pgmap,
+						struct mirror_zone, pgmap);
+	unsigned long pfn = page_to_pfn(page);
+	unsigned long idx = pfn - zone->start_pfn, flags;
+	bool event = false, put = false, freed = false;
+	int ret;
+
+	mirror_channel_page_freed(zone, pfn);
+	mirror_fill_free(zone, page, 0);
+
 	spin_lock_irqsave(&zone->lock, flags);
-	/* Before it is free: the next allocation sets the count again. */
-	mirror_zone_set_refs(pfn, 1UL << order, 0);
-	ret = mc_zalloc_free(&zone->za, pfn, order);
+	if (zone->order_of[idx] == MIRROR_REF_HELD) {
+		/* A migrated page its process let go of: a block returned. */
+		freed = true;
+	} else if (zone->order_of[idx]) {
+		/*
+		 * An API block whose first page lost its last reference
+		 * without mirror_free_pages(): the holder put it itself.
+		 * The block is no longer the caller's; its pages come back
+		 * one by one as their counts drop.
+		 */
+		zone->bad_frees++;
+		freed = true;
+	}
+	zone->order_of[idx] = 0;
+	ret = mc_zalloc_free(&zone->za, pfn, 0);
 	if (WARN_ON_ONCE(ret)) {
-		/* Our own records disagree with the core's: keep both as is. */
-		mirror_zone_set_refs(pfn, 1UL << order, 1);
+		/* Our records disagree with the core's: keep both as is. */
 		zone->bad_frees++;
 		spin_unlock_irqrestore(&zone->lock, flags);
 		return;
 	}
-	zone->order_of[idx] = 0;
 	if (zone->exhausted && zone->za.stats.free >= zone->recover_mark) {
 		zone->exhausted = false;
 		zone->ev_seq++;
@@ -143,12 +193,14 @@ static void mirror_zone_free(struct mirror_zone *zone, struct page *page,
 	}
 	spin_unlock_irqrestore(&zone->lock, flags);
 
-	this_cpu_inc(zone->pcpu->frees);
+	if (freed)
+		this_cpu_inc(zone->pcpu->frees);
 	if (event)
 		mirror_event_note(zone);
 	/*
-	 * Every caller is a module that links against ours, so this is never
-	 * the reference that lets the module go while we still run.
+	 * Not the reference that lets the module go while we still run:
+	 * unload waits in memunmap_pages() for the page map reference that
+	 * free_zone_device_page() drops after we return.
 	 */
 	if (put)
 		module_put(THIS_MODULE);
@@ -260,7 +312,12 @@ static enum mirror_limit mirror_gfp_limit(gfp_t gfp)
 	return MIRROR_LIMIT_NONE;
 }
 
-static struct page *mirror_alloc(int nid, gfp_t gfp, unsigned int order)
+/*
+ * The allocation path of the API ('api') and of migration destinations
+ * (order 0, mirrored only, see mirror_alloc_dst_page()).
+ */
+static struct page *mirror_alloc(int nid, gfp_t gfp, unsigned int order,
+				 bool api)
 {
 	gfp_t kgfp = gfp & ~__GFP_MIRROR_MASK;
 	bool asked = gfp & __GFP_MIRROR;
@@ -274,6 +331,13 @@ static struct page *mirror_alloc(int nid, gfp_t gfp, unsigned int order)
 
 	if (order > MC_MAX_ORDER || order >= MAX_ORDER) {
 		mirror_alloc_warn(gfp, order, nid, "order too large");
+		return NULL;
+	}
+	/* Mirrored or nothing cannot also promise never to fail. */
+	if ((gfp & __GFP_NOFAIL) && (gfp & __GFP_MIRROR_STRICT)) {
+		WARN_ON_ONCE(1);
+		mirror_alloc_warn(gfp, order, nid,
+				  "__GFP_NOFAIL with __GFP_MIRROR_STRICT");
 		return NULL;
 	}
 	if (nid == NUMA_NO_NODE)
@@ -300,7 +364,7 @@ static struct page *mirror_alloc(int nid, gfp_t gfp, unsigned int order)
 
 		if ((gfp & __GFP_THISNODE) && zone->nid != nid)
 			continue;
-		page = mirror_zone_alloc(zone, order);
+		page = mirror_zone_alloc(zone, order, api);
 		if (!page)
 			continue;
 		if (zone->nid == nid)
@@ -337,15 +401,21 @@ static struct page *mirror_alloc(int nid, gfp_t gfp, unsigned int order)
 
 struct page *mirror_alloc_pages(gfp_t gfp, unsigned int order)
 {
-	return mirror_alloc(numa_node_id(), gfp, order);
+	return mirror_alloc(numa_node_id(), gfp, order, true);
 }
 EXPORT_SYMBOL_GPL(mirror_alloc_pages);
 
 struct page *mirror_alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 {
-	return mirror_alloc(nid, gfp, order);
+	return mirror_alloc(nid, gfp, order, true);
 }
 EXPORT_SYMBOL_GPL(mirror_alloc_pages_node);
+
+struct page *mirror_alloc_dst_page(int nid)
+{
+	return mirror_alloc(nid, GFP_KERNEL | __GFP_MIRROR |
+			    __GFP_MIRROR_STRICT | __GFP_NOWARN, 0, false);
+}
 
 void mirror_free_pages(struct page *page, unsigned int order)
 {
@@ -360,11 +430,7 @@ void mirror_free_pages(struct page *page, unsigned int order)
 		mirror_bad_free(pfn, order, "order above", MC_MAX_ORDER);
 		return;
 	}
-	/*
-	 * A pageblock the kernel kept at load lies inside the zone's span but
-	 * is ordinary memory: its pages can only be fallback pages.
-	 */
-	zone = mirror_zone_claimed_of_pfn(pfn);
+	zone = mirror_zone_of_pfn(pfn);
 	if (zone) {
 		mirror_zone_free(zone, page, pfn, order);
 		return;
@@ -373,14 +439,10 @@ void mirror_free_pages(struct page *page, unsigned int order)
 }
 EXPORT_SYMBOL_GPL(mirror_free_pages);
 
-/*
- * Only memory a zone claimed counts: a pageblock the kernel kept at load
- * is ordinary memory as far as the zones' counters go, and in emulation
- * only claimed memory has the emulated second copy.
- */
+/* A zone is claimed whole: every page in its span is ours. */
 bool page_is_mirrored(struct page *page)
 {
-	return page && mirror_zone_claimed_of_pfn(page_to_pfn(page));
+	return page && mirror_zone_of_pfn(page_to_pfn(page));
 }
 EXPORT_SYMBOL_GPL(page_is_mirrored);
 
@@ -420,13 +482,16 @@ EXPORT_SYMBOL_GPL(mirror_mempool_create);
  * A slab-like cache: each slab is one mirrored block carved into objects,
  * with a free list threaded through the free objects.  The owning slab of
  * an object is found through page->private, which is ours to use on pages
- * we allocated.
+ * we allocated; a bit per object says which are out, so that a free to
+ * the wrong cache or a second free is refused rather than believed.
  */
 struct mirror_slab {
 	struct list_head list;		/* in cache->partial or cache->full */
+	struct mirror_cache *cache;
 	struct page *page;
 	void *freelist;
 	unsigned int inuse;
+	unsigned long out[];		/* one bit per object handed out */
 };
 
 struct mirror_cache {
@@ -453,6 +518,10 @@ struct mirror_cache *mirror_cache_create(const char *name, size_t size,
 	size_t stride;
 
 	if (!size || (align & (align - 1)) || (flags & ~MIRROR_CACHE_STRICT))
+		return NULL;
+	/* Before any arithmetic on them: nothing here may wrap. */
+	if (size > (PAGE_SIZE << MIRROR_CACHE_MAX_ORDER) ||
+	    align > (PAGE_SIZE << MIRROR_CACHE_MAX_ORDER))
 		return NULL;
 	align = max_t(size_t, align, sizeof(void *));
 	stride = ALIGN(max(size, sizeof(void *)), align);
@@ -486,9 +555,11 @@ static struct mirror_slab *mirror_slab_new(struct mirror_cache *cache,
 	unsigned int i;
 	char *base;
 
-	slab = kmalloc(sizeof(*slab), (gfp & MIRROR_META_GFP_MASK) | __GFP_NOWARN);
+	slab = kzalloc(struct_size(slab, out, BITS_TO_LONGS(cache->per_slab)),
+		       (gfp & MIRROR_META_GFP_MASK) | __GFP_NOWARN);
 	if (!slab)
 		return NULL;
+	slab->cache = cache;
 	page = mirror_alloc_pages((gfp & ~__GFP_ZERO) | cache->gfp,
 				  cache->order);
 	if (!page) {
@@ -541,6 +612,8 @@ void *mirror_cache_alloc(struct mirror_cache *cache, gfp_t gfp)
 	obj = slab->freelist;
 	slab->freelist = *(void **)obj;
 	slab->inuse++;
+	__set_bit(((char *)obj - (char *)page_address(slab->page)) /
+		  cache->size, slab->out);
 	if (!slab->freelist)
 		list_move(&slab->list, &cache->full);
 	cache->nr_objects++;
@@ -552,24 +625,45 @@ void *mirror_cache_alloc(struct mirror_cache *cache, gfp_t gfp)
 }
 EXPORT_SYMBOL_GPL(mirror_cache_alloc);
 
+static void mirror_cache_bad_free(struct mirror_cache *cache, void *obj,
+				  const char *why)
+{
+	atomic64_inc(&mirror.bad_frees_foreign);
+	pr_warn_ratelimited("cache %s: refused free of an object: %s\n",
+			    cache->name, why);
+}
+
 void mirror_cache_free(struct mirror_cache *cache, void *obj)
 {
 	struct mirror_slab *slab, *empty = NULL;
-	unsigned long flags;
-	struct page *page;
+	unsigned long flags, off, idx;
 
 	if (!obj)
 		return;
-	page = virt_to_page(obj);
-	slab = (struct mirror_slab *)page_private(page);
-	if (!slab || (void *)obj < page_address(slab->page) ||
-	    ((char *)obj - (char *)page_address(slab->page)) % cache->size) {
-		pr_warn_ratelimited("cache %s: refused free of %px: not an object of this cache\n",
-				    cache->name, obj);
+	if (!virt_addr_valid(obj)) {
+		mirror_cache_bad_free(cache, obj, "not a kernel address");
+		return;
+	}
+	slab = (struct mirror_slab *)page_private(virt_to_page(obj));
+	if (!slab || slab->cache != cache) {
+		mirror_cache_bad_free(cache, obj, slab ?
+				      "it belongs to another cache" :
+				      "not from a mirror cache");
+		return;
+	}
+	off = (char *)obj - (char *)page_address(slab->page);
+	idx = off / cache->size;
+	if (off % cache->size || idx >= cache->per_slab) {
+		mirror_cache_bad_free(cache, obj, "not the start of an object");
 		return;
 	}
 
 	spin_lock_irqsave(&cache->lock, flags);
+	if (!__test_and_clear_bit(idx, slab->out)) {
+		spin_unlock_irqrestore(&cache->lock, flags);
+		mirror_cache_bad_free(cache, obj, "already free (double free)");
+		return;
+	}
 	if (!slab->freelist)
 		list_move(&slab->list, &cache->partial);
 	*(void **)obj = slab->freelist;

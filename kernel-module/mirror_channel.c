@@ -24,6 +24,17 @@
  * reads the corrupted value.  mirror-drill keeps its victim waiting
  * across that window; kernel-module/ABI.md states the limit.
  *
+ * Errors also come the way real ones do, through the kernel's own
+ * memory-failure path (machine checks, madvise(MADV_HWPOISON), hwpoison's
+ * corrupt-pfn): memory_failure() hands an error on a zone page to our
+ * dev_pagemap_ops.memory_failure, which repairs at once what is latched on
+ * the page and otherwise, since those injectors flip no bit, brings the
+ * page's copy in step and counts the failover; either way the owner keeps
+ * its page and gets no signal.  An error latched on a page dies with the
+ * page's owner: when the page's last reference goes, the latch goes too
+ * (counted as dropped), so a repair never writes into a later owner's
+ * data.
+ *
  * In firmware mode none of this exists: the platform does it.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -88,15 +99,23 @@ static struct {
 	u64 copy_bytes;
 
 	/*
-	 * 'lock' protects the copies, the latched bitmaps and the latch
-	 * list, and every counter below.  Taken only in process context
-	 * (sysfs, debugfs and the patrol work); a zone's spinlock may be
-	 * taken inside it, never the other way round.
+	 * 'mutex' serialises whoever writes the copies: injection, repair,
+	 * scrub and the benchmark (process context only).  A zone's spinlock
+	 * and 'lock' may be taken inside it, never the other way round.
 	 */
-	struct mutex lock;
+	struct mutex mutex;
+	/*
+	 * 'lock' protects the latch list, the latched bitmaps, every
+	 * zone's 'failovers' and every counter below.  Taken with irqsave:
+	 * the last put of a zone page (mirror_channel_page_freed()) may come
+	 * from any context.
+	 */
+	spinlock_t lock;
 	struct list_head latches;	/* what is latched now */
 	u64 injected;
+	u64 reported;
 	u64 overwritten;
+	u64 dropped;
 	u64 scrubs;
 	u64 pages_scrubbed;
 	u64 pages_synced;
@@ -109,7 +128,8 @@ static struct {
 	struct dentry *inject;
 	struct dentry *bench;
 } mch = {
-	.lock = __MUTEX_INITIALIZER(mch.lock),
+	.mutex = __MUTEX_INITIALIZER(mch.mutex),
+	.lock = __SPIN_LOCK_UNLOCKED(mch.lock),
 	.latches = LIST_HEAD_INIT(mch.latches),
 	.interval_ms = MCH_INTERVAL_DEFAULT,
 };
@@ -121,12 +141,20 @@ bool mirror_channel_enabled(void)
 
 u64 mirror_channel_failovers(struct mirror_zone *zone)
 {
+	unsigned long flags;
 	u64 n;
 
-	mutex_lock(&mch.lock);
+	spin_lock_irqsave(&mch.lock, flags);
 	n = mch.zones[zone->id].failovers;
-	mutex_unlock(&mch.lock);
+	spin_unlock_irqrestore(&mch.lock, flags);
 	return n;
+}
+
+u64 mirror_channel_meta_bytes(struct mirror_zone *zone)
+{
+	if (!mch.enabled)
+		return 0;
+	return BITS_TO_LONGS(zone->end_pfn - zone->start_pfn) * sizeof(long);
 }
 
 /* The mirror copy of a zone page. */
@@ -171,8 +199,8 @@ static void mch_copy_free(struct mch_zone *cz)
 
 /* ---- failover ------------------------------------------------------------ */
 
-static void mch_failover_event(struct mirror_zone *zone,
-			       const struct mch_latch *l, u64 latency_us)
+static void mch_failover_event(struct mirror_zone *zone, unsigned long pfn,
+			       u64 latency_us)
 {
 	char ev[32], zn[16], nd[16], pf[32], lat[40];
 	char *envp[] = { ev, zn, nd, pf, lat, NULL };
@@ -183,24 +211,24 @@ static void mch_failover_event(struct mirror_zone *zone,
 	snprintf(ev, sizeof(ev), "MIRROR_EVENT=failover");
 	snprintf(zn, sizeof(zn), "ZONE=%u", zone->id);
 	snprintf(nd, sizeof(nd), "NODE=%d", zone->nid);
-	snprintf(pf, sizeof(pf), "PFN=0x%lx", l->pfn);
+	snprintf(pf, sizeof(pf), "PFN=0x%lx", pfn);
 	snprintf(lat, sizeof(lat), "LATENCY_US=%llu", latency_us);
 	kobject_uevent_env(kobj, KOBJ_CHANGE, envp);
 }
 
 /*
  * Found: restore the corrupted word from the copy when it still holds the
- * corrupted value, then bring the page's copy in step.  Called with
- * mch.lock held; frees the latch.
+ * corrupted value, then bring the page's copy in step.  The latch is off
+ * the list already and 'page' referenced by the caller, so the page is
+ * still its owner's.  Called with mch.mutex held; frees the latch.
  */
 static void mch_repair(struct mch_latch *l)
 {
 	struct mirror_zone *zone = l->zone;
-	struct mch_zone *cz = &mch.zones[zone->id];
-	unsigned long idx = l->pfn - zone->start_pfn;
 	void *page = kmap_local_page(pfn_to_page(l->pfn));
 	u64 *word = page + l->offset;
 	u64 latency_us = ktime_us_delta(ktime_get(), l->when);
+	unsigned long flags;
 	bool restored;
 
 	restored = cmpxchg64(word, l->good ^ l->mask, l->good) ==
@@ -208,20 +236,92 @@ static void mch_repair(struct mch_latch *l)
 	memcpy(mch_copy_of(zone, l->pfn), page, PAGE_SIZE);
 	kunmap_local(page);
 
-	clear_bit(idx, cz->latched);
-	list_del(&l->list);
+	spin_lock_irqsave(&mch.lock, flags);
+	if (restored)
+		mch.zones[zone->id].failovers++;
+	else
+		/* The owner rewrote the word: the write cleared the error. */
+		mch.overwritten++;
+	spin_unlock_irqrestore(&mch.lock, flags);
 	if (restored) {
-		cz->failovers++;
 		pr_info_ratelimited("zone%u: uncorrectable error at 0x%llx (pfn 0x%lx), primary restored from the mirror copy after %llu us\n",
 				    zone->id,
 				    (u64)PFN_PHYS(l->pfn) + l->offset, l->pfn,
 				    latency_us);
-		mch_failover_event(zone, l, latency_us);
-	} else {
-		/* The owner rewrote the word: the write cleared the error. */
-		mch.overwritten++;
+		mch_failover_event(zone, l->pfn, latency_us);
 	}
 	kfree(l);
+}
+
+/*
+ * Take the next latch of 'zone' (of 'pfn' only, unless it is ULONG_MAX)
+ * off the list, with a reference to its page; NULL when there is none.  A
+ * page whose count is already 0 is on its way back to the zone, and its
+ * latch dies there (mirror_channel_page_freed()).
+ */
+static struct mch_latch *mch_latch_take(struct mirror_zone *zone,
+					unsigned long pfn)
+{
+	struct mch_latch *l;
+	unsigned long flags;
+
+	spin_lock_irqsave(&mch.lock, flags);
+	list_for_each_entry(l, &mch.latches, list) {
+		if (l->zone != zone || (pfn != ULONG_MAX && l->pfn != pfn))
+			continue;
+		if (!get_page_unless_zero(pfn_to_page(l->pfn)))
+			continue;
+		list_del(&l->list);
+		clear_bit(l->pfn - zone->start_pfn,
+			  mch.zones[zone->id].latched);
+		spin_unlock_irqrestore(&mch.lock, flags);
+		return l;
+	}
+	spin_unlock_irqrestore(&mch.lock, flags);
+	return NULL;
+}
+
+/* Repair what is latched in 'zone' (on 'pfn' only, unless ULONG_MAX). */
+static unsigned int mch_repair_latched(struct mirror_zone *zone,
+				       unsigned long pfn)
+{
+	struct mch_latch *l;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&mch.mutex);
+	while ((l = mch_latch_take(zone, pfn)) != NULL) {
+		struct page *page = pfn_to_page(l->pfn);
+
+		mch_repair(l);
+		/* May be the last reference: mirror_page_free() runs then. */
+		put_page(page);
+		n++;
+	}
+	return n;
+}
+
+void mirror_channel_page_freed(struct mirror_zone *zone, unsigned long pfn)
+{
+	struct mch_zone *cz;
+	struct mch_latch *l, *tmp;
+	unsigned long flags;
+
+	if (!mch.enabled)
+		return;
+	cz = &mch.zones[zone->id];
+	/* Unlocked look first: almost no page has a latch. */
+	if (!test_bit(pfn - zone->start_pfn, cz->latched))
+		return;
+	spin_lock_irqsave(&mch.lock, flags);
+	list_for_each_entry_safe(l, tmp, &mch.latches, list) {
+		if (l->pfn != pfn)
+			continue;
+		list_del(&l->list);
+		clear_bit(pfn - zone->start_pfn, cz->latched);
+		mch.dropped++;
+		kfree(l);
+	}
+	spin_unlock_irqrestore(&mch.lock, flags);
 }
 
 /* Compare one page with its copy; bring the copy in step when they differ. */
@@ -239,7 +339,7 @@ static bool mch_compare(struct mirror_zone *zone, unsigned long pfn)
 
 /*
  * Pages [from, to) of 'zone' that are out, compared with their copies.
- * Called with mch.lock held; pages with a latched error are left to
+ * Called with mch.mutex held; pages with a latched error are left to
  * mch_repair().
  */
 static void mch_scrub_run(struct mirror_zone *zone, unsigned long from,
@@ -259,16 +359,13 @@ static void mch_scrub_run(struct mirror_zone *zone, unsigned long from,
 
 static void mch_scrub_zone(struct mirror_zone *zone)
 {
-	struct mch_latch *l, *tmp;
 	unsigned long flags;
-	u64 from = zone->start_pfn, start, end;
+	u64 from = zone->start_pfn, start, end, scrubbed, synced;
 	bool found;
 
-	mutex_lock(&mch.lock);
-	list_for_each_entry_safe(l, tmp, &mch.latches, list)
-		if (l->zone == zone)
-			mch_repair(l);
-	mutex_unlock(&mch.lock);
+	mutex_lock(&mch.mutex);
+	mch_repair_latched(zone, ULONG_MAX);
+	mutex_unlock(&mch.mutex);
 
 	for (;;) {
 		spin_lock_irqsave(&zone->lock, flags);
@@ -277,10 +374,18 @@ static void mch_scrub_zone(struct mirror_zone *zone)
 		if (!found)
 			break;
 		end = min_t(u64, end, start + MCH_CHUNK);
-		mutex_lock(&mch.lock);
-		mch_scrub_run(zone, start, end, &mch.pages_scrubbed,
-			      &mch.pages_synced);
-		mutex_unlock(&mch.lock);
+		scrubbed = synced = 0;
+		/*
+		 * Pages may come back to the zone meanwhile: reading a free
+		 * page and copying it costs nothing but the copy's time.
+		 */
+		mutex_lock(&mch.mutex);
+		mch_scrub_run(zone, start, end, &scrubbed, &synced);
+		mutex_unlock(&mch.mutex);
+		spin_lock_irqsave(&mch.lock, flags);
+		mch.pages_scrubbed += scrubbed;
+		mch.pages_synced += synced;
+		spin_unlock_irqrestore(&mch.lock, flags);
 		from = end;
 		cond_resched();
 	}
@@ -290,14 +395,15 @@ static void mch_scrub_zone(struct mirror_zone *zone)
 static void mch_scrub_all(void)
 {
 	ktime_t start = ktime_get();
+	unsigned long flags;
 	unsigned int i;
 
 	for (i = 0; i < mirror.nr_zones; i++)
 		mch_scrub_zone(&mirror.zones[i]);
-	mutex_lock(&mch.lock);
+	spin_lock_irqsave(&mch.lock, flags);
 	mch.scrubs++;
 	mch.last_scrub_us = ktime_us_delta(ktime_get(), start);
-	mutex_unlock(&mch.lock);
+	spin_unlock_irqrestore(&mch.lock, flags);
 }
 
 static void mch_patrol_work(struct work_struct *work)
@@ -311,40 +417,122 @@ static void mch_patrol_work(struct work_struct *work)
 				   msecs_to_jiffies(ms));
 }
 
+/* ---- errors from the kernel's memory-failure path ------------------------ */
+
+/*
+ * One error the kernel reports on a zone page.  A latched error on it is
+ * found now and repaired.  Otherwise nothing was flipped (the kernel's
+ * injectors only report): a page that is out is served from its copy,
+ * which here means bringing the copy in step and counting the failover;
+ * a free page holds nobody's data and is scrubbed before its next use.
+ * Every such error counts as injected, so that injected = latched +
+ * overwritten + failovers + dropped holds for both paths.
+ */
+static void mch_kernel_error(struct mirror_zone *zone, unsigned long pfn)
+{
+	struct page *page = pfn_to_page(pfn);
+	unsigned long flags;
+	bool out;
+
+	mutex_lock(&mch.mutex);
+	spin_lock_irqsave(&mch.lock, flags);
+	mch.reported++;
+	spin_unlock_irqrestore(&mch.lock, flags);
+	if (mch_repair_latched(zone, pfn)) {
+		mutex_unlock(&mch.mutex);
+		return;
+	}
+	out = get_page_unless_zero(page);
+	if (out) {
+		void *addr = kmap_local_page(page);
+
+		memcpy(mch_copy_of(zone, pfn), addr, PAGE_SIZE);
+		kunmap_local(addr);
+	}
+	spin_lock_irqsave(&mch.lock, flags);
+	mch.injected++;
+	if (out)
+		mch.zones[zone->id].failovers++;
+	else
+		mch.dropped++;
+	spin_unlock_irqrestore(&mch.lock, flags);
+	mutex_unlock(&mch.mutex);
+	if (out) {
+		pr_info_ratelimited("zone%u: uncorrectable error reported at pfn 0x%lx, served from the mirror copy\n",
+				    zone->id, pfn);
+		mch_failover_event(zone, pfn, 0);
+		put_page(page);
+	}
+}
+
+int mirror_channel_memory_failure(struct dev_pagemap *pgmap,
+				  unsigned long pfn, unsigned long nr_pages,
+				  int mf_flags)
+{
+	struct mirror_zone *zone = container_of(pgmap, struct mirror_zone,
+						pgmap);
+	unsigned long i;
+
+	/*
+	 * Without the emulated channel the platform mirrors, and an error
+	 * it reports to the kernel is one it could not repair: nothing of
+	 * ours can bring the data back.
+	 */
+	if (!mch.enabled) {
+		pr_err("zone%u: uncorrectable error at pfn 0x%lx and no mirror copy to repair it from\n",
+		       zone->id, pfn);
+		return -EOPNOTSUPP;
+	}
+	for (i = 0; i < nr_pages; i++)
+		mch_kernel_error(zone, pfn + i);
+	return 0;
+}
+
 /* ---- injection ----------------------------------------------------------- */
 
 /*
- * Corrupt the primary copy of one word of a zone page: take the page's
- * copy first, flip 'mask' in the word, latch the error.
+ * Corrupt the primary copy of one word of a zone page that is out: take
+ * the page's copy first, flip 'mask' in the word, latch the error.  The
+ * reference held meanwhile keeps the page its owner's.
  */
 static int mch_inject(unsigned long pfn, unsigned int offset, u64 mask)
 {
-	struct mirror_zone *zone = mirror_zone_claimed_of_pfn(pfn);
+	struct mirror_zone *zone = mirror_zone_of_pfn(pfn);
+	struct mch_zone *cz;
 	struct mch_latch *l;
-	void *page;
+	unsigned long flags;
+	struct page *page;
+	void *addr;
 	u64 *word, old;
+	int ret = 0;
 
 	if (!zone)
 		return -ERANGE;
 	if (!mask || offset >= PAGE_SIZE || offset % sizeof(u64))
 		return -EINVAL;
+	cz = &mch.zones[zone->id];
+	page = pfn_to_page(pfn);
+	/* A free page holds nobody's data: an error there is refused. */
+	if (!get_page_unless_zero(page))
+		return -ENOENT;
 	l = kzalloc(sizeof(*l), GFP_KERNEL);
-	if (!l)
+	if (!l) {
+		put_page(page);
 		return -ENOMEM;
-
-	mutex_lock(&mch.lock);
-	if (test_bit(pfn - zone->start_pfn, mch.zones[zone->id].latched)) {
-		mutex_unlock(&mch.lock);
-		kfree(l);
-		return -EBUSY;
 	}
-	page = kmap_local_page(pfn_to_page(pfn));
-	memcpy(mch_copy_of(zone, pfn), page, PAGE_SIZE);
-	word = page + offset;
+
+	mutex_lock(&mch.mutex);
+	if (test_bit(pfn - zone->start_pfn, cz->latched)) {
+		ret = -EBUSY;
+		goto out;
+	}
+	addr = kmap_local_page(page);
+	memcpy(mch_copy_of(zone, pfn), addr, PAGE_SIZE);
+	word = addr + offset;
 	do {
 		old = READ_ONCE(*word);
 	} while (cmpxchg64(word, old, old ^ mask) != old);
-	kunmap_local(page);
+	kunmap_local(addr);
 	/* The copy holds the word as it was when the error struck. */
 	*(u64 *)(mch_copy_of(zone, pfn) + offset) = old;
 
@@ -354,13 +542,20 @@ static int mch_inject(unsigned long pfn, unsigned int offset, u64 mask)
 	l->mask = mask;
 	l->good = old;
 	l->when = ktime_get();
+	spin_lock_irqsave(&mch.lock, flags);
 	list_add_tail(&l->list, &mch.latches);
-	set_bit(pfn - zone->start_pfn, mch.zones[zone->id].latched);
+	set_bit(pfn - zone->start_pfn, cz->latched);
 	mch.injected++;
-	mutex_unlock(&mch.lock);
+	spin_unlock_irqrestore(&mch.lock, flags);
+	l = NULL;
 	pr_debug("zone%u: error injected at pfn 0x%lx offset %u mask 0x%llx\n",
 		 zone->id, pfn, offset, mask);
-	return 0;
+out:
+	mutex_unlock(&mch.mutex);
+	kfree(l);
+	/* May be the last reference: the latch then dies at once. */
+	put_page(page);
+	return ret;
 }
 
 /* "pfn=0xPFN [offset=BYTES] [mask=BITS]" */
@@ -405,12 +600,15 @@ static int mch_inject_show(struct seq_file *m, void *v)
 	struct mch_latch *l;
 	ktime_t now = ktime_get();
 
-	mutex_lock(&mch.lock);
+	unsigned long flags;
+
+	/* seq_printf() into the seq buffer does not sleep. */
+	spin_lock_irqsave(&mch.lock, flags);
 	list_for_each_entry(l, &mch.latches, list)
 		seq_printf(m, "0x%lx offset=%u mask=0x%llx age_us=%lld\n",
 			   l->pfn, l->offset, l->mask,
 			   ktime_us_delta(now, l->when));
-	mutex_unlock(&mch.lock);
+	spin_unlock_irqrestore(&mch.lock, flags);
 	return 0;
 }
 
@@ -467,18 +665,10 @@ static int mch_bench_show(struct seq_file *m, void *v)
 	if (!mirror.nr_zones)
 		return -ENODEV;
 	zone = &mirror.zones[0];
-	for (pfn = zone->start_pfn; pfn < zone->end_pfn;
-	     pfn += pageblock_nr_pages)
-		if (mirror_zone_claimed_of_pfn(pfn))
-			break;
-	n = 0;
-	while (n < MCH_BENCH_PAGES && pfn + n < zone->end_pfn &&
-	       mirror_zone_claimed_of_pfn(pfn + n))
-		n += pageblock_nr_pages;
-	if (!n)
-		return -ENODEV;
+	pfn = zone->start_pfn;
+	n = min_t(unsigned long, MCH_BENCH_PAGES, zone->end_pfn - pfn);
 
-	mutex_lock(&mch.lock);
+	mutex_lock(&mch.mutex);
 	for (i = 0; i < n; i++)
 		memcpy(mch_copy_of(zone, pfn + i),
 		       page_address(pfn_to_page(pfn + i)), PAGE_SIZE);
@@ -490,7 +680,7 @@ static int mch_bench_show(struct seq_file *m, void *v)
 			    mch_time_pass(zone, pfn, n, false, &differ_plain));
 		cond_resched();
 	}
-	mutex_unlock(&mch.lock);
+	mutex_unlock(&mch.mutex);
 
 	/* ratio: memcmp time over scrub time, 1.00 when the scrub is as fast. */
 	r100 = scrub ? div64_u64(plain * 100, scrub) : 0;
@@ -522,17 +712,20 @@ static const struct file_operations mch_bench_fops = {
 static ssize_t name##_show(struct kobject *kobj,			\
 			   struct kobj_attribute *attr, char *buf)	\
 {									\
+	unsigned long flags;						\
 	u64 val;							\
 									\
-	mutex_lock(&mch.lock);						\
+	spin_lock_irqsave(&mch.lock, flags);				\
 	val = mch.name;							\
-	mutex_unlock(&mch.lock);					\
+	spin_unlock_irqrestore(&mch.lock, flags);			\
 	return sysfs_emit(buf, "%llu\n", val);				\
 }									\
 static struct kobj_attribute mch_attr_##name = __ATTR_RO(name)
 
 MCH_COUNTER_ATTR(injected);
+MCH_COUNTER_ATTR(reported);
 MCH_COUNTER_ATTR(overwritten);
+MCH_COUNTER_ATTR(dropped);
 MCH_COUNTER_ATTR(scrubs);
 MCH_COUNTER_ATTR(pages_scrubbed);
 MCH_COUNTER_ATTR(pages_synced);
@@ -543,12 +736,13 @@ static ssize_t latched_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
 {
 	struct mch_latch *l;
+	unsigned long flags;
 	u64 n = 0;
 
-	mutex_lock(&mch.lock);
+	spin_lock_irqsave(&mch.lock, flags);
 	list_for_each_entry(l, &mch.latches, list)
 		n++;
-	mutex_unlock(&mch.lock);
+	spin_unlock_irqrestore(&mch.lock, flags);
 	return sysfs_emit(buf, "%llu\n", n);
 }
 static struct kobj_attribute mch_attr_latched = __ATTR_RO(latched);
@@ -557,13 +751,14 @@ static struct kobj_attribute mch_attr_latched = __ATTR_RO(latched);
 static ssize_t failovers_show(struct kobject *kobj,
 			      struct kobj_attribute *attr, char *buf)
 {
+	unsigned long flags;
 	unsigned int i;
 	u64 n = 0;
 
-	mutex_lock(&mch.lock);
+	spin_lock_irqsave(&mch.lock, flags);
 	for (i = 0; i < mirror.nr_zones; i++)
 		n += mch.zones[i].failovers;
-	mutex_unlock(&mch.lock);
+	spin_unlock_irqrestore(&mch.lock, flags);
 	return sysfs_emit(buf, "%llu\n", n);
 }
 static struct kobj_attribute mch_attr_failovers = __ATTR_RO(failovers);
@@ -618,8 +813,10 @@ static struct kobj_attribute mch_attr_scrub = __ATTR_WO(scrub);
 static struct attribute *mch_attrs[] = {
 	&mch_attr_copy_bytes.attr,
 	&mch_attr_injected.attr,
+	&mch_attr_reported.attr,
 	&mch_attr_latched.attr,
 	&mch_attr_overwritten.attr,
+	&mch_attr_dropped.attr,
 	&mch_attr_failovers.attr,
 	&mch_attr_scrubs.attr,
 	&mch_attr_pages_scrubbed.attr,
@@ -661,7 +858,9 @@ int mirror_channel_init(void)
 		 * the cost falls on each node in proportion, not all on the
 		 * node that loads the module.
 		 */
-		cz->latched = bitmap_zalloc(nr, GFP_KERNEL);
+		/* vmalloc-backed: a zone of any size has its bitmap. */
+		cz->latched = kvzalloc(BITS_TO_LONGS(nr) * sizeof(long),
+				       GFP_KERNEL);
 		if (mch_copy_alloc(zone, cz) || !cz->latched) {
 			pr_warn("channel: no memory for the mirror copy of zone%u (%lu MiB): failover emulation off\n",
 				i, nr >> (20 - PAGE_SHIFT));
@@ -706,33 +905,35 @@ int mirror_channel_setup(void)
 }
 
 /*
- * Stop the patrol, repair whatever is still latched (no corrupted word is
- * left behind), then free the copies.
+ * The files first (their removal waits for writers, so nothing can start
+ * the patrol again), then the patrol, then the copies.  No page is out at
+ * unload, nor when the load fails: every latch died with its page, and
+ * what could still be listed is dropped.
  */
 void mirror_channel_exit(void)
 {
 	struct mch_latch *l, *tmp;
 	unsigned int i;
 
-	if (mch.patrol_ready) {
-		WRITE_ONCE(mch.interval_ms, 0);
-		cancel_delayed_work_sync(&mch.patrol);
-		mch.patrol_ready = false;
-	}
 	debugfs_remove(mch.inject);
 	debugfs_remove(mch.bench);
 	mch.inject = mch.bench = NULL;
 	kobject_put(mch.kobj);
 	mch.kobj = NULL;
+	if (mch.patrol_ready) {
+		WRITE_ONCE(mch.interval_ms, 0);
+		cancel_delayed_work_sync(&mch.patrol);
+		mch.patrol_ready = false;
+	}
 
-	mutex_lock(&mch.lock);
-	list_for_each_entry_safe(l, tmp, &mch.latches, list)
-		mch_repair(l);
-	mutex_unlock(&mch.lock);
+	list_for_each_entry_safe(l, tmp, &mch.latches, list) {
+		list_del(&l->list);
+		kfree(l);
+	}
 
 	for (i = 0; mch.zones && i < mirror.nr_zones; i++) {
 		mch_copy_free(&mch.zones[i]);
-		bitmap_free(mch.zones[i].latched);
+		kvfree(mch.zones[i].latched);
 	}
 	kfree(mch.zones);
 	mch.zones = NULL;

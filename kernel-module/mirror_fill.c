@@ -243,6 +243,13 @@ void mirror_fill_alloc(struct mirror_zone *zone, struct page *page,
 	rcu_read_unlock();
 }
 
+u64 mirror_fill_meta_bytes(struct mirror_zone *zone)
+{
+	/* One state byte per page (see mirror_fill_setup()). */
+	return mf.zstate && mf.zstate[zone->id] ?
+	       zone->end_pfn - zone->start_pfn : 0;
+}
+
 /* A block comes back to 'zone': scrub it so nothing passes to the next user. */
 void mirror_fill_free(struct mirror_zone *zone, struct page *page,
 		      unsigned int order)
@@ -593,8 +600,13 @@ static ssize_t mf_text_window(struct mf_text *tx, char *buf, loff_t off,
 
 static int mf_node_of(u64 pfn)
 {
-	struct page *page = pfn_to_online_page(pfn);
+	struct mirror_zone *zone = mirror_zone_of_pfn(pfn);
+	struct page *page;
 
+	/* Zone memory is device memory now, not online System RAM. */
+	if (zone)
+		return zone->nid;
+	page = pfn_to_online_page(pfn);
 	return page ? page_to_nid(page) : -1;
 }
 
@@ -619,11 +631,9 @@ static u64 mf_next_edge(u64 pfn, u64 end)
 	return next;
 }
 
-/* One System RAM resource, split where type, node or mirroring change. */
-static int mf_ranges_res(struct resource *res, void *arg)
+/* [start, end) of RAM, split where type, node or mirroring change. */
+static void mf_ranges_span(struct mf_text *tx, u64 start, u64 end)
 {
-	struct mf_text *tx = arg;
-	u64 start = res->start, end = res->end + 1;
 	u64 piece = start;
 
 	while (piece < end) {
@@ -645,22 +655,53 @@ static int mf_ranges_res(struct resource *res, void *arg)
 			    mf.types[type].name, nid, mirrored);
 		piece = stop;
 	}
+}
+
+/*
+ * The walk over RAM in address order: System RAM resources, and the zones
+ * between them (their memory left System RAM when it became ours).
+ */
+struct mf_walk {
+	struct mf_text tx;
+	unsigned int next_zone;
+};
+
+static void mf_zones_before(struct mf_walk *w, u64 addr)
+{
+	while (w->next_zone < mirror.nr_zones) {
+		struct mirror_zone *zone = &mirror.zones[w->next_zone];
+
+		if (PFN_PHYS(zone->start_pfn) >= addr)
+			break;
+		mf_ranges_span(&w->tx, PFN_PHYS(zone->start_pfn),
+			       PFN_PHYS(zone->end_pfn));
+		w->next_zone++;
+	}
+}
+
+static int mf_ranges_res(struct resource *res, void *arg)
+{
+	struct mf_walk *w = arg;
+
+	mf_zones_before(w, res->start);
+	mf_ranges_span(&w->tx, res->start, res->end + 1);
 	cond_resched();
-	return tx->err;
+	return w->tx.err;
 }
 
 static ssize_t ranges_read(struct file *file, struct kobject *kobj,
 			   struct bin_attribute *attr, char *buf, loff_t off,
 			   size_t count)
 {
-	struct mf_text tx = { 0 };
+	struct mf_walk w = { 0 };
 
 	walk_iomem_res_desc(IORES_DESC_NONE,
 			    IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, 0, -1,
-			    &tx, mf_ranges_res);
-	if (!tx.buf && !tx.err)
+			    &w, mf_ranges_res);
+	mf_zones_before(&w, U64_MAX);
+	if (!w.tx.buf && !w.tx.err)
 		return 0;
-	return mf_text_window(&tx, buf, off, count);
+	return mf_text_window(&w.tx, buf, off, count);
 }
 
 static ssize_t map_read(struct file *file, struct kobject *kobj,
@@ -940,10 +981,10 @@ static int mf_cmd_read(unsigned long pfn, unsigned long n, bool stamp)
 	if (!n || n > MF_CHECK_MAX)
 		return -EINVAL;
 	for (i = 0; i < n; i++)
-		if (!mirror_zone_claimed_of_pfn(pfn + i))
+		if (!mirror_zone_of_pfn(pfn + i))
 			return -ERANGE;
 	for (i = 0; i < n; i++) {
-		struct mirror_zone *zone = mirror_zone_claimed_of_pfn(pfn + i);
+		struct mirror_zone *zone = mirror_zone_of_pfn(pfn + i);
 		bool out;
 
 		if (!stamp) {

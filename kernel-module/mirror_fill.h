@@ -30,6 +30,8 @@ void mirror_fill_exit(void);
  */
 void mirror_fill_alloc(struct mirror_zone *zone, struct page *page,
 		       unsigned int order, gfp_t gfp);
+/* Bytes of per-page fill state kept for 'zone'. */
+u64 mirror_fill_meta_bytes(struct mirror_zone *zone);
 /* A block returns to 'zone': scrub it with the cheaper pattern. */
 void mirror_fill_free(struct mirror_zone *zone, struct page *page,
 		      unsigned int order);

@@ -16,11 +16,15 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <linux/atomic.h>
+#include <linux/memremap.h>
 
 #include "zalloc.h"
 #include "zsel.h"
 
-#define MIRROR_ABI_VERSION	1
+#define MIRROR_ABI_VERSION	2
+
+/* order_of[] of a zone page held by its reference count alone. */
+#define MIRROR_REF_HELD		0xff
 
 enum mirror_mode {
 	MIRROR_MODE_EMULATION,
@@ -66,22 +70,35 @@ struct mirror_zone {
 	unsigned long start_pfn;
 	unsigned long end_pfn;		/* exclusive */
 	u64 pages_requested;
-	u64 blocks_unclaimed;
-	unsigned long *claimed;		/* one bit per pageblock we hold */
 	u64 recover_mark;		/* free pages that end exhaustion */
 	bool za_ready;			/* 'za' initialised */
+	bool removed;			/* memory offlined and removed */
+	bool mapped;			/* 'pgmap' is device memory now */
 	struct mirror_zone_pcpu __percpu *pcpu;
 	struct mirror_zone_kobj *kobj;
+	/*
+	 * The zone's memory as the kernel sees it while we hold it: device
+	 * memory of type MEMORY_DEVICE_COHERENT, whose pages come back to
+	 * mirror_page_free() when their last reference goes.
+	 */
+	struct dev_pagemap pgmap;
 
 	/*
 	 * 'lock' protects 'za' (the free and occupancy bitmaps and their
 	 * counters), 'order_of', 'holds_ref', 'bad_frees', 'exhausted' and
-	 * 'ev_seq'.  Taken with irqsave: allocations may come from hard
-	 * interrupt context.
+	 * 'ev_seq'.  Taken with irqsave: allocations and the last put of a
+	 * page may come from hard interrupt context.
 	 */
 	spinlock_t lock;
 	struct mc_zalloc za;
-	u8 *order_of;			/* order + 1 at a block's first page */
+	/*
+	 * Per page: order + 1 at the first page of a block that a caller
+	 * of the API holds (mirror_alloc_pages*); MIRROR_REF_HELD on a page
+	 * held by its reference count alone (a migration destination); 0
+	 * for free pages, the other pages of API blocks, and API blocks
+	 * given back whose pages are still referenced elsewhere.
+	 */
+	u8 *order_of;
 	bool holds_ref;			/* module ref while pages are out */
 	u64 bad_frees;			/* frees refused */
 	bool exhausted;			/* failed, not yet recovered */
@@ -137,14 +154,22 @@ struct mirror_state {
 
 extern struct mirror_state mirror;
 
-/* Set the reference count of nr pages from pfn (free zone pages: 0). */
-void mirror_zone_set_refs(unsigned long pfn, unsigned long nr, int count);
-
 /* Mirror zone holding 'pfn', or NULL (lockless: zones are constant). */
 struct mirror_zone *mirror_zone_of_pfn(unsigned long pfn);
 
-/* The zone holding 'pfn' in one of its claimed pageblocks, or NULL. */
-struct mirror_zone *mirror_zone_claimed_of_pfn(unsigned long pfn);
+/* The owner of our device pages, for migrate_vma's pgmap_owner. */
+extern const char mirror_pgmap_owner[];
+
+/* mirror_alloc.c */
+/*
+ * One free zone page from 'nid''s zones (nearest first), as a migration
+ * destination: referenced once and locked, as migrate_vma wants it, and
+ * held by that reference only (its last put returns it to the zone).
+ * NULL when every zone is full.
+ */
+struct page *mirror_alloc_dst_page(int nid);
+/* dev_pagemap_ops.page_free: a zone page's last reference went. */
+void mirror_page_free(struct page *page);
 
 u64 mirror_zone_sum(struct mirror_zone *zone, size_t field);
 u64 mirror_node_sum(struct mirror_node *node, size_t field);
@@ -184,6 +209,14 @@ int mirror_channel_setup(void);
 void mirror_channel_exit(void);
 bool mirror_channel_enabled(void);
 u64 mirror_channel_failovers(struct mirror_zone *zone);
+/* Bytes of per-page state the channel keeps for 'zone' (not the copy). */
+u64 mirror_channel_meta_bytes(struct mirror_zone *zone);
+/* A zone page came back: errors latched on it die with its owner. */
+void mirror_channel_page_freed(struct mirror_zone *zone, unsigned long pfn);
+/* dev_pagemap_ops.memory_failure: the kernel reports an error. */
+int mirror_channel_memory_failure(struct dev_pagemap *pgmap,
+				  unsigned long pfn, unsigned long nr_pages,
+				  int mf_flags);
 
 /* mirror_mmap.c: mmap() of /dev/mirror */
 struct vm_area_struct;

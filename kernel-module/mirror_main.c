@@ -5,11 +5,18 @@
  * hardware), their validation, and the mirror zones built on them.
  *
  * Each range becomes a mirror zone bound to the NUMA node that holds it.
- * The zone's pages are taken from the kernel at load with
- * alloc_contig_range(), one pageblock at a time so that a few busy blocks
- * (kernel data that cannot move) cost only themselves, and go back with
- * free_contig_range() at unload.  In between, the portable core's zone
- * allocator (core/zalloc.c) hands them out.
+ * A zone is made of whole memory blocks (the kernel's unit of memory
+ * hotplug).  At load its blocks are offlined and removed from the kernel
+ * (offline_and_remove_memory), so the page allocator forgets them, and
+ * come back as device memory of type MEMORY_DEVICE_COHERENT that only we
+ * hand out (memremap_pages): a zone page is ours from the claim to the
+ * unload, and when its last reference goes the kernel gives it back to
+ * us (dev_pagemap_ops.page_free), never to its buddy allocator.  At
+ * unload the device memory goes (memunmap_pages) and the blocks are added
+ * back as System RAM (add_memory); the kernel onlines them when
+ * /sys/devices/system/memory/auto_online_blocks says so, else userspace
+ * does (mirrorctl unload).  In between, the portable core's zone
+ * allocator (core/zalloc.c) hands the pages out.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -18,10 +25,11 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
+#include <linux/memory.h>
 #include <linux/memory_hotplug.h>
+#include <linux/memremap.h>
 #include <linux/ioport.h>
 #include <linux/efi.h>
-#include <linux/bitmap.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/sched/signal.h>
@@ -54,23 +62,13 @@ struct mirror_state mirror = {
 	.ordinary = XARRAY_INIT(mirror.ordinary, XA_FLAGS_LOCK_IRQ),
 };
 
-/* Bytes of a pageblock: ranges must be aligned to it. */
-#define MIRROR_ALIGN	((u64)pageblock_nr_pages << PAGE_SHIFT)
+/* Its address is the pgmap owner of every zone (migrate_vma checks it). */
+const char mirror_pgmap_owner[] = "mirror";
 
-/*
- * Free pages of a zone keep a reference count of 0, as free pages in the
- * kernel's own allocator do: nobody can take a speculative reference, and
- * alloc_contig_range() on a part of a pageblock (how mirror_process.c takes
- * pages back) does not see them as unmovable pages in its way.  Pages
- * handed out have a count of 1 each, and so do pages going back to the
- * kernel.
- */
-void mirror_zone_set_refs(unsigned long pfn, unsigned long nr, int count)
+/* Bytes of a memory block: ranges must be aligned to it. */
+static u64 mirror_align(void)
 {
-	unsigned long i;
-
-	for (i = 0; i < nr; i++)
-		set_page_count(pfn_to_page(pfn + i), count);
+	return memory_block_size_bytes();
 }
 
 struct mirror_zone *mirror_zone_of_pfn(unsigned long pfn)
@@ -88,16 +86,6 @@ struct mirror_zone *mirror_zone_of_pfn(unsigned long pfn)
 		else
 			return zone;
 	}
-	return NULL;
-}
-
-struct mirror_zone *mirror_zone_claimed_of_pfn(unsigned long pfn)
-{
-	struct mirror_zone *zone = mirror_zone_of_pfn(pfn);
-
-	if (zone && test_bit((pfn - zone->start_pfn) / pageblock_nr_pages,
-			     zone->claimed))
-		return zone;
 	return NULL;
 }
 
@@ -150,7 +138,7 @@ static void mirror_range_name(u64 start, u64 size, char *buf, size_t len)
 }
 
 /*
- * Node of a pageblock, or -1 when its first page is not online memory.
+ * Node of a block, or -1 when its first page is not online memory.
  * The caller has checked that the block is System RAM.
  */
 static int mirror_block_nid(unsigned long pfn)
@@ -228,7 +216,8 @@ static int mirror_spans_from_param(struct mirror_span **out,
 	int ret;
 
 	mc_range_list_init(&list);
-	ret = mc_ranges_parse(ranges, strlen(ranges), MIRROR_ALIGN, &list, &err);
+	ret = mc_ranges_parse(ranges, strlen(ranges), mirror_align(), &list,
+			      &err);
 	if (ret) {
 		pr_err("ranges: %s\n", err.msg[0] ? err.msg : "cannot parse");
 		/* The parser's -ERANGE and -E2BIG are bad input all the same. */
@@ -280,26 +269,27 @@ static bool mirror_efi_usable_type(u32 type)
 }
 
 /*
- * Append the pageblocks of [start_pfn, end_pfn) that are online System RAM
- * as spans that each stay on one node.  'spans' has room for MC_MAX_ZONES.
+ * Append the memory blocks of [start_pfn, end_pfn) that are online System
+ * RAM as spans that each stay on one node.  'spans' has room for
+ * MC_MAX_ZONES.
  */
 static void mirror_spans_add(struct mirror_span *spans, unsigned int *nr,
 			     u64 start_pfn, u64 end_pfn, unsigned int *dropped)
 {
-	u64 pfn;
+	u64 step = PHYS_PFN(mirror_align()), pfn;
 
-	for (pfn = start_pfn; pfn < end_pfn; pfn += pageblock_nr_pages) {
+	for (pfn = start_pfn; pfn < end_pfn; pfn += step) {
 		struct mirror_span *last = *nr ? &spans[*nr - 1] : NULL;
 		int nid = -1;
 
-		if (region_intersects(PFN_PHYS(pfn), MIRROR_ALIGN,
+		if (region_intersects(PFN_PHYS(pfn), mirror_align(),
 				      IORESOURCE_SYSTEM_RAM, IORES_DESC_NONE) ==
 		    REGION_INTERSECTS)
 			nid = mirror_block_nid(pfn);
 		if (nid < 0)
 			continue;
 		if (last && last->end_pfn == pfn && last->nid == nid) {
-			last->end_pfn = pfn + pageblock_nr_pages;
+			last->end_pfn = pfn + step;
 			continue;
 		}
 		if (*nr == MC_MAX_ZONES) {
@@ -307,7 +297,7 @@ static void mirror_spans_add(struct mirror_span *spans, unsigned int *nr,
 			continue;
 		}
 		spans[*nr].start_pfn = pfn;
-		spans[*nr].end_pfn = pfn + pageblock_nr_pages;
+		spans[*nr].end_pfn = pfn + step;
 		spans[*nr].nid = nid;
 		(*nr)++;
 	}
@@ -315,7 +305,7 @@ static void mirror_spans_add(struct mirror_span *spans, unsigned int *nr,
 
 /*
  * Hardware mode: the EFI memory map's MORE_RELIABLE descriptors, trimmed to
- * whole pageblocks of online System RAM and split at node boundaries.
+ * whole memory blocks of online System RAM and split at node boundaries.
  */
 static int mirror_spans_from_efi(struct mirror_span **out,
 				 unsigned int *nr_out)
@@ -339,8 +329,8 @@ static int mirror_spans_from_efi(struct mirror_span **out,
 		if (!(md->attribute & EFI_MEMORY_MORE_RELIABLE) ||
 		    !mirror_efi_usable_type(md->type))
 			continue;
-		start = round_up(start, MIRROR_ALIGN);
-		end = round_down(end, MIRROR_ALIGN);
+		start = round_up(start, mirror_align());
+		end = round_down(end, mirror_align());
 		if (start >= end)
 			continue;
 		mirror_spans_add(spans, &nr, PHYS_PFN(start), PHYS_PFN(end),
@@ -352,7 +342,7 @@ static int mirror_spans_from_efi(struct mirror_span **out,
 		return -ENODEV;
 	}
 	if (dropped)
-		pr_warn("EFI: %u mirrored pageblocks beyond %u zones left unused\n",
+		pr_warn("EFI: %u mirrored memory blocks beyond %u zones left unused\n",
 			dropped, MC_MAX_ZONES);
 
 	/* Descriptors are usually sorted, but nothing promises it. */
@@ -363,6 +353,11 @@ static int mirror_spans_from_efi(struct mirror_span **out,
 }
 
 /* ---- zones --------------------------------------------------------------- */
+
+static const struct dev_pagemap_ops mirror_pgmap_ops = {
+	.page_free = mirror_page_free,
+	.memory_failure = mirror_channel_memory_failure,
+};
 
 static const char *mirror_claim_reason(int err)
 {
@@ -379,95 +374,73 @@ static const char *mirror_claim_reason(int err)
 }
 
 /*
- * Take the zone's pageblocks from the kernel.  Blocks the kernel will not
- * give up stay out of the zone (neither free nor used); the first failure
- * is logged once for the whole zone.
+ * Take the zone's memory blocks from the kernel whole and map them back as
+ * our device memory.  offline_and_remove_memory() migrates what the kernel
+ * has there and, when one block cannot be offlined, puts the others back
+ * online itself: a zone is claimed whole or not at all.
  */
 static int mirror_zone_claim(struct mirror_zone *zone)
 {
-	unsigned long pfn, blocks = 0, flags;
-	unsigned long first_bad = 0;
-	int first_err = 0;
+	u64 start = PFN_PHYS(zone->start_pfn);
+	u64 size = PFN_PHYS(zone->end_pfn - zone->start_pfn);
+	unsigned long flags;
+	char name[80];
+	void *addr;
 	int ret;
 
-	for (pfn = zone->start_pfn; pfn < zone->end_pfn;
-	     pfn += pageblock_nr_pages, blocks++) {
-		if (fatal_signal_pending(current))
-			return -EINTR;
-		ret = alloc_contig_range(pfn, pfn + pageblock_nr_pages,
-					 MIGRATE_MOVABLE,
-					 GFP_KERNEL | __GFP_NOWARN);
-		if (ret) {
-			if (!first_err) {
-				first_err = ret;
-				first_bad = pfn;
-			}
-			zone->blocks_unclaimed++;
-			cond_resched();
-			continue;
-		}
-		set_bit(blocks, zone->claimed);
-		mirror_zone_set_refs(pfn, pageblock_nr_pages, 0);
-		spin_lock_irqsave(&zone->lock, flags);
-		ret = mc_zalloc_add_free(&zone->za, pfn, pageblock_nr_pages);
-		spin_unlock_irqrestore(&zone->lock, flags);
-		if (WARN_ON_ONCE(ret))
-			return ret;
-		cond_resched();
+	mirror_range_name(start, size, name, sizeof(name));
+	ret = offline_and_remove_memory(start, size);
+	if (ret) {
+		pr_err("zone%u (%s): memory could not be offlined: %s (error %d)\n",
+		       zone->id, name, mirror_claim_reason(ret), ret);
+		return ret;
 	}
-	if (zone->blocks_unclaimed)
-		pr_warn("zone%u: %llu of %lu pageblocks not claimed (first at 0x%llx: %s, error %d)\n",
-			zone->id, zone->blocks_unclaimed, blocks,
-			(u64)PFN_PHYS(first_bad),
-			mirror_claim_reason(first_err), first_err);
-	return 0;
-}
+	zone->removed = true;
 
-/* Free zone pages back to the kernel, with the count it expects. */
-static void mirror_zone_give_back(unsigned long pfn, unsigned long nr)
-{
-	mirror_zone_set_refs(pfn, nr, 1);
-	free_contig_range(pfn, nr);
+	zone->pgmap.type = MEMORY_DEVICE_COHERENT;
+	zone->pgmap.range.start = start;
+	zone->pgmap.range.end = start + size - 1;
+	zone->pgmap.nr_range = 1;
+	zone->pgmap.ops = &mirror_pgmap_ops;
+	zone->pgmap.owner = (void *)mirror_pgmap_owner;
+	addr = memremap_pages(&zone->pgmap, zone->nid);
+	if (IS_ERR(addr)) {
+		pr_err("zone%u (%s): cannot map it as device memory (error %ld)\n",
+		       zone->id, name, PTR_ERR(addr));
+		return PTR_ERR(addr);
+	}
+	zone->mapped = true;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	ret = mc_zalloc_add_free(&zone->za, zone->start_pfn,
+				 zone->end_pfn - zone->start_pfn);
+	spin_unlock_irqrestore(&zone->lock, flags);
+	return WARN_ON_ONCE(ret) ? ret : 0;
 }
 
 /*
- * Give every claimed page that is not out back to the kernel.  Pages still
- * out (only after a forced unload) are left where they are: their users
- * still hold them.
+ * Give the zone's memory back to the kernel as System RAM.  Only once no
+ * page is out: memunmap_pages() waits for every page's last reference,
+ * which the module reference that pages out hold (see mirror_alloc.c)
+ * guarantees at unload.
  */
 static void mirror_zone_release(struct mirror_zone *zone)
 {
-	unsigned long pfn, run = 0, leaked = 0;
-	unsigned long block;
+	u64 start = PFN_PHYS(zone->start_pfn);
+	u64 size = PFN_PHYS(zone->end_pfn - zone->start_pfn);
+	int ret;
 
-	if (!zone->claimed)
-		return;
-	for (block = 0, pfn = zone->start_pfn; pfn < zone->end_pfn;
-	     block++, pfn += pageblock_nr_pages) {
-		unsigned long p, end = pfn + pageblock_nr_pages;
-
-		if (!test_bit(block, zone->claimed))
-			continue;
-		for (p = pfn; p < end; p++) {
-			if (zone->za_ready &&
-			    mc_zalloc_is_occupied(&zone->za, p)) {
-				if (run)
-					mirror_zone_give_back(p - run, run);
-				run = 0;
-				leaked++;
-				continue;
-			}
-			run++;
-		}
-		if (run)
-			mirror_zone_give_back(end - run, run);
-		run = 0;
-		clear_bit(block, zone->claimed);
-		cond_resched();
+	if (zone->mapped) {
+		memunmap_pages(&zone->pgmap);
+		zone->mapped = false;
 	}
-	if (leaked)
-		pr_err("zone%u: %lu pages still out at unload, left allocated\n",
-		       zone->id, leaked);
+	if (!zone->removed)
+		return;
+	zone->removed = false;
+	ret = add_memory(zone->nid, start, size, MHP_NONE);
+	if (ret)
+		pr_err("zone%u: memory 0x%llx-0x%llx not given back to the kernel (error %d)\n",
+		       zone->id, start, start + size - 1, ret);
 }
 
 static void mirror_zone_destroy(struct mirror_zone *zone)
@@ -476,7 +449,6 @@ static void mirror_zone_destroy(struct mirror_zone *zone)
 	if (zone->za_ready)
 		mc_zalloc_destroy(&zone->za);
 	kvfree(zone->order_of);
-	bitmap_free(zone->claimed);
 	free_percpu(zone->pcpu);
 }
 
@@ -499,9 +471,8 @@ static int mirror_zone_setup(struct mirror_zone *zone, unsigned int id,
 		return ret;
 	zone->za_ready = true;
 	zone->order_of = kvzalloc(nr, GFP_KERNEL);
-	zone->claimed = bitmap_zalloc(nr / pageblock_nr_pages, GFP_KERNEL);
 	zone->pcpu = alloc_percpu(struct mirror_zone_pcpu);
-	if (!zone->order_of || !zone->claimed || !zone->pcpu)
+	if (!zone->order_of || !zone->pcpu)
 		return -ENOMEM;
 	ret = mirror_zone_claim(zone);
 	if (ret)

@@ -12,25 +12,18 @@
  * thread group id, which exec keeps); it goes when the last thread of the
  * group exits (sched_process_exit).
  *
- * Returning pages exactly: after migrate_vma_finalize() a destination page
- * is an ordinary LRU anonymous page, which the kernel would hand to its
- * buddy allocator when the process lets go of it.  So every page moved in
- * keeps one extra reference of ours (a bit in the zone's 'held' map).  The
- * sweeper looks for held pages whose only reference is ours (count 1, not
- * mapped): it drops the reference, which frees the page into the kernel's
- * allocator, and takes the run straight back with alloc_contig_range() -
- * which migrates away anything that grabbed a page in between - then
- * returns it to its zone with mirror_free_pages().  A run the kernel will
- * not give back yet (an unmovable user got a page in that window) stays
- * 'pending' and is retried every sweep; until then the pages count as used
- * in their zone, so occupancy never claims a page mirror.ko does not have.
- * Moving memory back to ordinary memory uses the same step on pages that
- * are still mapped: alloc_contig_range() migrates them out first.
+ * Pages come back by themselves: the destination of a move is a zone
+ * page, device memory of ours (mirror_main.c), and when the process lets
+ * go of it the kernel hands it to mirror_page_free(), never to its own
+ * allocator.  Nothing is held or swept back.  Moving memory back to
+ * ordinary memory is migrate_vma again, the other way
+ * (MIGRATE_VMA_SELECT_DEVICE_COHERENT): the zone pages it empties come
+ * back the same way.
  *
- * Locks: 'mp_mutex' serialises every migration, reclaim and walk (ioctls
- * and the sweeper); 'mp_lock' protects the held/pending maps and the
- * counters beside them; the record table is an xarray (its own lock), its
- * records are freed after RCU and counted by 'ref'.
+ * Locks: 'mp_mutex' serialises every migration and walk (ioctls and the
+ * sweeper) and protects the scratch arrays; the record table is an
+ * xarray (its own lock), its records are freed after RCU and counted by
+ * 'ref'.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -51,7 +44,6 @@
 #include <linux/tracepoint.h>
 #include <linux/xarray.h>
 #include <linux/slab.h>
-#include <linux/bitmap.h>
 #include <linux/capability.h>
 #include <linux/wait.h>
 #include <linux/ktime.h>
@@ -61,8 +53,6 @@
 #include "mirror_ioctl.h"
 
 #define MP_RUN_PAGES	PTRS_PER_PTE	/* one page table: the largest run */
-#define MP_GFP		(GFP_KERNEL | __GFP_MIRROR | __GFP_MIRROR_STRICT | \
-			 __GFP_NOWARN)
 
 struct mp_proc {
 	refcount_t ref;			/* the table's plus each user's */
@@ -79,22 +69,9 @@ struct mp_proc {
 	struct rcu_head rcu;
 };
 
-/* Per mirror zone: one bit per page of the zone's span. */
-struct mp_zone {
-	unsigned long *held;		/* moved into a process, our reference */
-	unsigned long *pending;		/* let go, not yet back in the zone */
-	unsigned long *mark;		/* scratch of a move-back, mp_mutex */
-};
-
-static struct mp_zone *mp_zones;
 static DEFINE_XARRAY(mp_procs);		/* tgid -> struct mp_proc */
 static DEFINE_MUTEX(mp_mutex);
-static DEFINE_SPINLOCK(mp_lock);
 
-/* Counters, under mp_lock. */
-static u64 mp_pages_held;
-static u64 mp_pages_pending;
-static u64 mp_pages_reclaimed;
 static atomic64_t mp_inherit_failures;
 static atomic64_t mp_sweeps;
 static atomic64_t mp_last_sweep_us;
@@ -132,13 +109,15 @@ static struct mp_proc *mp_proc_get(pid_t tgid)
 	return rec;
 }
 
-static struct mp_proc *mp_proc_alloc(struct pid *pid, pid_t tgid, gfp_t gfp)
+/* A new record with 'refs' references (the table's, and the caller's). */
+static struct mp_proc *mp_proc_alloc(struct pid *pid, pid_t tgid, gfp_t gfp,
+				     unsigned int refs)
 {
 	struct mp_proc *rec = kzalloc(sizeof(*rec), gfp);
 
 	if (!rec)
 		return NULL;
-	refcount_set(&rec->ref, 1);
+	refcount_set(&rec->ref, refs);
 	rec->tgid = tgid;
 	rec->pid = get_pid(pid);
 	return rec;
@@ -172,7 +151,7 @@ static void mp_on_fork(void *data, struct task_struct *parent,
 		return;
 	/* Preemption is off in a tracepoint probe: no sleeping here. */
 	rec = mp_proc_alloc(task_tgid(child), child->tgid,
-			    GFP_ATOMIC | __GFP_NOWARN);
+			    GFP_ATOMIC | __GFP_NOWARN, 1);
 	if (rec) {
 		rec->inherited = true;
 		rec->limit_pages = prec->limit_pages;
@@ -270,18 +249,61 @@ static bool mp_pfn_anon(unsigned long pfn)
 	return pfn && pfn_valid(pfn) && PageAnon(pfn_to_page(pfn));
 }
 
-/* ---- moving in ---------------------------------------------------------- */
-
-static void mp_hold(struct page *page)
+/*
+ * Walk the private memory of 'mm' one page table at a time: when 'chunk'
+ * runs, mp_pfns[0..n) holds the pfns mapped from 's' on.  Stops early when
+ * the caller gets a fatal signal or holds the process's last user (it is
+ * exiting).  mp_mutex held.
+ */
+static void mp_walk_chunks(struct mm_struct *mm,
+			   void (*chunk)(struct vm_area_struct *vma,
+					 unsigned long s, unsigned long n,
+					 void *arg),
+			   void *arg)
 {
-	unsigned long pfn = page_to_pfn(page);
-	struct mirror_zone *zone = mirror_zone_of_pfn(pfn);
+	struct vm_area_struct *vma;
+	unsigned long s, e;
 
-	spin_lock(&mp_lock);
-	set_bit(pfn - zone->start_pfn, mp_zones[zone->id].held);
-	mp_pages_held++;
-	spin_unlock(&mp_lock);
+	mmap_read_lock(mm);
+	for (vma = find_vma(mm, 0); vma; vma = find_vma(mm, vma->vm_end)) {
+		if (!mp_vma_ok(vma))
+			continue;
+		for (s = vma->vm_start; s < vma->vm_end; s = e) {
+			e = pmd_addr_end(s, vma->vm_end);
+			mp_read_ptes(mm, s, e, mp_pfns);
+			chunk(vma, s, (e - s) >> PAGE_SHIFT, arg);
+			if (fatal_signal_pending(current) ||
+			    atomic_read(&mm->mm_users) <= 1)
+				goto out;
+			cond_resched();
+		}
+	}
+out:
+	mmap_read_unlock(mm);
 }
+
+/* 'fn' on each run of non-zero mp_pfns[0..n) of the chunk at 's'. */
+static void mp_for_each_run(struct vm_area_struct *vma, unsigned long s,
+			    unsigned long n,
+			    void (*fn)(struct vm_area_struct *vma,
+				       unsigned long s, unsigned long e,
+				       void *arg),
+			    void *arg)
+{
+	unsigned long i, run;
+
+	for (i = 0; i < n; i = run) {
+		if (!mp_pfns[i]) {
+			run = i + 1;
+			continue;
+		}
+		for (run = i; run < n && mp_pfns[run]; run++)
+			;
+		fn(vma, s + (i << PAGE_SHIFT), s + (run << PAGE_SHIFT), arg);
+	}
+}
+
+/* ---- moving in ---------------------------------------------------------- */
 
 struct mp_pass {
 	u64 budget;			/* mirror pages this pass may take */
@@ -290,9 +312,18 @@ struct mp_pass {
 	u64 mirror, ordinary;		/* pages counted by the walk */
 };
 
-/* Migrate the ordinary anonymous pages of [s, e) into mirror zones. */
-static void mp_migrate_run(struct vm_area_struct *vma, unsigned long s,
-			   unsigned long e, struct mp_pass *pass)
+/*
+ * One migrate_vma pass over [s, e) of the pages 'flags' selects: 'dst'
+ * picks each one's destination (locked, as migrate_vma wants it) or NULL
+ * to leave it where it is.  Returns the pages moved; *failed counts those
+ * that had a destination and did not move (pinned, busy, raced).
+ */
+static unsigned long mp_migrate_range(struct vm_area_struct *vma,
+				      unsigned long s, unsigned long e,
+				      unsigned long flags,
+				      struct page *(*dst)(struct page *src,
+							  void *arg),
+				      void *arg, u64 *failed)
 {
 	struct migrate_vma args = {
 		.vma = vma,
@@ -300,62 +331,76 @@ static void mp_migrate_run(struct vm_area_struct *vma, unsigned long s,
 		.end = e,
 		.src = mp_src,
 		.dst = mp_dst,
-		.flags = MIGRATE_VMA_SELECT_SYSTEM,
+		.pgmap_owner = (void *)mirror_pgmap_owner,
+		.flags = flags,
 	};
-	unsigned long i;
+	unsigned long i, moved = 0;
 
 	if (migrate_vma_setup(&args))
-		return;
+		return 0;
 	for (i = 0; i < args.npages; i++) {
 		struct page *spage = migrate_pfn_to_page(args.src[i]);
 		struct page *dpage;
 
 		args.dst[i] = 0;
-		if (!spage || !(args.src[i] & MIGRATE_PFN_MIGRATE) ||
-		    !PageAnon(spage) ||
-		    mirror_zone_of_pfn(page_to_pfn(spage)))
+		if (!spage || !(args.src[i] & MIGRATE_PFN_MIGRATE))
 			continue;
-		if (pass->full || !pass->budget) {
-			pass->full = true;
-			pass->shortfall++;
+		dpage = dst(spage, arg);
+		if (!dpage)
 			continue;
-		}
-		/* The source's node first, then by distance. */
-		dpage = mirror_alloc_pages_node(page_to_nid(spage), MP_GFP, 0);
-		if (!dpage) {
-			pass->full = true;
-			pass->shortfall++;
-			continue;
-		}
-		pass->budget--;
-		lock_page(dpage);
 		/* migrate_vma copies nothing itself. */
 		copy_highpage(dpage, spage);
 		args.dst[i] = migrate_pfn(page_to_pfn(dpage));
 	}
 	migrate_vma_pages(&args);
 	for (i = 0; i < args.npages; i++) {
-		struct page *dpage = migrate_pfn_to_page(args.dst[i]);
-
-		if (!dpage)
+		if (!args.dst[i])
 			continue;
-		if (args.src[i] & MIGRATE_PFN_MIGRATE) {
-			/* Ours beside the mapping's: see the top comment. */
-			get_page(dpage);
-			mp_hold(dpage);
-			pass->moved++;
-			continue;
-		}
-		/*
-		 * Not moved: take the page back before finalize would put it
-		 * and hand it to the kernel's allocator.
-		 */
-		args.dst[i] = 0;
-		unlock_page(dpage);
-		mirror_free_pages(dpage, 0);
-		pass->failed++;
+		if (args.src[i] & MIGRATE_PFN_MIGRATE)
+			moved++;
+		else
+			(*failed)++;
 	}
+	/*
+	 * Unlocks and puts every destination that did not move (a zone page
+	 * then comes back to its zone), and every zone page moved out.
+	 */
 	migrate_vma_finalize(&args);
+	return moved;
+}
+
+/* The destination of an ordinary anonymous page: a zone page. */
+static struct page *mp_dst_mirror(struct page *spage, void *arg)
+{
+	struct mp_pass *pass = arg;
+	struct page *dpage;
+
+	if (!PageAnon(spage) || mirror_zone_of_pfn(page_to_pfn(spage)))
+		return NULL;
+	if (pass->full || !pass->budget) {
+		pass->full = true;
+		pass->shortfall++;
+		return NULL;
+	}
+	/* The source's node first, then by distance; locked. */
+	dpage = mirror_alloc_dst_page(page_to_nid(spage));
+	if (!dpage) {
+		pass->full = true;
+		pass->shortfall++;
+		return NULL;
+	}
+	pass->budget--;
+	return dpage;
+}
+
+/* Migrate the ordinary anonymous pages of [s, e) into mirror zones. */
+static void mp_migrate_run(struct vm_area_struct *vma, unsigned long s,
+			   unsigned long e, void *arg)
+{
+	struct mp_pass *pass = arg;
+
+	pass->moved += mp_migrate_range(vma, s, e, MIGRATE_VMA_SELECT_SYSTEM,
+					mp_dst_mirror, pass, &pass->failed);
 }
 
 /* Free pages of all zones right now (a hint: no lock). */
@@ -369,60 +414,47 @@ static u64 mp_zones_free(void)
 	return sum;
 }
 
+struct mp_walk_arg {
+	struct mp_pass *pass;
+	bool migrate;
+};
+
+/* One chunk of mp_walk(): count, and move the runs of ordinary pages. */
+static void mp_walk_chunk(struct vm_area_struct *vma, unsigned long s,
+			  unsigned long n, void *arg)
+{
+	struct mp_walk_arg *w = arg;
+	struct mp_pass *pass = w->pass;
+	unsigned long i;
+	u64 ord = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!mp_pfn_anon(mp_pfns[i]))
+			mp_pfns[i] = 0;
+		else if (mirror_zone_of_pfn(mp_pfns[i]))
+			pass->mirror++, mp_pfns[i] = 0;
+		else
+			ord++;
+	}
+	pass->ordinary += ord;
+	if (!w->migrate || !ord)
+		return;
+	if (pass->full) {
+		pass->shortfall += ord;
+		return;
+	}
+	mp_for_each_run(vma, s, n, mp_migrate_run, pass);
+}
+
 /*
  * Walk the private memory of 'mm', counting its anonymous pages, and with
  * 'migrate' move the ordinary ones into mirror zones.  mp_mutex held.
  */
 static void mp_walk(struct mm_struct *mm, struct mp_pass *pass, bool migrate)
 {
-	struct vm_area_struct *vma;
-	unsigned long s, e, i, n, run;
+	struct mp_walk_arg w = { .pass = pass, .migrate = migrate };
 
-	mmap_read_lock(mm);
-	for (vma = find_vma(mm, 0); vma; vma = find_vma(mm, vma->vm_end)) {
-		if (!mp_vma_ok(vma))
-			continue;
-		for (s = vma->vm_start; s < vma->vm_end; s = e) {
-			u64 ord = 0;
-
-			e = pmd_addr_end(s, vma->vm_end);
-			n = (e - s) >> PAGE_SHIFT;
-			mp_read_ptes(mm, s, e, mp_pfns);
-			for (i = 0; i < n; i++) {
-				if (!mp_pfn_anon(mp_pfns[i]))
-					mp_pfns[i] = 0;
-				else if (mirror_zone_of_pfn(mp_pfns[i]))
-					pass->mirror++, mp_pfns[i] = 0;
-				else
-					ord++;
-			}
-			pass->ordinary += ord;
-			if (!migrate || !ord)
-				continue;
-			if (pass->full) {
-				pass->shortfall += ord;
-				continue;
-			}
-			/* Runs of ordinary pages, one migration each. */
-			for (i = 0; i < n; i = run) {
-				if (!mp_pfns[i]) {
-					run = i + 1;
-					continue;
-				}
-				for (run = i; run < n && mp_pfns[run]; run++)
-					;
-				mp_migrate_run(vma, s + (i << PAGE_SHIFT),
-					       s + (run << PAGE_SHIFT), pass);
-			}
-			/* Stop when we are told to, or hold its last user. */
-			if (fatal_signal_pending(current) ||
-			    atomic_read(&mm->mm_users) <= 1)
-				goto out;
-			cond_resched();
-		}
-	}
-out:
-	mmap_read_unlock(mm);
+	mp_walk_chunks(mm, mp_walk_chunk, &w);
 	pass->mirror += pass->moved;
 	pass->ordinary -= min(pass->ordinary, pass->moved);
 }
@@ -456,156 +488,71 @@ static void mp_proc_pass(struct mp_proc *rec, struct mm_struct *mm,
 	}
 }
 
-/* ---- giving back -------------------------------------------------------- */
+/* ---- moving back out --------------------------------------------------- */
 
-/*
- * Take pending pages [pfn, end) of a zone back from the kernel and return
- * them to the zone.  Runs that the kernel will not give up yet are tried
- * page by page; what still fails stays pending.  mp_mutex held.
- */
-static void mp_take_back(struct mirror_zone *zone, unsigned long pfn,
-			 unsigned long end, bool split)
+/* The destination of a zone page going out: a page on the zone's node. */
+static struct page *mp_dst_ordinary(struct page *spage, void *arg)
 {
-	struct mp_zone *mz = &mp_zones[zone->id];
-	unsigned long p;
-	int ret;
+	struct page *dpage = alloc_pages_node(page_to_nid(spage),
+					      GFP_HIGHUSER_MOVABLE |
+					      __GFP_NOWARN, 0);
 
-	ret = alloc_contig_range(pfn, end, MIGRATE_MOVABLE,
-				 GFP_KERNEL | __GFP_NOWARN);
-	if (ret) {
-		if (split && end - pfn > 1)
-			for (p = pfn; p < end; p++)
-				mp_take_back(zone, p, p + 1, false);
-		return;
-	}
-	for (p = pfn; p < end; p++) {
-		spin_lock(&mp_lock);
-		clear_bit(p - zone->start_pfn, mz->pending);
-		mp_pages_pending--;
-		mp_pages_reclaimed++;
-		spin_unlock(&mp_lock);
-		mirror_free_pages(pfn_to_page(p), 0);
-	}
-}
-
-/* Pending runs of a zone marked in 'map' (all pending when map is NULL). */
-static void mp_take_back_zone(struct mirror_zone *zone, unsigned long *map)
-{
-	struct mp_zone *mz = &mp_zones[zone->id];
-	unsigned long n = zone->end_pfn - zone->start_pfn;
-	unsigned long i, j;
-
-	for (i = find_first_bit(mz->pending, n); i < n;
-	     i = find_next_bit(mz->pending, n, j)) {
-		if (map && !test_bit(i, map)) {
-			j = i + 1;
-			continue;
-		}
-		for (j = i; j < n && test_bit(j, mz->pending) &&
-		     (!map || test_bit(j, map)); j++)
-			;
-		mp_take_back(zone, zone->start_pfn + i, zone->start_pfn + j,
-			     true);
-		cond_resched();
-	}
-}
-
-/* Let go of a held page: it becomes pending.  mp_mutex held. */
-static void mp_release(struct mirror_zone *zone, unsigned long idx)
-{
-	struct mp_zone *mz = &mp_zones[zone->id];
-
-	spin_lock(&mp_lock);
-	clear_bit(idx, mz->held);
-	set_bit(idx, mz->pending);
-	mp_pages_held--;
-	mp_pages_pending++;
-	spin_unlock(&mp_lock);
-	put_page(pfn_to_page(zone->start_pfn + idx));
+	if (dpage)
+		lock_page(dpage);
+	return dpage;
 }
 
 /*
- * Find held pages that only we still reference (their process freed them)
- * and give them back to their zone; retry what is pending.  mp_mutex held.
+ * Migrate the zone pages of [s, e) to ordinary memory on the zone's own
+ * node.  Pages shared with another process move for both.
  */
-static void mp_reclaim(void)
+static void mp_move_back_run(struct vm_area_struct *vma, unsigned long s,
+			     unsigned long e, void *arg)
 {
-	unsigned int z;
+	u64 *moved = arg, failed = 0;
 
-	for (z = 0; z < mirror.nr_zones; z++) {
-		struct mirror_zone *zone = &mirror.zones[z];
-		struct mp_zone *mz = &mp_zones[z];
-		unsigned long n = zone->end_pfn - zone->start_pfn;
-		unsigned long i;
-
-		for_each_set_bit(i, mz->held, n) {
-			struct page *page = pfn_to_page(zone->start_pfn + i);
-
-			if (page_count(page) != 1 || page_mapped(page) ||
-			    PageSwapCache(page))
-				continue;
-			mp_release(zone, i);
-		}
-		mp_take_back_zone(zone, NULL);
-	}
+	*moved += mp_migrate_range(vma, s, e,
+				   MIGRATE_VMA_SELECT_DEVICE_COHERENT,
+				   mp_dst_ordinary, NULL, &failed);
 }
 
-/*
- * Move the mirrored pages of 'mm' back to ordinary memory: mark them, let
- * go of our references, and take them back with alloc_contig_range(),
- * which migrates each one out of the zone first.  Pages shared with
- * another process move for both.  mp_mutex held.
- */
+/* One chunk of mp_move_back(): the runs of zone pages go out. */
+static void mp_move_back_chunk(struct vm_area_struct *vma, unsigned long s,
+			       unsigned long n, void *arg)
+{
+	unsigned long i;
+
+	for (i = 0; i < n; i++)
+		if (mp_pfns[i] && !mirror_zone_of_pfn(mp_pfns[i]))
+			mp_pfns[i] = 0;
+	mp_for_each_run(vma, s, n, mp_move_back_run, arg);
+}
+
+/* Move the mirrored pages of 'mm' back to ordinary memory.  mp_mutex held. */
 static u64 mp_move_back(struct mm_struct *mm)
 {
-	struct vm_area_struct *vma;
-	unsigned long s, e, i, n;
-	unsigned int z;
 	u64 moved = 0;
 
-	for (z = 0; z < mirror.nr_zones; z++)
-		bitmap_zero(mp_zones[z].mark,
-			    mirror.zones[z].end_pfn - mirror.zones[z].start_pfn);
-	mmap_read_lock(mm);
-	for (vma = find_vma(mm, 0); vma; vma = find_vma(mm, vma->vm_end)) {
-		if (!mp_vma_ok(vma))
-			continue;
-		for (s = vma->vm_start; s < vma->vm_end; s = e) {
-			e = pmd_addr_end(s, vma->vm_end);
-			n = (e - s) >> PAGE_SHIFT;
-			mp_read_ptes(mm, s, e, mp_pfns);
-			for (i = 0; i < n; i++) {
-				struct mirror_zone *zone;
-
-				if (!mp_pfns[i])
-					continue;
-				zone = mirror_zone_of_pfn(mp_pfns[i]);
-				if (zone)
-					set_bit(mp_pfns[i] - zone->start_pfn,
-						mp_zones[zone->id].mark);
-			}
-		}
-	}
-	mmap_read_unlock(mm);
-
-	for (z = 0; z < mirror.nr_zones; z++) {
-		struct mirror_zone *zone = &mirror.zones[z];
-		struct mp_zone *mz = &mp_zones[z];
-
-		n = zone->end_pfn - zone->start_pfn;
-		for_each_set_bit(i, mz->mark, n) {
-			if (test_bit(i, mz->held)) {
-				mp_release(zone, i);
-				moved++;
-			} else {
-				/* Not ours (an API user's page): leave it. */
-				clear_bit(i, mz->mark);
-			}
-		}
-		mp_take_back_zone(zone, mz->mark);
-		cond_resched();
-	}
+	mp_walk_chunks(mm, mp_move_back_chunk, &moved);
 	return moved;
+}
+
+/* The memory of a thread group, also when its leader thread has exited. */
+static struct mm_struct *mp_group_mm(struct task_struct *leader)
+{
+	struct mm_struct *mm = get_task_mm(leader);
+	struct task_struct *t;
+
+	if (mm)
+		return mm;
+	rcu_read_lock();
+	for_each_thread(leader, t) {
+		mm = get_task_mm(t);
+		if (mm)
+			break;
+	}
+	rcu_read_unlock();
+	return mm;
 }
 
 /* ---- the sweeper -------------------------------------------------------- */
@@ -640,7 +587,7 @@ static void mp_sweep(void)
 			/* Gone without our exit probe seeing it. */
 			mp_proc_unlink(rec);
 		} else {
-			mm = get_task_mm(task);
+			mm = mp_group_mm(task);
 			put_task_struct(task);
 		}
 		if (mm) {
@@ -651,7 +598,6 @@ static void mp_sweep(void)
 		if (kthread_should_stop())
 			break;
 	}
-	mp_reclaim();
 	mutex_unlock(&mp_mutex);
 	atomic64_inc(&mp_sweeps);
 	atomic64_set(&mp_last_sweep_us, ktime_us_delta(ktime_get(), t0));
@@ -695,8 +641,11 @@ static struct task_struct *mp_find_task(pid_t pid, bool strict)
 			err = -EINVAL;
 		else if (is_global_init(leader))
 			err = -EINVAL;
-		else if (leader->exit_state ||
-			 (leader->signal->flags & SIGNAL_GROUP_EXIT) ||
+		/*
+		 * The group, not its leader thread: a leader that exited
+		 * before its other threads leaves a live process.
+		 */
+		else if ((leader->signal->flags & SIGNAL_GROUP_EXIT) ||
 			 !atomic_read(&leader->signal->live))
 			err = -ESRCH;
 		if (err) {
@@ -737,7 +686,7 @@ static int mp_ioc_set(struct mirror_proc_req *req)
 	task = mp_find_task(req->pid, true);
 	if (IS_ERR(task))
 		return PTR_ERR(task);
-	mm = get_task_mm(task);
+	mm = mp_group_mm(task);
 	if (!mm) {
 		put_task_struct(task);
 		return -ESRCH;
@@ -746,7 +695,13 @@ static int mp_ioc_set(struct mirror_proc_req *req)
 
 	rec = mp_proc_get(task->tgid);
 	if (!rec) {
-		rec = mp_proc_alloc(task_tgid(task), task->tgid, GFP_KERNEL);
+		/*
+		 * Both references, the table's and ours, before the record
+		 * is visible: an exit right after the insertion drops only
+		 * the table's.
+		 */
+		rec = mp_proc_alloc(task_tgid(task), task->tgid, GFP_KERNEL,
+				    2);
 		if (!rec) {
 			ret = -ENOMEM;
 			goto out;
@@ -755,10 +710,10 @@ static int mp_ioc_set(struct mirror_proc_req *req)
 		old = xa_cmpxchg(&mp_procs, task->tgid, NULL, rec, GFP_KERNEL);
 		if (xa_is_err(old) || old) {
 			mp_proc_put(rec);
+			mp_proc_put(rec);
 			ret = xa_is_err(old) ? xa_err(old) : -EAGAIN;
 			goto out;
 		}
-		refcount_inc(&rec->ref);	/* the table's and ours */
 		/*
 		 * If the group died before the record went in, the exit
 		 * probe missed it: take it out again.
@@ -795,7 +750,7 @@ out:
 static int mp_ioc_clear_or_back(struct mirror_proc_req *req, bool clear)
 {
 	struct task_struct *task;
-	struct mm_struct *mm;
+	struct mm_struct *mm = NULL;
 	struct mp_proc *rec;
 	struct mp_pass pass;
 	u64 moved = 0;
@@ -809,6 +764,14 @@ static int mp_ioc_clear_or_back(struct mirror_proc_req *req, bool clear)
 	if (IS_ERR(task))
 		return PTR_ERR(task);
 	req->tgid = task->tgid;
+	/* Everything that can fail before anything changes. */
+	if (back) {
+		mm = mp_group_mm(task);
+		if (!mm) {
+			put_task_struct(task);
+			return -ESRCH;
+		}
+	}
 	rec = mp_proc_get(task->tgid);
 	if (rec && !clear) {
 		/* The sweeper would move it all in again. */
@@ -818,21 +781,12 @@ static int mp_ioc_clear_or_back(struct mirror_proc_req *req, bool clear)
 	if (rec)
 		mp_proc_unlink(rec);
 	if (back) {
-		mm = get_task_mm(task);
-		if (!mm) {
-			ret = -ESRCH;
-			goto out;
-		}
-		if (mutex_lock_killable(&mp_mutex)) {
-			mmput(mm);
-			ret = -EINTR;
-			goto out;
-		}
+		/* Not killable: the flag is already off, finish the move. */
+		mutex_lock(&mp_mutex);
 		moved = mp_move_back(mm);
 		/* What it has now, for the answer. */
 		mp_proc_pass(NULL, mm, false, &pass);
 		mutex_unlock(&mp_mutex);
-		mmput(mm);
 		if (rec)
 			atomic64_add(moved, &rec->returned);
 	}
@@ -845,6 +799,8 @@ static int mp_ioc_clear_or_back(struct mirror_proc_req *req, bool clear)
 		req->pages_returned += rec ? 0 : moved;
 	}
 out:
+	if (mm)
+		mmput(mm);
 	mp_proc_put(rec);
 	put_task_struct(task);
 	return ret;
@@ -861,7 +817,7 @@ static int mp_ioc_migrate_in(struct mirror_proc_req *req)
 	if (IS_ERR(task))
 		return PTR_ERR(task);
 	req->tgid = task->tgid;
-	mm = get_task_mm(task);
+	mm = mp_group_mm(task);
 	put_task_struct(task);
 	if (!mm)
 		return -ESRCH;
@@ -905,7 +861,7 @@ static int mp_ioc_get(struct mirror_proc_req *req)
 	req->tgid = task->tgid;
 	/* A fresh count of the memory is for root; others see the last. */
 	if (capable(CAP_SYS_ADMIN))
-		mm = get_task_mm(task);
+		mm = mp_group_mm(task);
 	put_task_struct(task);
 	rec = mp_proc_get(req->tgid);
 	if (mm) {
@@ -999,16 +955,6 @@ static struct miscdevice mp_misc = {
 
 /* ---- sysfs: /sys/kernel/mm/mirror/processes/ ---------------------------- */
 
-static u64 mp_locked_read(u64 *v)
-{
-	u64 val;
-
-	spin_lock(&mp_lock);
-	val = *v;
-	spin_unlock(&mp_lock);
-	return val;
-}
-
 static ssize_t nr_flagged_show(struct kobject *k, struct kobj_attribute *a,
 			       char *buf)
 {
@@ -1029,9 +975,6 @@ static ssize_t name##_show(struct kobject *k, struct kobj_attribute *a,	\
 }									\
 static struct kobj_attribute mp_attr_##name = __ATTR_RO(name)
 
-MP_SHOW(pages_held, mp_locked_read(&mp_pages_held));
-MP_SHOW(pages_pending, mp_locked_read(&mp_pages_pending));
-MP_SHOW(pages_reclaimed, mp_locked_read(&mp_pages_reclaimed));
 MP_SHOW(inherit_failures, atomic64_read(&mp_inherit_failures));
 MP_SHOW(sweeps, atomic64_read(&mp_sweeps));
 MP_SHOW(last_sweep_us, atomic64_read(&mp_last_sweep_us));
@@ -1061,9 +1004,6 @@ static struct kobj_attribute mp_attr_sweep_interval_ms =
 
 static struct attribute *mp_attrs[] = {
 	&mp_attr_nr_flagged.attr,
-	&mp_attr_pages_held.attr,
-	&mp_attr_pages_pending.attr,
-	&mp_attr_pages_reclaimed.attr,
 	&mp_attr_inherit_failures.attr,
 	&mp_attr_sweeps.attr,
 	&mp_attr_last_sweep_us.attr,
@@ -1085,56 +1025,35 @@ static void mp_find_tp(struct tracepoint *tp, void *priv)
 		mp_tp_exit = tp;
 }
 
-static void mp_free_maps(void)
+static void mp_free_scratch(void)
 {
-	unsigned int z;
-
-	if (mp_zones)
-		for (z = 0; z < mirror.nr_zones; z++) {
-			bitmap_free(mp_zones[z].held);
-			bitmap_free(mp_zones[z].pending);
-			bitmap_free(mp_zones[z].mark);
-		}
-	kfree(mp_zones);
-	mp_zones = NULL;
 	kfree(mp_pfns);
 	kfree(mp_src);
 	kfree(mp_dst);
+	mp_pfns = mp_src = mp_dst = NULL;
 }
 
 int mirror_process_init(void)
 {
-	unsigned int z;
 	int ret;
 
-	mp_zones = kcalloc(max(mirror.nr_zones, 1U), sizeof(*mp_zones),
-			   GFP_KERNEL);
 	mp_pfns = kcalloc(MP_RUN_PAGES, sizeof(long), GFP_KERNEL);
 	mp_src = kcalloc(MP_RUN_PAGES, sizeof(long), GFP_KERNEL);
 	mp_dst = kcalloc(MP_RUN_PAGES, sizeof(long), GFP_KERNEL);
-	if (!mp_zones || !mp_pfns || !mp_src || !mp_dst)
-		goto nomem;
-	for (z = 0; z < mirror.nr_zones; z++) {
-		unsigned long n = mirror.zones[z].end_pfn -
-				  mirror.zones[z].start_pfn;
-
-		mp_zones[z].held = bitmap_zalloc(n, GFP_KERNEL);
-		mp_zones[z].pending = bitmap_zalloc(n, GFP_KERNEL);
-		mp_zones[z].mark = bitmap_zalloc(n, GFP_KERNEL);
-		if (!mp_zones[z].held || !mp_zones[z].pending ||
-		    !mp_zones[z].mark)
-			goto nomem;
+	if (!mp_pfns || !mp_src || !mp_dst) {
+		ret = -ENOMEM;
+		goto out_scratch;
 	}
 
 	for_each_kernel_tracepoint(mp_find_tp, NULL);
 	if (!mp_tp_fork || !mp_tp_exit) {
 		pr_err("processes: tracepoints sched_process_fork/exit not found\n");
 		ret = -ENOENT;
-		goto out_maps;
+		goto out_scratch;
 	}
 	ret = tracepoint_probe_register(mp_tp_fork, mp_on_fork, NULL);
 	if (ret)
-		goto out_maps;
+		goto out_scratch;
 	ret = tracepoint_probe_register(mp_tp_exit, mp_on_exit, NULL);
 	if (ret)
 		goto out_fork;
@@ -1167,12 +1086,9 @@ out_exit:
 out_fork:
 	tracepoint_probe_unregister(mp_tp_fork, mp_on_fork, NULL);
 	tracepoint_synchronize_unregister();
-out_maps:
-	mp_free_maps();
+out_scratch:
+	mp_free_scratch();
 	return ret;
-nomem:
-	ret = -ENOMEM;
-	goto out_maps;
 }
 
 void mirror_process_exit(void)
@@ -1191,14 +1107,7 @@ void mirror_process_exit(void)
 		mp_proc_put(rec);
 	}
 	xa_destroy(&mp_procs);
-	/*
-	 * Unload waits for every zone page to be back (the zones hold module
-	 * references), so nothing is held or pending here.
-	 */
-	if (mp_pages_held || mp_pages_pending)
-		pr_err("processes: %llu held and %llu pending pages at unload\n",
-		       mp_pages_held, mp_pages_pending);
 	/* kfree_rcu() callbacks of the records must not outlive the code. */
 	rcu_barrier();
-	mp_free_maps();
+	mp_free_scratch();
 }

@@ -17,6 +17,7 @@
 #include <linux/string.h>
 
 #include "mirror_internal.h"
+#include "mirror_fill.h"
 
 #ifndef MIRROR_VERSION
 #define MIRROR_VERSION "unknown"
@@ -300,7 +301,8 @@ static ssize_t zone_blocks_unclaimed_show(struct kobject *kobj,
 					  struct kobj_attribute *attr,
 					  char *buf)
 {
-	return sysfs_emit(buf, "%llu\n", kobj_zone(kobj)->blocks_unclaimed);
+	/* A zone is claimed whole or not at all (ABI 2). */
+	return sysfs_emit(buf, "0\n");
 }
 
 static ssize_t zone_allocs_show(struct kobject *kobj,
@@ -715,9 +717,49 @@ char *mirror_cmd_copy(char *buf, size_t size, const char __user *ubuf,
 }
 
 /*
- * check: the core's full invariant walk on every zone, plus our own
- * records: the blocks noted in order_of cover exactly the used pages.
+ * check: the core's full invariant walk on every zone, plus what the
+ * kernel's page records say: a page the allocator has free has no
+ * reference (nobody else holds a zone page between its last put and its
+ * next allocation), and every block an API caller holds is occupied.
  */
+static int mirror_check_zone(struct mirror_zone *zone, char *why,
+			     size_t len)
+{
+	unsigned long idx, nr = zone->end_pfn - zone->start_pfn;
+	int ret;
+
+	lockdep_assert_held(&zone->lock);
+	ret = mc_zalloc_check(&zone->za, why, len);
+	for (idx = 0; !ret && idx < nr; idx++) {
+		unsigned long pfn = zone->start_pfn + idx;
+		int refs = page_ref_count(pfn_to_page(pfn));
+		u8 o = zone->order_of[idx];
+
+		if (!mc_zalloc_is_occupied(&zone->za, pfn) && refs) {
+			snprintf(why, len, "free page at pfn 0x%lx has %d references",
+				 pfn, refs);
+			return -EUCLEAN;
+		}
+		if (o == MIRROR_REF_HELD) {
+			if (!mc_zalloc_is_occupied(&zone->za, pfn)) {
+				snprintf(why, len, "page at pfn 0x%lx held but not occupied",
+					 pfn);
+				return -EUCLEAN;
+			}
+			continue;
+		}
+		if (o && (idx + (1UL << (o - 1)) > nr ||
+			  !mc_zalloc_is_occupied(&zone->za, pfn) ||
+			  !mc_zalloc_is_occupied(&zone->za,
+					pfn + (1UL << (o - 1)) - 1))) {
+			snprintf(why, len, "block at pfn 0x%lx recorded but not occupied",
+				 pfn);
+			return -EUCLEAN;
+		}
+	}
+	return ret;
+}
+
 static int mirror_check_show(struct seq_file *m, void *v)
 {
 	char why[128];
@@ -725,42 +767,48 @@ static int mirror_check_show(struct seq_file *m, void *v)
 
 	for (i = 0; i < mirror.nr_zones; i++) {
 		struct mirror_zone *zone = &mirror.zones[i];
-		unsigned long flags, idx, nr = zone->end_pfn - zone->start_pfn;
-		u64 covered = 0;
+		unsigned long flags;
 		int ret;
 
 		why[0] = '\0';
 		spin_lock_irqsave(&zone->lock, flags);
-		ret = mc_zalloc_check(&zone->za, why, sizeof(why));
-		for (idx = 0; !ret && idx < nr; idx++) {
-			u8 o = zone->order_of[idx];
-
-			if (!o)
-				continue;
-			if (!mc_zalloc_is_occupied(&zone->za,
-						   zone->start_pfn + idx)) {
-				snprintf(why, sizeof(why),
-					 "block at pfn 0x%lx recorded but not occupied",
-					 zone->start_pfn + idx);
-				ret = -EUCLEAN;
-			}
-			covered += 1ULL << (o - 1);
-		}
-		if (!ret && covered != zone->za.stats.used) {
-			snprintf(why, sizeof(why),
-				 "recorded blocks cover %llu pages, %llu used",
-				 covered, zone->za.stats.used);
-			ret = -EUCLEAN;
-		}
+		ret = mirror_check_zone(zone, why, sizeof(why));
 		spin_unlock_irqrestore(&zone->lock, flags);
 		if (ret)
 			seq_printf(m, "zone%u: %s\n", i, why);
 		else
 			seq_printf(m, "zone%u: ok\n", i);
+		cond_resched();
 	}
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(mirror_check);
+
+/*
+ * meta: what mirror.ko itself keeps per zone, in bytes, and per GiB of
+ * zone.  (The kernel's memory map of the zone, 64 bytes per page, is the
+ * kernel's, as it was while the memory was System RAM.)
+ */
+static int mirror_meta_show(struct seq_file *m, void *v)
+{
+	unsigned int i;
+
+	for (i = 0; i < mirror.nr_zones; i++) {
+		struct mirror_zone *zone = &mirror.zones[i];
+		u64 pages = zone->end_pfn - zone->start_pfn;
+		u64 zalloc = mc_zalloc_meta_bytes(&zone->za);
+		u64 order_of = pages * sizeof(*zone->order_of);
+		u64 fill = mirror_fill_meta_bytes(zone);
+		u64 channel = mirror_channel_meta_bytes(zone);
+		u64 total = zalloc + order_of + fill + channel;
+
+		seq_printf(m, "zone%u pages=%llu zalloc=%llu order_of=%llu fill=%llu channel=%llu total=%llu per_gib=%llu\n",
+			   i, pages, zalloc, order_of, fill, channel, total,
+			   div64_u64(total << (30 - PAGE_SHIFT), pages));
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(mirror_meta);
 
 /* ordinary: the ordinary blocks out through the API, "0xPFN ORDER". */
 static int mirror_ordinary_show(struct seq_file *m, void *v)
@@ -780,6 +828,8 @@ void mirror_debugfs_init(void)
 	mirror.debugfs = debugfs_create_dir("mirror", NULL);
 	debugfs_create_file("check", 0400, mirror.debugfs, NULL,
 			    &mirror_check_fops);
+	debugfs_create_file("meta", 0400, mirror.debugfs, NULL,
+			    &mirror_meta_fops);
 	debugfs_create_file("ordinary", 0400, mirror.debugfs, NULL,
 			    &mirror_ordinary_fops);
 }

@@ -49,7 +49,8 @@
 
 #include "mirror.h"
 
-#define MT_OUT_SIZE	(64 * 1024)
+/* Room for the pfn of every page of the test machine's zones. */
+#define MT_OUT_SIZE	(2 << 20)
 #define MT_CMD_MAX	512
 #define MT_MAX_N	(1 << 20)
 
@@ -68,6 +69,10 @@ static DEFINE_MUTEX(mtest_lock);
 static struct mtest_block *mtest_held;
 static unsigned long mtest_nr_held;
 static unsigned long mtest_cap_held;
+static unsigned long mtest_share_pfn;	/* what 'map' maps; 0: nothing */
+
+/* The word 'share' writes at the start of the page it shares. */
+#define MT_SHARE_STAMP	0x5ea7ed0000000000ULL
 static char *mtest_out;
 static size_t mtest_out_len;
 static struct dentry *mtest_dir;
@@ -465,6 +470,58 @@ static int mtest_cmd_free(struct mtest_args *a)
 	mtest_printf("freed=%lu held=%lu\n", freed, mtest_nr_held);
 	return 0;
 }
+
+/* The held block holding 'pfn', or NULL; under mtest_lock. */
+static struct mtest_block *mtest_block_of(unsigned long pfn)
+{
+	unsigned long i;
+
+	for (i = 0; i < mtest_nr_held; i++)
+		if (pfn >= mtest_held[i].pfn &&
+		    pfn < mtest_held[i].pfn + (1UL << mtest_held[i].order))
+			return &mtest_held[i];
+	return NULL;
+}
+
+/*
+ * share pfn=: the page a process gets by mmap() of the 'map' file, as a
+ * driver maps its buffers (vm_insert_page: a reference of the mapping's
+ * own).  Its first word is stamped so that the mapper can tell its data.
+ */
+static int mtest_cmd_share(struct mtest_args *a)
+{
+	u64 *word;
+
+	if (!a->have_pfn || !mtest_block_of(a->pfn)) {
+		mtest_printf("error: pfn 0x%lx not held\n", a->pfn);
+		return -ENOENT;
+	}
+	word = kmap_local_page(pfn_to_page(a->pfn));
+	word[0] = MT_SHARE_STAMP ^ a->pfn;
+	kunmap_local(word);
+	mtest_share_pfn = a->pfn;
+	mtest_printf("shared=0x%lx word=0x%llx\n", a->pfn,
+		     MT_SHARE_STAMP ^ a->pfn);
+	return 0;
+}
+
+static int mtest_map_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	int ret = -EINVAL;
+
+	mutex_lock(&mtest_lock);
+	if (mtest_share_pfn && mtest_block_of(mtest_share_pfn) &&
+	    vma_pages(vma) == 1 && (vma->vm_flags & VM_SHARED))
+		ret = vm_insert_page(vma, vma->vm_start,
+				     pfn_to_page(mtest_share_pfn));
+	mutex_unlock(&mtest_lock);
+	return ret;
+}
+
+static const struct file_operations mtest_map_fops = {
+	.owner = THIS_MODULE,
+	.mmap = mtest_map_mmap,
+};
 
 static int mtest_cmd_refree(struct mtest_args *a)
 {
@@ -1040,6 +1097,47 @@ out:
 
 /* ---- debugfs ------------------------------------------------------------- */
 
+/*
+ * cachebad size=S: the frees an object cache must refuse: an object freed
+ * to another cache, a pointer inside an object, a second free.  Each is
+ * one refusal (mirror.ko counts them in bad_frees); the objects are then
+ * freed properly and both caches destroyed clean.
+ */
+static int mtest_cmd_cachebad(struct mtest_args *a)
+{
+	struct mirror_cache *c1, *c2;
+	void *o1 = NULL, *o2 = NULL;
+	int ret = 0;
+
+	if (a->size < 16)
+		return -EINVAL;
+	c1 = mirror_cache_create("mirror_test1", a->size, 0, 0);
+	c2 = mirror_cache_create("mirror_test2", a->size, 0, 0);
+	if (c1 && c2) {
+		o1 = mirror_cache_alloc(c1, GFP_KERNEL);
+		o2 = mirror_cache_alloc(c1, GFP_KERNEL);
+	}
+	if (!o1 || !o2) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	mirror_cache_free(c2, o1);		/* wrong cache */
+	mirror_cache_free(c1, (char *)o2 + 8);	/* inside an object */
+	mirror_cache_free(c1, o1);
+	mirror_cache_free(c1, o1);		/* double free */
+	mirror_cache_free(c1, o2);
+	o1 = o2 = NULL;
+	mtest_printf("tried=3\n");
+out:
+	if (o1)
+		mirror_cache_free(c1, o1);
+	if (o2)
+		mirror_cache_free(c1, o2);
+	mirror_cache_destroy(c1);
+	mirror_cache_destroy(c2);
+	return ret;
+}
+
 static ssize_t mtest_ctl_write(struct file *file, const char __user *ubuf,
 			    size_t count, loff_t *ppos)
 {
@@ -1074,6 +1172,8 @@ static ssize_t mtest_ctl_write(struct file *file, const char __user *ubuf,
 		ret = mtest_cmd_free(a);
 	else if (!strcmp(cmd, "refree"))
 		ret = mtest_cmd_refree(a);
+	else if (!strcmp(cmd, "share"))
+		ret = mtest_cmd_share(a);
 	else if (!strcmp(cmd, "leak"))
 		ret = mtest_cmd_leak(a);
 	else if (!strcmp(cmd, "foreign"))
@@ -1086,6 +1186,8 @@ static ssize_t mtest_ctl_write(struct file *file, const char __user *ubuf,
 		ret = mtest_cmd_mempool(a);
 	else if (!strcmp(cmd, "cache"))
 		ret = mtest_cmd_cache(a);
+	else if (!strcmp(cmd, "cachebad"))
+		ret = mtest_cmd_cachebad(a);
 	else {
 		mtest_printf("error: unknown command '%s'\n", cmd);
 		ret = -EINVAL;
@@ -1137,6 +1239,9 @@ static int __init mtest_init(void)
 	mtest_dir = debugfs_create_dir("mirror_test", NULL);
 	debugfs_create_file("ctl", 0600, mtest_dir, NULL, &mtest_ctl_fops);
 	debugfs_create_file("pages", 0400, mtest_dir, NULL, &mtest_pages_fops);
+	/* Not through debugfs's proxy, which has no mmap. */
+	debugfs_create_file_unsafe("map", 0600, mtest_dir, NULL,
+				   &mtest_map_fops);
 	return 0;
 }
 

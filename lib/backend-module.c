@@ -12,7 +12,7 @@
 #include "libmirror-private.h"
 
 #define MODULE_DIR		"/sys/kernel/mm/mirror"
-#define MODULE_ABI		1
+#define MODULE_ABI		2
 /* More zones than any machine has: a garbled nr_zones, not a layout. */
 #define MODULE_ZONES_MAX	4096
 #define MODULE_NODES_MAX	4096
@@ -300,9 +300,13 @@ static int read_header(struct mirror_ctx *ctx, int fd, const char *path,
 	rc = mirror_attr_u64(ctx, fd, path, "abi_version", false, &abi);
 	if (rc < 0)
 		return rc;
-	if (abi != MODULE_ABI)
+	/*
+	 * ABI 2 changed what frees count (pages) and dropped processes/
+	 * files this library never read: it reads both the same way.
+	 */
+	if (abi < 1 || abi > MODULE_ABI)
 		return mirror_error(ctx, -EPROTO,
-				    "%s/abi_version: ABI %llu, this libmirror reads ABI %d",
+				    "%s/abi_version: ABI %llu, this libmirror reads ABI 1 to %d",
 				    path, abi, MODULE_ABI);
 	ctx->abi_version = (unsigned int)abi;
 	rc = read_text(ctx, fd, path, "version", ctx->module_version,

@@ -146,15 +146,18 @@ MIRROR_EXPORT int mirror_channel_inject(struct mirror_ctx *ctx,
 	rc = mirror_path(ctx, path, sizeof(path), "%s", INJECT_FILE);
 	if (rc < 0)
 		return rc;
+	if (access(path, F_OK))
+		return mirror_error(ctx, -ENOENT,
+				    "%s: not there (is debugfs mounted?)", path);
 	snprintf(buf, sizeof(buf), "pfn=0x%llx offset=%u mask=0x%llx\n", pfn,
 		 offset, mask);
 	rc = mirror_file_write(path, buf, strlen(buf));
 	if (rc == -ENOENT)
-		return mirror_error(ctx, rc, "%s: not there (is debugfs mounted?)",
-				    path);
-	if (rc == -ERANGE)
 		return mirror_error(ctx, rc,
-				    "0x%llx: not in a claimed page of a mirror zone",
+				    "0x%llx: the page is free (mirror.ko refuses an error in a page that holds nobody's data)",
+				    paddr);
+	if (rc == -ERANGE)
+		return mirror_error(ctx, rc, "0x%llx: not in a mirror zone",
 				    paddr);
 	if (rc == -EBUSY)
 		return mirror_error(ctx, rc,

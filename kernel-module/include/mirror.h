@@ -28,6 +28,15 @@
  * uses only the zones of the requested node.  Blocks of order > 0 from a
  * mirror zone are never compound pages (__GFP_COMP is not honoured there):
  * every page of the block has its own reference count of 1.
+ * __GFP_NOFAIL together with __GFP_MIRROR_STRICT is refused (NULL, one
+ * warning): mirrored memory is finite and a strict request may not fall
+ * back, so it cannot promise never to fail.
+ *
+ * Zone pages are device memory that mirror.ko owns (ABI.md "Claiming").
+ * mirror_free_pages() drops the caller's reference on each page of the
+ * block; a page still referenced elsewhere (mapped into a process, say)
+ * comes back to its zone when that last reference goes, and is not handed
+ * out again before.
  *
  * The request's node is 'nid' for mirror_alloc_pages_node() (NUMA_NO_NODE
  * means the calling CPU's node) and the calling CPU's node otherwise.

@@ -38,7 +38,7 @@ expect_fail 1 "zones/zone0/frees: value too long" -- ms --sysroot "$TMP/bad"
 damage; rm -r "$TMP/bad/sys/kernel/mm/mirror/nodes"
 expect_fail 1 "sys/kernel/mm/mirror/nodes: No such file" -- ms --sysroot "$TMP/bad" -N
 damage; echo 7 >"$TMP/bad/sys/kernel/mm/mirror/abi_version"
-expect_fail 1 "abi_version: ABI 7, this libmirror reads ABI 1" -- ms --sysroot "$TMP/bad"
+expect_fail 1 "abi_version: ABI 7, this libmirror reads ABI 1 to 2" -- ms --sysroot "$TMP/bad"
 
 # Damaged kernel files.
 rm -rf "$TMP/kc"; cp -a "$FIXTURES/kernelcore-48g" "$TMP/kc"

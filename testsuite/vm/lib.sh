@@ -134,6 +134,8 @@ load_kmod()
 insmod_mirror()
 {
 	need_mirror
+	# A zone needs its memory online; an earlier rmmod left it offline.
+	online_blocks
 	_vm_loaded="$_vm_loaded mirror"
 	if command -v finit >/dev/null 2>&1; then
 		finit "$MIRROR_KO" "$@" >"$VMTEST_TMP/insmod.out" 2>&1
@@ -171,6 +173,17 @@ load_mirror_test()
 	fi
 }
 
+# online_blocks: put every offline memory block back online.  mirror.ko
+# gives its zones back to the kernel as memory blocks that stay offline
+# unless the kernel auto-onlines them (auto_online_blocks).
+online_blocks()
+{
+	for _b in /sys/devices/system/memory/memory*/state; do
+		[ "$(cat "$_b")" = offline ] || continue
+		echo online >"$_b" || fail "cannot online ${_b%/state}"
+	done
+}
+
 # unload_mirror: remove mirror_test.ko (if loaded) and mirror.ko; fails if
 # either refuses to go (a leaked reference).
 unload_mirror()
@@ -179,6 +192,7 @@ unload_mirror()
 		is_loaded "$_m" || continue
 		rmmod "$_m" || fail "rmmod $_m failed"
 	done
+	online_blocks
 	return 0
 }
 
@@ -194,6 +208,7 @@ _vm_cleanup()
 				[ "$_rc" -eq 0 ] && _rc=1
 			fi
 		done
+		online_blocks
 	fi
 	exit "$_rc"
 }
@@ -268,6 +283,16 @@ node_of_addr()
 			echo "${_d##*node}"
 			return 0
 		fi
+	done
+	# A block mirror.ko holds is no memory block of any node while it
+	# is loaded: the machine's layout says where it lies.
+	_n=0
+	for _r in $MIRROR_VM_NODE_RANGES; do
+		if [ "$1" -ge $((${_r%-*})) ] && [ "$1" -lt $((${_r#*-})) ]; then
+			echo "$_n"
+			return 0
+		fi
+		_n=$((_n + 1))
 	done
 	fail "no node holds address $1"
 }

@@ -13,18 +13,32 @@
  *   thp MB         the same with MADV_HUGEPAGE (transparent huge pages)
  *   check          verify every word of every region and look each page
  *                  up in /proc/self/pagemap (needs root for the frames):
- *                  -> "check pages=P resident=R mirror=M bad=B"
+ *                  -> "check pages=P resident=R mirror=M bad=B sigbus=S"
  *                  resident: pages present; mirror: of those, frames inside
  *                  a zone of /sys/kernel/mm/mirror/zones; bad: words that
- *                  differ from the pattern
+ *                  differ from the pattern; sigbus: pages whose read raised
+ *                  SIGBUS (their words count as bad)
  *   spawn FIFO2    fork; the child execs this program on FIFO2, its
  *                  answers going to FIFO2.out -> "spawn PID"
+ *   pfn R P        the frame of page P of region R (0-based; from
+ *                  /proc/self/pagemap, needs root) -> "pfn 0xPFN"
+ *   hwpoison R P   madvise(MADV_HWPOISON) on page P of region R, the
+ *                  kernel's own injector, then read the page
+ *                  -> "hwpoison rc=RC errno=E sigbus=S code=C": S is 1
+ *                  when the read raised SIGBUS, C its si_code (4 is
+ *                  BUS_MCEERR_AR)
+ *   hold PATH      map the first page of PATH shared and read its first
+ *                  word -> "hold word=0xW pfn=0xPFN"
+ *   peek           read that word again -> "peek word=0xW"
+ *   release        unmap it again -> "release ok"
  *   free           unmap every region -> "free ok"
  *   pid            -> "pid PID"
  *   exit           -> "exit", then exit 0
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,10 +47,13 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "zonemap.h"
+
+#ifndef MADV_HWPOISON
+#define MADV_HWPOISON	100
+#endif
+
 #define MAX_REGIONS	64
-#define MAX_ZONES	256
-#define PM_PRESENT	(1ULL << 63)
-#define PM_PFN_MASK	((1ULL << 55) - 1)
 
 struct region {
 	uint64_t *base;
@@ -47,6 +64,20 @@ struct region {
 static struct region regions[MAX_REGIONS];
 static unsigned int nr_regions;
 static unsigned int next_id;
+
+static void *held;		/* the page of 'hold' */
+
+/* A read that raised SIGBUS jumps back here, with its si_code kept. */
+static sigjmp_buf bus_jmp;
+static volatile sig_atomic_t bus_code;
+
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	bus_code = si->si_code;
+	siglongjmp(bus_jmp, 1);
+}
 
 static uint64_t pattern(unsigned int id, size_t word)
 {
@@ -62,67 +93,52 @@ static void fill(struct region *r)
 		r->base[i] = pattern(r->id, i);
 }
 
-static unsigned long long read_num(const char *path)
+/*
+ * Compare page 'p' of region 'rg' with its pattern: the words that differ,
+ * or -1 when reading it raised SIGBUS (a poisoned page).
+ */
+static long check_page(const struct region *rg, size_t p, size_t psz)
 {
-	char buf[64];
-	FILE *f = fopen(path, "r");
+	size_t w = psz / sizeof(uint64_t), i;
+	long bad = 0;
 
-	if (!f)
-		return ~0ULL;
-	if (!fgets(buf, sizeof(buf), f)) {
-		fclose(f);
-		return ~0ULL;
-	}
-	fclose(f);
-	return strtoull(buf, NULL, 0);
-}
-
-/* Zone spans in pfns, from sysfs. */
-static unsigned int zones(unsigned long long *start, unsigned long long *end)
-{
-	unsigned int z;
-	char path[128];
-
-	for (z = 0; z < MAX_ZONES; z++) {
-		unsigned long long s, sz;
-
-		snprintf(path, sizeof(path), "/sys/kernel/mm/mirror/zones/zone%u/start", z);
-		s = read_num(path);
-		snprintf(path, sizeof(path), "/sys/kernel/mm/mirror/zones/zone%u/size", z);
-		sz = read_num(path);
-		if (s == ~0ULL || sz == ~0ULL)
-			break;
-		start[z] = s / 4096;
-		end[z] = (s + sz) / 4096;
-	}
-	return z;
+	if (sigsetjmp(bus_jmp, 1))
+		return -1;
+	for (i = p * w; i < (p + 1) * w; i++)
+		if (rg->base[i] != pattern(rg->id, i))
+			bad++;
+	return bad;
 }
 
 static int check(void)
 {
-	static unsigned long long zs[MAX_ZONES], ze[MAX_ZONES];
+	static struct zonemap zm;
 	unsigned long long pages = 0, resident = 0, mirror = 0, bad = 0;
-	unsigned int nz = zones(zs, ze), r, z;
-	long psz = sysconf(_SC_PAGESIZE);
+	unsigned long long sigbus = 0;
+	size_t psz = (size_t)sysconf(_SC_PAGESIZE);
 	int fd = open("/proc/self/pagemap", O_RDONLY);
+	unsigned int r;
 
 	if (fd < 0) {
 		printf("check error pagemap: %s\n", strerror(errno));
 		return -1;
 	}
+	zm_load(&zm);
 	for (r = 0; r < nr_regions; r++) {
 		struct region *rg = &regions[r];
-		size_t i, n = rg->bytes / sizeof(uint64_t);
-		size_t np = rg->bytes / (size_t)psz, p;
+		size_t np = rg->bytes / psz, p;
 		uint64_t ent;
 
-		for (i = 0; i < n; i++)
-			if (rg->base[i] != pattern(rg->id, i))
-				bad++;
 		for (p = 0; p < np; p++) {
-			off_t off = (off_t)(((uintptr_t)rg->base / (uintptr_t)psz + p) * 8);
-			unsigned long long pfn;
+			off_t off = (off_t)(((uintptr_t)rg->base / psz + p) * 8);
+			long b = check_page(rg, p, psz);
 
+			if (b < 0) {
+				sigbus++;
+				bad += psz / sizeof(uint64_t);
+			} else {
+				bad += (unsigned long long)b;
+			}
 			pages++;
 			if (pread(fd, &ent, 8, off) != 8) {
 				printf("check error pread: %s\n", strerror(errno));
@@ -132,24 +148,112 @@ static int check(void)
 			if (!(ent & PM_PRESENT))
 				continue;
 			resident++;
-			pfn = ent & PM_PFN_MASK;
-			for (z = 0; z < nz; z++)
-				if (pfn >= zs[z] && pfn < ze[z]) {
-					mirror++;
-					break;
-				}
+			if (zm_find(&zm, zm_pfn(ent)) >= 0)
+				mirror++;
 		}
 	}
 	close(fd);
-	printf("check pages=%llu resident=%llu mirror=%llu bad=%llu\n", pages,
-	       resident, mirror, bad);
+	printf("check pages=%llu resident=%llu mirror=%llu bad=%llu sigbus=%llu\n",
+	       pages, resident, mirror, bad, sigbus);
 	return 0;
+}
+
+/* Page P of region R, or NULL (an error line printed) when there is none. */
+static char *page_of(const char *cmd, unsigned int r, size_t p)
+{
+	size_t psz = (size_t)sysconf(_SC_PAGESIZE);
+
+	if (r >= nr_regions || p >= regions[r].bytes / psz) {
+		printf("%s error no page %zu in region %u\n", cmd, p, r);
+		return NULL;
+	}
+	return (char *)regions[r].base + p * psz;
+}
+
+/* The frame behind 'addr' (0: none), or ~0 when pagemap cannot say. */
+static unsigned long long frame_of(const void *addr)
+{
+	size_t psz = (size_t)sysconf(_SC_PAGESIZE);
+	uint64_t ent = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+	ssize_t got = -1;
+
+	if (fd >= 0) {
+		got = pread(fd, &ent, 8, (off_t)((uintptr_t)addr / psz * 8));
+		close(fd);
+	}
+	return got == 8 ? zm_pfn(ent) : ~0ULL;
+}
+
+static void cmd_pfn(unsigned int r, size_t p)
+{
+	char *addr = page_of("pfn", r, p);
+	unsigned long long pfn;
+
+	if (!addr)
+		return;
+	pfn = frame_of(addr);
+	if (pfn == ~0ULL)
+		printf("pfn error pagemap: %s\n", strerror(errno));
+	else
+		printf("pfn 0x%llx\n", pfn);
+}
+
+static void cmd_hwpoison(unsigned int r, size_t p)
+{
+	size_t psz = (size_t)sysconf(_SC_PAGESIZE);
+	char *addr = page_of("hwpoison", r, p);
+	volatile uint64_t sink;
+	int rc, err, sig = 0;
+
+	if (!addr)
+		return;
+	bus_code = 0;
+	rc = madvise(addr, psz, MADV_HWPOISON);
+	err = rc ? errno : 0;
+	if (sigsetjmp(bus_jmp, 1))
+		sig = 1;
+	else
+		sink = *(volatile uint64_t *)addr;
+	(void)sink;
+	printf("hwpoison rc=%d errno=%d sigbus=%d code=%d\n", rc, err, sig,
+	       (int)bus_code);
+}
+
+static void cmd_hold(const char *path)
+{
+	long psz = sysconf(_SC_PAGESIZE);
+	uint64_t word;
+	int fd;
+
+	if (held) {
+		printf("hold error already holding\n");
+		return;
+	}
+	fd = open(path, O_RDWR);
+	if (fd < 0) {
+		printf("hold error %s: %s\n", path, strerror(errno));
+		return;
+	}
+	held = mmap(NULL, (size_t)psz, PROT_READ | PROT_WRITE, MAP_SHARED,
+		    fd, 0);
+	close(fd);
+	if (held == MAP_FAILED) {
+		held = NULL;
+		printf("hold error mmap: %s\n", strerror(errno));
+		return;
+	}
+	/* The read maps the page: before its frame is looked up. */
+	word = *(volatile uint64_t *)held;
+	printf("hold word=0x%llx pfn=0x%llx\n", (unsigned long long)word,
+	       frame_of(held));
 }
 
 static void command(char *line, const char *self)
 {
 	char arg[512];
-	unsigned long mb;
+	unsigned long mb, p;
+	unsigned int r;
 
 	line[strcspn(line, "\n")] = '\0';
 	if (sscanf(line, "alloc %lu", &mb) == 1 ||
@@ -205,6 +309,20 @@ static void command(char *line, const char *self)
 			       regions[nr_regions].bytes);
 		}
 		printf("free ok\n");
+	} else if (sscanf(line, "pfn %u %lu", &r, &p) == 2) {
+		cmd_pfn(r, p);
+	} else if (sscanf(line, "hwpoison %u %lu", &r, &p) == 2) {
+		cmd_hwpoison(r, p);
+	} else if (sscanf(line, "hold %511s", arg) == 1) {
+		cmd_hold(arg);
+	} else if (!strcmp(line, "peek") && held) {
+		printf("peek word=0x%llx\n",
+		       (unsigned long long)*(volatile uint64_t *)held);
+	} else if (!strcmp(line, "release")) {
+		if (held)
+			munmap(held, (size_t)sysconf(_SC_PAGESIZE));
+		held = NULL;
+		printf("release ok\n");
 	} else if (!strcmp(line, "pid")) {
 		printf("pid %d\n", (int)getpid());
 	} else if (!strcmp(line, "exit")) {
@@ -232,6 +350,12 @@ int main(int argc, char **argv)
 	}
 	self[n] = '\0';
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	{
+		struct sigaction sa = { .sa_sigaction = on_sigbus,
+					.sa_flags = SA_SIGINFO };
+
+		sigaction(SIGBUS, &sa, NULL);
+	}
 	for (;;) {
 		FILE *in = fopen(argv[1], "r");
 

@@ -34,8 +34,8 @@ for r in $MIRROR_VM_NODE_RANGES; do
 done
 log "nodes: $MIRROR_VM_NODE_RANGES"
 
-# Every suggested mirror range is System RAM on its own node, 2 MiB aligned,
-# clear of the kernel image.
+# Every suggested mirror range is System RAM on its own node, made of whole
+# memory blocks, clear of the kernel image.
 kend=$(grep -E 'Kernel (bss|data|code)' /proc/iomem | sed 's/^ *[0-9a-f]*-\([0-9a-f]*\) .*/\1/' | sort | tail -n 1)
 [ -n "$kend" ] || fail "no kernel image in /proc/iomem"
 i=0
@@ -43,8 +43,9 @@ for r in $(echo "$MIRROR_VM_RANGES" | tr ',' ' '); do
 	set -- $(vm_range $i)
 	start=$1
 	size=$2
-	assert_eq 0 $((start % 0x200000)) "alignment of $r"
-	assert_eq 0 $((size % 0x200000)) "size of $r"
+	bs=0x$(cat /sys/devices/system/memory/block_size_bytes)
+	assert_eq 0 $((start % bs)) "alignment of $r to the memory block size"
+	assert_eq 0 $((size % bs)) "size of $r in memory blocks"
 	assert_eq "$i" "$(node_of_addr "$start")" "node of $r"
 	assert_eq "$i" "$(node_of_addr $((start + size - 1)))" "node of the end of $r"
 	assert_cmp "$start" -gt $((0x$kend)) "start of $r vs the kernel image end 0x$kend"

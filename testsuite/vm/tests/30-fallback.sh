@@ -1,14 +1,15 @@
 # When a zone is full the next comes by node distance; when all are full
 # ordinary memory is used and counted (unless __GFP_MIRROR_STRICT or
 # policy/fallback=0 forbid it); exhaustion and recovery send uevents.
-# Small zones (4 MiB, up to 1024 pages each) so that filling them is quick.
+# The suggested zones (one 128 MiB memory block per node, 32768 pages):
+# zones are whole memory blocks, and filling one is quick enough in the
+# driver.
 # vm-timeout: 300
 . "$MIRROR_VM_LIB"
 . ./mirror-lib.inc
 need_mirror_test
 
-RANGES=4M@0x8000000,4M@0x28000000,4M@0x48000000,4M@0x68000000
-load_mirror "$RANGES"
+load_mirror
 load_mirror_test
 B=$VMTEST_TMP/before
 A=$VMTEST_TMP/after

@@ -8,7 +8,7 @@
 . ./mirror-lib.inc
 need_mirror_test
 
-load_mirror 4M@0x8000000,4M@0x28000000,4M@0x48000000,4M@0x68000000
+load_mirror
 load_mirror_test
 B=$VMTEST_TMP/before
 A=$VMTEST_TMP/after

@@ -23,7 +23,7 @@ DRAM_W=390
 
 # zone 0 (node 0) is PCM, zone 1 (node 1) STT-MRAM, zones 2 and 3 DRAM;
 # one more PCM range outside every zone.
-MAP=PCM:64M@0x8000000,STT-MRAM:64M@0x28000000,pcm:32M@0x50000000
+MAP=PCM:128M@0x8000000,STT-MRAM:128M@0x28000000,pcm:32M@0x50000000
 load_mirror "$MIRROR_VM_RANGES" "memtypes=$MAP"
 load_mirror_test
 
@@ -76,8 +76,8 @@ alloc()
 # ---- what the module shows -----------------------------------------------
 
 assert_eq DRAM "$(mirror_read memtypes/default)" "default type"
-assert_eq "0x8000000-0xc000000 PCM
-0x28000000-0x2c000000 STT-MRAM
+assert_eq "0x8000000-0x10000000 PCM
+0x28000000-0x30000000 STT-MRAM
 0x50000000-0x52000000 PCM" "$(mirror_read memtypes/map)" "map"
 assert_eq "DRAM PCM STT-MRAM" "$(ls "$MT/types" | sort | tr '\n' ' ' | sed 's/ $//')" "types"
 assert_eq 0 "$(ctr DRAM fill)" "DRAM fill bit"
@@ -85,8 +85,8 @@ assert_eq 1 "$(ctr PCM fill)" "PCM fill bit"
 assert_eq 0 "$(ctr STT-MRAM fill)" "STT-MRAM fill bit"
 assert_eq 0 "$(mirror_read memtypes/energy_generation)" "generation"
 ranges=$(mirror_read memtypes/ranges)
-for want in "0x8000000-0xc000000 PCM 0 1" "0xc000000-0x20000000 DRAM 0 0" \
-	    "0x28000000-0x2c000000 STT-MRAM 1 1" "0x48000000-0x4c000000 DRAM 2 1" \
+for want in "0x8000000-0x10000000 PCM 0 1" "0x10000000-0x20000000 DRAM 0 0" \
+	    "0x28000000-0x30000000 STT-MRAM 1 1" "0x48000000-0x50000000 DRAM 2 1" \
 	    "0x50000000-0x52000000 PCM 2 0" "0x52000000-0x60000000 DRAM 2 0"; do
 	printf '%s\n' "$ranges" | grep -q -x -F "$want" ||
 		fail "memtypes/ranges has no line '$want': $ranges"
@@ -236,8 +236,8 @@ assert_eq 2 "$(mirror_read memtypes/energy_generation)" "generation"
 if command -v memtype >/dev/null 2>&1; then
 	must memtype list
 	out=$(memtype -r -n -o RANGE,TYPE,FILL,NODE,MIRRORED list)
-	for want in "0x0000000008000000-0x000000000bffffff PCM ones 0 yes" \
-		    "0x0000000028000000-0x000000002bffffff STT-MRAM zeros 1 yes" \
+	for want in "0x0000000008000000-0x000000000fffffff PCM ones 0 yes" \
+		    "0x0000000028000000-0x000000002fffffff STT-MRAM zeros 1 yes" \
 		    "0x0000000050000000-0x0000000051ffffff PCM ones 2 no"; do
 		printf '%s\n' "$out" | grep -q -x -F "$want" ||
 			fail "memtype list has no line '$want': $out"

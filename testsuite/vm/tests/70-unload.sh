@@ -58,9 +58,22 @@ done
 assert_eq 1 "$(refcnt)" "refcnt after the leaked pages came back (mirror_test's own)"
 all_idle
 must rmmod mirror_test
+total0=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
 must rmmod mirror
 
-# The kernel has the zones' memory back: free buddy blocks in every range.
+# The zones' memory is System RAM again: back in MemTotal once its blocks
+# are online (the kernel leaves added memory offline unless told
+# otherwise), with free buddy blocks in every range.
+bs=$((0x$(cat /sys/devices/system/memory/block_size_bytes)))
+for z in 0 1 2 3; do
+	set -- $(vm_range $z)
+	b=$(($1 / bs))
+	assert_eq offline "$(cat /sys/devices/system/memory/memory$b/state)" "memory$b state after unload"
+	grep -q "System RAM" /proc/iomem || fail "no System RAM"
+done
+online_blocks
+total1=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
+assert_eq $((total0 + 4 * 131072)) "$total1" "MemTotal with the zones back (kB)"
 for z in 0 1 2 3; do
 	set -- $(vm_range $z)
 	spfn=$(($1 / 4096))

@@ -60,10 +60,10 @@ one_error
 assert_match 'emulated mirror channel' "$(cat "$ERR")" "no channel"
 assert_match '^zone0 +-$' "$(mirrorstat -o ZONE,FAILOVERS | sed -n 2p)" "mirrorstat: failovers unknown"
 
-load_mirror "$MIRROR_VM_RANGES" "memtypes=PCM:64M@0x8000000,STT-MRAM:64M@0x28000000"
+load_mirror "$MIRROR_VM_RANGES" "memtypes=PCM:128M@0x8000000,STT-MRAM:128M@0x28000000"
 free0=$(zones_free)
 [ -d "$CH" ] || fail "no $CH in emulation mode"
-assert_eq 268435456 "$(cat "$CH/copy_bytes")" "copy_bytes"
+assert_eq 536870912 "$(cat "$CH/copy_bytes")" "copy_bytes"
 assert_eq 5000 "$(cat "$CH/scrub_interval_ms")" "default patrol interval"
 for bad in -1 5 00 +50 5s 3600001 "1 2"; do
 	printf '%s' "$bad" >"$CH/scrub_interval_ms" 2>/dev/null &&
@@ -125,8 +125,18 @@ assert_eq 0 "$(mp_val bad)" "--pid victim's own check"
 assert_eq false "$(first_json "$MP_PID" mirror_first)" "flag cleared after the drill"
 
 # ---- failover at a physical address ---------------------------------------
+# The page must be out (an error in a free page is refused): a driver holds
+# the first page of zone 2.
+need_mirror_test
+load_mirror_test
+mt alloc n=1 order=0 gfp=kernel,mirror,strict,thisnode node=2
+assert_eq 0x48000 "$(mt_pfns)" "the driver holds zone 2's first page"
 drill 0 failover --addr 0x48000100 -J
 assert_eq pass "$(json_val "$OUT" verdict)" "--addr verdict"
+mt free all
+# A free page is refused, with the reason.
+drill 1 failover --addr 0x48000100
+assert_match 'the page is free' "$(cat "$OUT" "$ERR")" "--addr on a free page"
 drill 2 failover --addr 0x100000000
 one_error
 assert_match 'not in System RAM' "$(cat "$ERR")" "outside RAM"

@@ -8,7 +8,7 @@
 . ./mirror-lib.inc
 need_mirror_test
 
-load_mirror 4M@0x8000000,4M@0x28000000,4M@0x48000000,4M@0x68000000
+load_mirror
 load_mirror_test
 B=$VMTEST_TMP/before
 A=$VMTEST_TMP/after
@@ -37,6 +37,17 @@ for size in 8 100 512 3000 20000; do
 		# Every slab page went back.
 		assert_eq 0 $(( $(delta "$B" "$A" zones/zone0/pages_used) + $(delta "$B" "$A" zones/zone1/pages_used) + $(delta "$B" "$A" zones/zone2/pages_used) + $(delta "$B" "$A" zones/zone3/pages_used) )) "cache pages returned"
 	done
+done
+# Frees an object cache must refuse: each one line, counted, harmless.
+b0=$(mirror_read bad_frees)
+l0=$(kmsg_count 'refused free of an object')
+mt cachebad size=64
+assert_eq 3 "$(mt_val tried)" "bad object frees tried"
+assert_eq $((b0 + 3)) "$(mirror_read bad_frees)" "bad_frees after refused object frees"
+assert_eq $((l0 + 3)) "$(kmsg_count 'refused free of an object')" "log lines of refused object frees"
+for why in 'another cache' 'not the start of an object' 'double free'; do
+	dmesg | grep 'refused free of an object' | tail -n 3 | grep -q "$why" ||
+		fail "no refusal saying '$why'"
 done
 all_idle
 log "ok"
