@@ -1,8 +1,9 @@
-# The QEMU test machine (testsuite/vm/README.md): one automake test boots
-# it and runs every script of vm/tests, reporting a TAP result per script.
+# The QEMU test machine (testsuite/vm/README.md): vm-check.vmtap boots it
+# and runs every script of vm/tests, vm-bigzones.vmtap boots a bigger one
+# for the scripts of vm/tests-big; each reports a TAP result per script.
 
 TEST_EXTENSIONS += .vmtap
-TESTS += vm/vm-check.vmtap
+TESTS += vm/vm-check.vmtap vm/vm-bigzones.vmtap
 VMTAP_LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) \
 	$(top_srcdir)/build-aux/tap-driver.sh
 VMTAP_LOG_COMPILER = $(SHELL) $(srcdir)/ci-skip-guard.sh $(SHELL)
@@ -13,10 +14,12 @@ EXTRA_DIST += \
 	vm/lib.sh \
 	vm/mkinitramfs.sh \
 	vm/vm-check.vmtap \
+	vm/vm-bigzones.vmtap \
 	vm/vm-config.sh \
 	vm/vm-init.sh \
 	vm/vm-run.sh \
-	$(wildcard $(srcdir)/vm/tests/* $(srcdir)/vm/helpers/*)
+	$(wildcard $(srcdir)/vm/tests/* $(srcdir)/vm/tests-big/* \
+		$(srcdir)/vm/helpers/*)
 
 # Developer entry points, e.g.
 #   make -C testsuite vm-test VMTESTS='00* 2*'

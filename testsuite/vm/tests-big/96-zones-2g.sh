@@ -1,0 +1,71 @@
+# Zones of real size: a 2 GiB zone on each node of a bigger machine (four
+# 3 GiB nodes, booted by vm-bigzones.vmtap), without the emulated channel
+# (its copies would double the memory).  Reports how long the load takes
+# and what mirror.ko keeps per GiB of zone; checks that the zones work (an
+# allocation from each, a process moved in and out) and that the unload
+# gives the memory back.  BIGZONE_MB sets the zone size (default 2048).
+# vm-timeout: 900
+. "$MIRROR_VM_LIB"
+. ./mirror-lib.inc
+. ./first-lib.inc
+need_mirror_test
+need_cmd timeit mproc mirrorctl
+
+MB=${BIGZONE_MB:-2048}
+bs=$((0x$(cat /sys/devices/system/memory/block_size_bytes)))
+nb=$((MB * 1048576 / bs))
+meminfo() { sed -n "s/^$1: *\\([0-9]*\\) kB/\\1/p" /proc/meminfo; }
+
+# Each node's memory blocks from its third on (the first hold early boot
+# allocations, the last the node's memory map): the zone is the first
+# $nb of them, which must be consecutive.
+ranges=
+for n in 0 1 2 3; do
+	first=$(ls "/sys/devices/system/node/node$n" | sed -n 's/^memory\([0-9]*\)$/\1/p' | sort -n | sed -n '3p')
+	[ -n "$first" ] || fail "node $n has no memory blocks"
+	b=$first
+	while [ "$b" -lt $((first + nb)) ]; do
+		[ -e "/sys/devices/system/node/node$n/memory$b" ] ||
+			fail "node $n: memory block $b is not the node's (nodes too small for ${MB} MiB zones?)"
+		b=$((b + 1))
+	done
+	ranges="$ranges${ranges:+,}${MB}M@$(printf '0x%x' $((first * bs)))"
+done
+log "ranges: $ranges"
+
+total0=$(meminfo MemTotal)
+online_blocks
+timeit finit "$MIRROR_KO" "ranges=$ranges" channel=0 >"$VMTEST_TMP/insmod.out" 2>"$VMTEST_TMP/time.out" ||
+	fail "load failed: $(cat "$VMTEST_TMP/insmod.out"); $(dmesg | tail -n 5)"
+_vm_loaded="$_vm_loaded mirror"
+us=$(sed -n 's/^elapsed_us=//p' "$VMTEST_TMP/time.out")
+assert_eq 4 "$(mirror_read nr_zones)" "zones"
+for d in "$MIRROR_SYS"/zones/zone*; do
+	assert_eq $((MB * 256)) "$(cat "$d/pages_free")" "${d##*/} pages free"
+done
+total1=$(meminfo MemTotal)
+assert_eq $((total0 - 4 * MB * 1024)) "$total1" "MemTotal while loaded (kB)"
+sed 's/^/  /' /sys/kernel/debug/mirror/meta
+per_gib=$(sed -n 's/.* per_gib=\([0-9]*\)$/\1/p' /sys/kernel/debug/mirror/meta | head -n 1)
+log "load of 4 x ${MB} MiB zones: $((us / 1000)) ms, $((us / 1000 / (4 * MB / 1024))) ms per GiB; mirror.ko metadata $per_gib bytes per GiB of zone"
+
+# The zones work: a block from each node's zone, the last page of each.
+load_mirror_test
+for n in 0 1 2 3; do
+	mt alloc n=1 order=10 gfp=kernel,mirror,strict,thisnode node=$n
+	assert_eq 1 "$(mt_val mirrored)" "an order-10 block from node $n's zone"
+done
+mt free all
+# A process moved in and out again.
+mp_start a
+mp a alloc 256
+must mirrorctl set "$MP_PID"
+mp_check_mirrored a
+must mirrorctl clear --move-back "$MP_PID"
+mp a check
+assert_eq "0 0" "$(mp_val mirror) $(mp_val bad)" "moved back out, data intact"
+mp a exit
+wait
+all_idle
+unload_mirror
+assert_eq "$total0" "$(meminfo MemTotal)" "MemTotal after the unload (kB)"
