@@ -65,9 +65,16 @@ expect_fail 2 "not inside a mirror zone" -- \
 
 # Another drill holds the lock.
 if command -v flock >/dev/null 2>&1; then
-	flock "$MIRROR_DRILL_LOCK" sleep 5 &
+	flock "$MIRROR_DRILL_LOCK" sleep 30 &
 	holder=$!
-	sleep 0.5
+	# Until the holder has the lock (flock -n fails): a fixed sleep can
+	# end before it does on a loaded host.
+	i=0
+	while flock -n "$MIRROR_DRILL_LOCK" true; do
+		i=$((i + 1))
+		[ "$i" -lt 100 ] || { fail "the lock holder did not take the lock in 10 s"; break; }
+		sleep 0.1
+	done
 	expect_fail 4 "another drill is running" -- "$DRILL" --sysroot "$TMP/empty" failover
 	kill "$holder" 2>/dev/null
 	wait "$holder" 2>/dev/null

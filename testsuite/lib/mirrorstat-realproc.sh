@@ -44,7 +44,13 @@ if [ "$(id -u)" -eq 0 ]; then
 		# Its own process: readable, but the kernel zeroes the PFNs.
 		setpriv --reuid=nobody --regid=nogroup --clear-groups sleep 30 &
 		own=$!
-		sleep 0.2
+		# Until setpriv has become nobody and run sleep: a fixed
+		# sleep can end before it has on a loaded host.
+		i=0
+		while [ "$(cat "/proc/$own/comm" 2>/dev/null)" != sleep ] && [ "$i" -lt 100 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
 		expect_fail 1 "physical page numbers are hidden: reading them needs root" -- \
 			setpriv --reuid=nobody --regid=nogroup --clear-groups \
 			"$MIRRORSTAT" --sysroot "$TMP/root" -p "$own"

@@ -6,8 +6,22 @@
 cp -a "$FIXTURES/module-48g" "$TMP/t"
 z3=$TMP/t/sys/kernel/mm/mirror/zones/zone3
 
+# first_report: wait (at most 10 s) until mirrorstat has written its first
+# report to $TMP/out (removed before it starts), so it has taken its first
+# sample: a change made then falls between its two samples, one second
+# apart.  A fixed sleep can end before mirrorstat has started.
+first_report()
+{
+	i=0
+	while [ ! -s "$TMP/out" ] && [ "$i" -lt 200 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
 # 30 more allocations on zone3 between two reports one second apart.
-( sleep 0.3; echo 30 >"$z3/allocs" ) &
+rm -f "$TMP/out"
+( first_report; echo 30 >"$z3/allocs" ) &
 "$MIRRORSTAT" --sysroot "$TMP/t" -i 1 -c 2 -r -o ZONE,ALLOCS,ALLOC/S >"$TMP/out"
 wait
 first=$(awk '$1 == "zone3"' "$TMP/out" | head -n 1)
@@ -29,7 +43,8 @@ fi
 	pass "rate columns by default" || fail "no rate columns in watch mode"
 
 # mirror.ko reloaded with fewer zones between two reports: start over.
-( sleep 0.3; rm -r "$z3"; echo 3 >"$TMP/t/sys/kernel/mm/mirror/nr_zones";
+rm -f "$TMP/out"
+( first_report; rm -r "$z3"; echo 3 >"$TMP/t/sys/kernel/mm/mirror/nr_zones";
   rm -r "$TMP/t/sys/kernel/mm/mirror/nodes/node3" ) &
 "$MIRRORSTAT" --sysroot "$TMP/t" -i 1 -c 2 -J >"$TMP/out"
 wait

@@ -4,6 +4,8 @@
 
 TEST_EXTENSIONS += .vmtap
 TESTS += vm/vm-check.vmtap vm/vm-bigzones.vmtap
+# vm-run.sh --script's streaming, many runs on busy CPUs (VM_STREAM_RUNS)
+TESTS += vm/vm-stream.sh
 VMTAP_LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) \
 	$(top_srcdir)/build-aux/tap-driver.sh
 VMTAP_LOG_COMPILER = $(SHELL) $(srcdir)/ci-skip-guard.sh $(SHELL)
@@ -18,6 +20,7 @@ EXTRA_DIST += \
 	vm/vm-config.sh \
 	vm/vm-init.sh \
 	vm/vm-run.sh \
+	vm/vm-stream.sh \
 	$(wildcard $(srcdir)/vm/tests/* $(srcdir)/vm/tests-big/* \
 		$(srcdir)/vm/helpers/*)
 

@@ -32,7 +32,8 @@
 #                        else what configure recorded)
 #
 # Exit status: 0 all passed or skipped, 1 something failed, 77 this host
-# cannot run the machine (with CI=true: 1), 99 the harness failed.
+# cannot run the machine (with CI=true: 1), 99 the harness failed (also:
+# the console could not be streamed in full).
 # With CI=true a script that skips inside the machine is reported as
 # failed: CI must exercise everything.
 
@@ -166,6 +167,7 @@ fi
 
 work=$(mktemp -d "$out/run.XXXXXX") || die "mktemp failed"
 qpid=
+stream_failed=
 cleanup()
 {
 	[ -n "$qpid" ] && kill "$qpid" 2>/dev/null
@@ -248,10 +250,18 @@ boot()
 	while IFS= read -r a; do
 		set -- "$@" "$a"
 	done <"$work/args"
-	"$qemu" "$@" </dev/null >"$work/raw" 2>&1 &
+	# The console file exists before QEMU and the streamer start: a tail
+	# that opens a missing file gives up and streams nothing.  Either end
+	# of the streamer failing is written down and fails the run.
+	: >"$work/raw"
+	rm -f "$work/streamfail"
+	"$qemu" "$@" </dev/null >>"$work/raw" 2>&1 &
 	qpid=$!
 	if [ -n "$streamer" ]; then
-		tail -n +1 -f --pid="$qpid" "$work/raw" | eval "$streamer" &
+		{ tail -n +1 -f --pid="$qpid" "$work/raw" ||
+			echo "tail exited $?" >>"$work/streamfail"; } |
+			{ eval "$streamer" ||
+				echo "the streamer exited $?" >>"$work/streamfail"; } &
 	fi
 	t0=$(date +%s)
 	killed=
@@ -285,6 +295,10 @@ boot()
 	booted_in=$(($(date +%s) - t0))
 	tr -d '\r' <"$work/raw" >"$dest"
 	rm -f "$work/raw"
+	if [ -s "$work/streamfail" ]; then
+		echo "$me: streaming the console failed ($(awk 'NR > 1 { printf ", " } { printf "%s", $0 }' "$work/streamfail")); console log: $log" >&2
+		stream_failed=yes
+	fi
 	return "$qrc"
 }
 
@@ -328,23 +342,35 @@ if [ "$mode" = script ]; then
 	make_image "VMTEST_MODE=script
 VMTEST_SCRIPT='$name'
 VMTEST_TIMEOUT=$test_timeout"
-	# Only what the script prints, as it prints it.
-	streamer="awk $awk_interactive -v n=$name '
+	# Only what the script prints, as it prints it; the count of lines
+	# streamed is checked against the console log below.
+	streamer="awk $awk_interactive -v n=$name -v cnt=\"\$work/streamed\" '
 		{ sub(/\r\$/, \"\") }
 		index(\$0, \"@@VMTEST-END \" n \" \") { on = 0 }
-		on && !/@@VMTEST-/ { print; fflush() }
-		index(\$0, \"@@VMTEST-BEGIN \" n \"@@\") { on = 1 }'"
-	boot "$log"
-	rc=$(sed -n "s/.*@@VMTEST-END $name \([0-9]*\) .*/\1/p" "$log" | tail -n 1)
+		on && !/@@VMTEST-/ { print; fflush(); p++ }
+		index(\$0, \"@@VMTEST-BEGIN \" n \"@@\") { on = 1 }
+		END { print p + 0 >cnt }'"
+	# The log is shared by every run in this build tree (make check
+	# beside make demo): this run reads its own copy of the console.
+	boot "$work/console"
+	cat "$work/console" >"$log"
+	rc=$(sed -n "s/.*@@VMTEST-END $name \([0-9]*\) .*/\1/p" "$work/console" | tail -n 1)
 	if [ -z "$rc" ]; then
 		echo "$me: the machine stopped before $name finished; console log: $log" >&2
-		tail -n 30 "$log" >&2
+		tail -n 30 "$work/console" >&2
 		exit 99
 	fi
-	if grep -q "@@VMTEST-KERNEL $name " "$log"; then
+	if grep -q "@@VMTEST-KERNEL $name " "$work/console"; then
 		echo "$me: the kernel reported a problem while $name ran; console log: $log" >&2
 		[ "$rc" -eq 0 ] && rc=1
 	fi
+	want=$(section "$work/console" "$name" | wc -l)
+	got=$(cat "$work/streamed" 2>/dev/null)
+	if [ -z "$stream_failed" ] && [ "$got" != "$want" ]; then
+		echo "$me: streamed ${got:-no} of the $want lines $name printed; console log: $log" >&2
+		stream_failed=yes
+	fi
+	[ -n "$stream_failed" ] && exit 99
 	exit "$rc"
 fi
 
@@ -423,5 +449,6 @@ VMTEST_TIMEOUT=$test_timeout"
 	echo "# booting a fresh machine for: $remaining"
 done
 
+[ -n "$stream_failed" ] && exit 99
 [ "$failed" -eq 0 ] || exit 1
 exit 0

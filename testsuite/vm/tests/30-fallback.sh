@@ -29,19 +29,30 @@ pres()
 	eval "echo \$P$1"
 }
 
-# Listen to uevents: one line per event of the mirror zones.
+# Listen to uevents: one line per event of the mirror zones.  The
+# listener is known to be listening once it has seen a synthetic event of
+# /dev/null (sent until it does): a fixed sleep can end before it is.
 UEV=$VMTEST_TMP/uevents
 : >"$UEV"
+NULLDEV=/sys/devices/virtual/mem/null
 cat >"$VMTEST_TMP/uev.sh" <<EOF
 #!/bin/sh
 [ -n "\$MIRROR_EVENT" ] && echo "\$MIRROR_EVENT \$ZONE \$NODE \$ACTION \$SUBSYSTEM \$DEVPATH" >>"$UEV"
+[ "\$DEVPATH" = "${NULLDEV#/sys}" ] && : >"$UEV.ready"
 exit 0
 EOF
 chmod +x "$VMTEST_TMP/uev.sh"
 uevent "$VMTEST_TMP/uev.sh" &
 uev_pid=$!
 trap '_rc0=$?; kill $uev_pid 2>/dev/null; (exit $_rc0); _vm_cleanup' EXIT
-sleep 1
+i=0
+until [ -e "$UEV.ready" ]; do
+	kill -0 "$uev_pid" 2>/dev/null || fail "the uevent listener exited"
+	i=$((i + 1))
+	[ "$i" -le 100 ] || fail "the uevent listener saw no event in 10 s"
+	echo change >"$NULLDEV/uevent"
+	sleep 0.1
+done
 
 # fill CPU N NODE_SEQUENCE...: from CPU, allocate one zone's worth at a time
 # and check each lands entirely in the next zone of the sequence, with the
@@ -142,8 +153,14 @@ mt free all
 all_idle
 
 # The uevents: each zone went exhausted then recovered, twice over, in
-# that order, with its number and node.
-sleep 2
+# that order, with its number and node.  The listener handles them one by
+# one: wait for the 16, then a second more for any stray one.
+i=0
+while [ "$(wc -l <"$UEV")" -lt 16 ] && [ "$i" -lt 200 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sleep 1
 kill "$uev_pid" 2>/dev/null
 cat "$UEV"
 for z in 0 1 2 3; do

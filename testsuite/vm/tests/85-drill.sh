@@ -199,10 +199,24 @@ drill 3 hardware --addr 0x8000000 --confirm
 one_error
 assert_match 'EINJ' "$(cat "$ERR")" "no EINJ in the VM"
 
+# holding_lock PID: until the drill PID holds the drill lock (it records
+# its pid there once it has the lock, after setting up its signal
+# handlers); a fixed sleep loses the race on a loaded host.
+holding_lock()
+{
+	_i=0
+	until [ "$(cat /run/mirror-drill.lock 2>/dev/null)" = "$1" ]; do
+		kill -0 "$1" 2>/dev/null || fail "drill $1 ended before taking the lock"
+		_i=$((_i + 1))
+		[ "$_i" -lt 300 ] || fail "drill $1 did not take the lock in 30 s"
+		sleep 0.1
+	done
+}
+
 # A second drill while one runs.
 mirror-drill failover -n 4 -d 4 >"$VMTEST_TMP/bg.out" 2>&1 &
 bg=$!
-sleep 1
+holding_lock "$bg"
 drill 4 failover
 one_error
 assert_match 'another drill is running' "$(cat "$ERR")" "lock"
@@ -213,7 +227,8 @@ mp_start w
 mp w alloc 8
 mirror-drill failover --pid "$MP_PID" -n 4 -d 20 >"$OUT" 2>"$ERR" &
 bg=$!
-sleep 2
+holding_lock "$bg"
+sleep 1
 kill -9 "$MP_PID"
 t0=$(date +%s)
 wait "$bg"
@@ -225,7 +240,8 @@ log "victim killed mid-drill: exit $rc, $(grep -c FAIL "$OUT") failed checks"
 # Ctrl-C: cleaned up, no verdict, nothing left latched, victim gone.
 mirror-drill failover -n 8 -d 30 >"$OUT" 2>"$ERR" &
 bg=$!
-sleep 2
+holding_lock "$bg"
+sleep 1
 kill -INT "$bg"
 wait "$bg"
 rc=$?
