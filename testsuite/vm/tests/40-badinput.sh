@@ -71,22 +71,8 @@ reject "" "No such device" "no EFI memory map"
 # Nothing was claimed by any of the failed loads.
 free1=$(memfree)
 # (A claimed range would be 128 MiB at least; other activity moves MemFree
-# by a few MiB.)
-assert_cmp "$free1" -ge $((free0 - 32768)) "MemFree after failed loads ($free0 -> $free1 kB)"
-
-# ---- memory the kernel cannot give up -------------------------------------
-# The last block of node 0 holds the node's memory map (reserved pages):
-# it cannot be offlined.  Zone 0 is claimed first, so the failure of zone 1
-# must give it back: nothing half-claimed.
-total0=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
-reject "128M@0x8000000,128M@0x18000000" "Device or resource busy" \
-	"zone1 (128M@384M): memory could not be offlined: pages in use that cannot be migrated" \
-	"mirror: zone"
-online_blocks
-assert_eq "$total0" "$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)" "MemTotal after the failed claim"
-for b in 1 3; do
-	assert_eq online "$(cat /sys/devices/system/memory/memory$b/state)" "memory$b state"
-done
+# by some MiB: half a claim is the limit.)
+assert_cmp "$free1" -ge $((free0 - 65536)) "MemFree after failed loads ($free0 -> $free1 kB)"
 
 # ---- sysfs writes ---------------------------------------------------------
 load_mirror
@@ -147,4 +133,21 @@ for p in ranges default_mirror fallback; do
 done
 assert_eq "$MIRROR_VM_RANGES" "$(cat /sys/module/mirror/parameters/ranges)" "ranges parameter"
 unload_mirror
+
+# ---- memory the kernel cannot give up -------------------------------------
+# The last block of node 0 holds the node's memory map (reserved pages):
+# it cannot be offlined.  Zone 0 is claimed first, so the failure of zone 1
+# must give it back: nothing half-claimed.  The kernel dumps the unmovable
+# page it met ("page dumped because: unmovable page"): expected here, so
+# this part comes last.
+expect_kernel_warnings
+total0=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
+reject "128M@0x8000000,128M@0x18000000" "Device or resource busy" \
+	"zone1 (128M@384M): memory could not be offlined: pages in use that cannot be migrated" \
+	"mirror: zone"
+online_blocks
+assert_eq "$total0" "$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)" "MemTotal after the failed claim"
+for b in 1 3; do
+	assert_eq online "$(cat /sys/devices/system/memory/memory$b/state)" "memory$b state"
+done
 log "ok"
