@@ -25,6 +25,7 @@
 
 #include "config.h"
 #include "libmirror.h"
+#include "output.h"
 #include "util.h"
 
 #define JSON_SCHEMA	1
@@ -201,14 +202,10 @@ static struct libscols_table *new_table(struct memtype *mt,
 
 static int print_json(json_t *root)
 {
-	char *text = json_dumps(root, JSON_INDENT(2));
+	int rc = json_print(stdout, root, JSON_INDENT(2));
 
 	json_decref(root);
-	if (!text)
-		return -ENOMEM;
-	puts(text);
-	free(text);
-	return 0;
+	return rc;
 }
 
 static json_t *json_root(const char *what)
@@ -245,7 +242,7 @@ static int cmd_list(struct memtype *mt)
 	if (mt->json) {
 		root = json_root("list");
 		json_object_set_new(root, "default_type",
-				    json_string(mirror_memmap_get_default_type(map)));
+				    json_text(mirror_memmap_get_default_type(map)));
 		arr = json_array();
 	} else if (!(tb = new_table(mt, lcols))) {
 		mirror_memmap_free(map);
@@ -267,8 +264,8 @@ static int cmd_list(struct memtype *mt)
 			json_object_set_new(o, "start", json_string(buf));
 			snprintf(buf, sizeof(buf), "0x%llx", e - 1);
 			json_object_set_new(o, "end", json_string(buf));
-			json_object_set_new(o, "size_bytes", json_integer((json_int_t)(e - s)));
-			json_object_set_new(o, "type", json_string(type));
+			json_object_set_new(o, "size_bytes", json_uint(e - s));
+			json_object_set_new(o, "type", json_text(type));
 			json_object_set_new(o, "fill", fill < 0 ? json_null() :
 					    json_string(pattern(fill)));
 			json_object_set_new(o, "node", node < 0 ? json_null() :
@@ -398,12 +395,12 @@ static int cmd_lookup(struct memtype *mt)
 		json_object_set_new(o, "node", node < 0 ? json_null() : json_integer(node));
 		json_object_set_new(o, "mirrored", json_boolean(mir));
 		json_object_set_new(root, "range", o);
-		json_object_set_new(root, "type", json_string(type));
-		json_object_set_new(root, "write0_mpj", json_integer((json_int_t)w0));
-		json_object_set_new(root, "write1_mpj", json_integer((json_int_t)w1));
+		json_object_set_new(root, "type", json_text(type));
+		json_object_set_new(root, "write0_mpj", json_uint(w0));
+		json_object_set_new(root, "write1_mpj", json_uint(w1));
 		json_object_set_new(root, "fill", json_string(pattern(fill)));
 		json_object_set_new(root, "saving_mpj_per_page",
-				    json_integer((json_int_t)(diff * PAGE_BITS)));
+				    json_uint(diff * PAGE_BITS));
 		mirror_memmap_free(map);
 		mirror_energy_free(table);
 		return print_json(root) < 0 ? fail(mt, -ENOMEM) : EXIT_SUCCESS;
@@ -476,11 +473,11 @@ static int cmd_energy(struct memtype *mt)
 		if (mt->json) {
 			json_t *o = json_object();
 
-			json_object_set_new(o, "name", json_string(mirror_energy_get_name(table, i)));
-			json_object_set_new(o, "write0_mpj", json_integer((json_int_t)w0));
-			json_object_set_new(o, "write1_mpj", json_integer((json_int_t)w1));
+			json_object_set_new(o, "name", json_text(mirror_energy_get_name(table, i)));
+			json_object_set_new(o, "write0_mpj", json_uint(w0));
+			json_object_set_new(o, "write1_mpj", json_uint(w1));
 			json_object_set_new(o, "fill", json_string(pattern(fill)));
-			json_object_set_new(o, "source", json_string(mirror_energy_get_source(table, i)));
+			json_object_set_new(o, "source", json_text(mirror_energy_get_source(table, i)));
 			json_array_append_new(arr, o);
 			continue;
 		}
@@ -638,10 +635,10 @@ static int cmd_stats(struct memtype *mt)
 			};
 			json_t *o = json_object();
 
-			json_object_set_new(o, "type", json_string(mirror_memmap_type_get_name(map, i)));
+			json_object_set_new(o, "type", json_text(mirror_memmap_type_get_name(map, i)));
 			json_object_set_new(o, "fill", json_string(pattern(fill)));
 			for (k = 0; k < MIRROR_MEMTYPE_NR_COUNTERS; k++)
-				json_object_set_new(o, names[k], json_integer((json_int_t)v[k]));
+				json_object_set_new(o, names[k], json_count(v[k]));
 			json_object_set_new(o, "saved_mpj", json_integer(
 				(json_int_t)v[MIRROR_MEMTYPE_ENERGY_OTHER_MPJ] -
 				(json_int_t)v[MIRROR_MEMTYPE_ENERGY_MPJ]));
@@ -871,6 +868,7 @@ int main(int argc, char **argv)
 	const char *env;
 	int rc;
 
+	close_stdout_atexit();
 	parse_args(&mt, argc, argv);
 	env = getenv("MIRROR_SYSROOT");
 	if (env && *env && !mt.sysroot)
@@ -907,10 +905,5 @@ int main(int argc, char **argv)
 	}
 out:
 	mirror_unref(mt.ctx);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "%s: write error: %s\n",
-			program_invocation_short_name, strerror(errno));
-		return EXIT_FAILURE;
-	}
 	return rc;
 }

@@ -20,6 +20,7 @@
 
 #include "config.h"
 #include "libmirror.h"
+#include "output.h"
 #include "range.h"
 #include "util.h"
 
@@ -114,14 +115,35 @@ static bool parse_size(const char *s, unsigned long long *out)
 	return true;
 }
 
+/* The page size of the system looked at (MIRROR_SYSROOT's capture too). */
+static unsigned long page_size(void)
+{
+	struct mirror_ctx *ctx;
+	unsigned long ps = (unsigned long)sysconf(_SC_PAGESIZE);
+
+	if (mirror_new(&ctx) == 0) {
+		ps = mirror_get_page_size(ctx);
+		mirror_unref(ctx);
+	}
+	return ps;
+}
+
 static int parse_limit(const char *arg, unsigned long long *limit)
 {
+	unsigned long ps;
+
 	if (!parse_size(arg, limit))
 		return usage_error("--limit: '%s' is not a size above 0 (e.g. 64M)",
 				   arg);
-	if (*limit % 4096)
-		return usage_error("--limit: '%s' is not a multiple of 4096 bytes",
-				   arg);
+	ps = page_size();
+	if (*limit % ps) {
+		char msg[128];
+
+		snprintf(msg, sizeof(msg),
+			 "--limit: '%.32s' is not a multiple of the page size (%lu bytes)",
+			 arg, ps);
+		return usage_error("%s", msg);
+	}
 	return 0;
 }
 
@@ -321,11 +343,6 @@ static int lib_fail(struct mirror_ctx *ctx, int rc)
 
 /* ---- output ------------------------------------------------------------- */
 
-static json_t *json_u64(unsigned long long v)
-{
-	return v == MIRROR_UNKNOWN ? json_null() : json_integer((json_int_t)v);
-}
-
 static json_t *info_json(const struct mirror_first_info *in)
 {
 	char comm[64] = "?";
@@ -333,17 +350,17 @@ static json_t *info_json(const struct mirror_first_info *in)
 
 	proc_state(in->pid, comm, sizeof(comm));
 	json_object_set_new(o, "pid", json_integer(in->pid));
-	json_object_set_new(o, "comm", json_string(comm));
+	json_object_set_new(o, "comm", json_text(comm));
 	json_object_set_new(o, "mirror_first", json_boolean(in->mirror_first));
 	json_object_set_new(o, "inherited", json_boolean(in->inherited));
-	json_object_set_new(o, "limit_bytes", json_u64(in->limit_bytes));
-	json_object_set_new(o, "mirror_bytes", json_u64(in->mirror_bytes));
-	json_object_set_new(o, "ordinary_bytes", json_u64(in->ordinary_bytes));
-	json_object_set_new(o, "pages_migrated", json_u64(in->pages_migrated));
-	json_object_set_new(o, "pages_failed", json_u64(in->pages_failed));
-	json_object_set_new(o, "pages_shortfall", json_u64(in->pages_shortfall));
-	json_object_set_new(o, "pages_returned", json_u64(in->pages_returned));
-	json_object_set_new(o, "pages_moved", json_u64(in->pages_moved));
+	json_object_set_new(o, "limit_bytes", json_count(in->limit_bytes));
+	json_object_set_new(o, "mirror_bytes", json_count(in->mirror_bytes));
+	json_object_set_new(o, "ordinary_bytes", json_count(in->ordinary_bytes));
+	json_object_set_new(o, "pages_migrated", json_count(in->pages_migrated));
+	json_object_set_new(o, "pages_failed", json_count(in->pages_failed));
+	json_object_set_new(o, "pages_shortfall", json_count(in->pages_shortfall));
+	json_object_set_new(o, "pages_returned", json_count(in->pages_returned));
+	json_object_set_new(o, "pages_moved", json_count(in->pages_moved));
 	return o;
 }
 
@@ -373,11 +390,12 @@ static void print_header(void)
 static void print_info(const struct mirror_first_info *in)
 {
 	char comm[64] = "?", lim[16], mir[16], ord[16], mig[24], fl[24];
-	char sh[24], ret[24];
+	char sh[24], ret[24], safe[64];
 
 	proc_state(in->pid, comm, sizeof(comm));
+	/* 0 is no limit; MIRROR_UNKNOWN (memory reliable) is not known. */
 	if (in->limit_bytes == 0)
-		snprintf(lim, sizeof(lim), "-");
+		snprintf(lim, sizeof(lim), "unlimited");
 	else
 		human(in->limit_bytes, lim, sizeof(lim));
 	human(in->mirror_bytes, mir, sizeof(mir));
@@ -386,15 +404,15 @@ static void print_info(const struct mirror_first_info *in)
 	num(in->pages_failed, fl, sizeof(fl));
 	num(in->pages_shortfall, sh, sizeof(sh));
 	num(in->pages_returned, ret, sizeof(ret));
-	printf("%7d %-15.15s %5s %9s %9s %9s %9s %8s %9s %8s\n", in->pid, comm,
+	text_safe(comm, safe, sizeof(safe));
+	printf("%7d %-15.15s %5s %9s %9s %9s %9s %8s %9s %8s\n", in->pid, safe,
 	       in->mirror_first ? "yes" : "no", lim, mir, ord, mig, fl, sh,
 	       ret);
 }
 
 static void emit(json_t *root)
 {
-	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	putchar('\n');
+	json_print(stdout, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);
 }
 
@@ -779,7 +797,8 @@ static int cmd_policy(int argc, char **argv)
 			else if (mirror_policy_get_type(pol) == MIRROR_POLICY_BOOL)
 				json_object_set_new(o, mirror_policy_get_name(pol), json_boolean(v));
 			else
-				json_object_set_new(o, mirror_policy_get_name(pol), json_u64(v));
+				/* MIRROR_NO_LIMIT stays a number: null is unknown. */
+				json_object_set_new(o, mirror_policy_get_name(pol), json_uint(v));
 		}
 		json_object_set_new(root, "backend",
 				    json_string(mirror_get_backend_name(ctx)));
@@ -794,6 +813,9 @@ static int cmd_policy(int argc, char **argv)
 			else if (mirror_policy_get_type(pol) == MIRROR_POLICY_BOOL)
 				printf("%-16s %s\n", mirror_policy_get_name(pol),
 				       v ? "on" : "off");
+			else if (mirror_policy_get_type(pol) == MIRROR_POLICY_BYTES &&
+				 v == MIRROR_NO_LIMIT)
+				printf("%-16s unlimited\n", mirror_policy_get_name(pol));
 			else
 				printf("%-16s %llu\n", mirror_policy_get_name(pol), v);
 		}
@@ -992,6 +1014,7 @@ int main(int argc, char **argv)
 	const char *cmd;
 	int i;
 
+	close_stdout_atexit();
 	opterr = 0;
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-J") || !strcmp(argv[i], "--json")) {

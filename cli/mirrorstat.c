@@ -22,6 +22,7 @@
 
 #include "config.h"
 #include "libmirror.h"
+#include "output.h"
 #include "util.h"
 
 #define UNKNOWN		MIRROR_UNKNOWN
@@ -177,27 +178,31 @@ struct mirrorstat {
 
 /* ---- rows -------------------------------------------------------------- */
 
-static unsigned long long pages(unsigned long long n)
+static unsigned long long pages(struct mirror_ctx *ctx, unsigned long long n)
 {
-	return n == UNKNOWN ? UNKNOWN : n * 4096ULL;
+	unsigned long ps = mirror_get_page_size(ctx);
+
+	return n == UNKNOWN || n > UNKNOWN / ps ? UNKNOWN : n * ps;
 }
 
 static unsigned long long add(unsigned long long a, unsigned long long b)
 {
-	return a == UNKNOWN || b == UNKNOWN ? UNKNOWN : a + b;
+	return a == UNKNOWN || b == UNKNOWN || a + b < a ? UNKNOWN : a + b;
 }
 
 static void zone_row(struct mirror_zone *z, struct row *r)
 {
+	struct mirror_ctx *ctx = mirror_zone_get_ctx(z);
+
 	memset(r, 0, sizeof(*r));
 	snprintf(r->zone, sizeof(r->zone), "%s", mirror_zone_get_name(z));
 	r->node = mirror_zone_get_node_id(z);
 	r->start = mirror_zone_get_start(z);
 	r->last = mirror_zone_get_end(z) - 1;
 	r->has_range = true;
-	r->size = pages(mirror_zone_get_pages_total(z));
-	r->used = pages(mirror_zone_get_pages_used(z));
-	r->free = pages(mirror_zone_get_pages_free(z));
+	r->size = pages(ctx, mirror_zone_get_pages_total(z));
+	r->used = pages(ctx, mirror_zone_get_pages_used(z));
+	r->free = pages(ctx, mirror_zone_get_pages_free(z));
 	r->allocs = mirror_zone_get_allocs(z);
 	r->frees = mirror_zone_get_frees(z);
 	r->remote = UNKNOWN;
@@ -211,6 +216,7 @@ static void zone_row(struct mirror_zone *z, struct row *r)
 
 static int node_row(struct mirror_node *n, struct row *r)
 {
+	struct mirror_ctx *ctx = mirror_node_get_ctx(n);
 	struct mirror_zone *z;
 	size_t off = 0;
 	unsigned int i = 0;
@@ -232,9 +238,9 @@ static int node_row(struct mirror_node *n, struct row *r)
 	}
 	if (!off)
 		snprintf(r->zone, sizeof(r->zone), "-");
-	r->size = pages(mirror_node_get_pages_total(n));
-	r->used = pages(mirror_node_get_pages_used(n));
-	r->free = pages(mirror_node_get_pages_free(n));
+	r->size = pages(ctx, mirror_node_get_pages_total(n));
+	r->used = pages(ctx, mirror_node_get_pages_used(n));
+	r->free = pages(ctx, mirror_node_get_pages_free(n));
 	r->allocs = add(mirror_node_get_allocs_local(n),
 			mirror_node_get_allocs_remote(n));
 	r->frees = UNKNOWN;
@@ -650,16 +656,6 @@ static void print_summary(struct mirrorstat *ms)
 
 /* ---- JSON (schema 1) --------------------------------------------------- */
 
-static json_t *jcount(unsigned long long v)
-{
-	return v == UNKNOWN ? json_null() : json_integer((json_int_t)v);
-}
-
-static json_t *jstring(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 static json_t *jhex(unsigned long long v)
 {
 	char buf[24];
@@ -688,18 +684,18 @@ static json_t *json_zone(struct mirrorstat *ms, const struct row *r)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "zone", json_string(r->zone));
+	json_object_set_new(o, "zone", json_text(r->zone));
 	json_object_set_new(o, "node", json_integer(r->node));
 	json_object_set_new(o, "start", jhex(r->start));
 	json_object_set_new(o, "end", jhex(r->last));
-	json_object_set_new(o, "size_bytes", jcount(r->size));
-	json_object_set_new(o, "used_bytes", jcount(r->used));
-	json_object_set_new(o, "free_bytes", jcount(r->free));
-	json_object_set_new(o, "allocs", jcount(r->allocs));
-	json_object_set_new(o, "frees", jcount(r->frees));
-	json_object_set_new(o, "fallbacks", jcount(r->fallbacks));
-	json_object_set_new(o, "failovers", jcount(r->failovers));
-	json_object_set_new(o, "bad_frees", jcount(r->bad_frees));
+	json_object_set_new(o, "size_bytes", json_count(r->size));
+	json_object_set_new(o, "used_bytes", json_count(r->used));
+	json_object_set_new(o, "free_bytes", json_count(r->free));
+	json_object_set_new(o, "allocs", json_count(r->allocs));
+	json_object_set_new(o, "frees", json_count(r->frees));
+	json_object_set_new(o, "fallbacks", json_count(r->fallbacks));
+	json_object_set_new(o, "failovers", json_count(r->failovers));
+	json_object_set_new(o, "bad_frees", json_count(r->bad_frees));
 	json_object_set_new(o, "exhausted", r->exhausted == UNKNOWN ?
 			    json_null() : json_boolean(r->exhausted));
 	json_object_set_new(o, "rates", jrates(ms, r));
@@ -712,18 +708,18 @@ static json_t *json_node(struct mirrorstat *ms, const struct row *r)
 	unsigned int i;
 
 	for (i = 0; i < r->nr_zone_names; i++)
-		json_array_append_new(zones, json_string(r->zone_names[i]));
+		json_array_append_new(zones, json_text(r->zone_names[i]));
 	json_object_set_new(o, "node", json_integer(r->node));
 	json_object_set_new(o, "zones", zones);
-	json_object_set_new(o, "size_bytes", jcount(r->size));
-	json_object_set_new(o, "used_bytes", jcount(r->used));
-	json_object_set_new(o, "free_bytes", jcount(r->free));
-	json_object_set_new(o, "allocs", jcount(r->allocs));
-	json_object_set_new(o, "remote", jcount(r->remote));
-	json_object_set_new(o, "fallbacks", jcount(r->fallbacks));
-	json_object_set_new(o, "failed", jcount(r->failed));
-	json_object_set_new(o, "failovers", jcount(r->failovers));
-	json_object_set_new(o, "allocs_ordinary", jcount(r->ordinary));
+	json_object_set_new(o, "size_bytes", json_count(r->size));
+	json_object_set_new(o, "used_bytes", json_count(r->used));
+	json_object_set_new(o, "free_bytes", json_count(r->free));
+	json_object_set_new(o, "allocs", json_count(r->allocs));
+	json_object_set_new(o, "remote", json_count(r->remote));
+	json_object_set_new(o, "fallbacks", json_count(r->fallbacks));
+	json_object_set_new(o, "failed", json_count(r->failed));
+	json_object_set_new(o, "failovers", json_count(r->failovers));
+	json_object_set_new(o, "allocs_ordinary", json_count(r->ordinary));
 	json_object_set_new(o, "rates", jrates(ms, r));
 	return o;
 }
@@ -734,13 +730,13 @@ static json_t *json_proc(struct mirror_proc *p)
 	int first = mirror_proc_get_mirror_first(p);
 
 	json_object_set_new(o, "pid", json_integer(mirror_proc_get_pid(p)));
-	json_object_set_new(o, "command", json_string(mirror_proc_get_comm(p)));
+	json_object_set_new(o, "command", json_text(mirror_proc_get_comm(p)));
 	json_object_set_new(o, "resident_bytes",
-			    jcount(mirror_proc_get_resident_bytes(p)));
+			    json_count(mirror_proc_get_resident_bytes(p)));
 	json_object_set_new(o, "mirror_bytes",
-			    jcount(mirror_proc_get_mirror_bytes(p)));
+			    json_count(mirror_proc_get_mirror_bytes(p)));
 	json_object_set_new(o, "other_bytes",
-			    jcount(mirror_proc_get_other_bytes(p)));
+			    json_count(mirror_proc_get_other_bytes(p)));
 	json_object_set_new(o, "mirror_first",
 			    first < 0 ? json_null() : json_boolean(first));
 	json_object_set_new(o, "source", json_string(
@@ -756,22 +752,22 @@ static json_t *json_summary(struct mirrorstat *ms)
 
 	json_object_set_new(o, "zones", json_integer(mirror_get_nr_zones(ctx)));
 	json_object_set_new(o, "nodes", json_integer(mirror_get_nr_nodes(ctx)));
-	json_object_set_new(o, "size_bytes", jcount(mirror_get_total_bytes(ctx)));
-	json_object_set_new(o, "used_bytes", jcount(mirror_get_used_bytes(ctx)));
-	json_object_set_new(o, "free_bytes", jcount(mirror_get_free_bytes(ctx)));
-	json_object_set_new(o, "allocs", jcount(mirror_get_allocs(ctx)));
-	json_object_set_new(o, "fallbacks", jcount(mirror_get_fallbacks(ctx)));
-	json_object_set_new(o, "failovers", jcount(mirror_get_failovers(ctx)));
-	json_object_set_new(o, "bad_frees", jcount(mirror_get_bad_frees(ctx)));
+	json_object_set_new(o, "size_bytes", json_count(mirror_get_total_bytes(ctx)));
+	json_object_set_new(o, "used_bytes", json_count(mirror_get_used_bytes(ctx)));
+	json_object_set_new(o, "free_bytes", json_count(mirror_get_free_bytes(ctx)));
+	json_object_set_new(o, "allocs", json_count(mirror_get_allocs(ctx)));
+	json_object_set_new(o, "fallbacks", json_count(mirror_get_fallbacks(ctx)));
+	json_object_set_new(o, "failovers", json_count(mirror_get_failovers(ctx)));
+	json_object_set_new(o, "bad_frees", json_count(mirror_get_bad_frees(ctx)));
 	json_object_set_new(o, "ordinary_bytes",
-			    jcount(mirror_get_ordinary_bytes(ctx)));
+			    json_count(mirror_get_ordinary_bytes(ctx)));
 	json_object_set_new(o, "task_used_bytes",
-			    jcount(mirror_get_task_used_bytes(ctx)));
+			    json_count(mirror_get_task_used_bytes(ctx)));
 	json_object_set_new(o, "pagecache_bytes",
-			    jcount(mirror_get_pagecache_bytes(ctx)));
-	json_object_set_new(o, "shmem_bytes", jcount(mirror_get_shmem_bytes(ctx)));
+			    json_count(mirror_get_pagecache_bytes(ctx)));
+	json_object_set_new(o, "shmem_bytes", json_count(mirror_get_shmem_bytes(ctx)));
 	json_object_set_new(o, "buddy_free_bytes",
-			    jcount(mirror_get_buddy_bytes(ctx)));
+			    json_count(mirror_get_buddy_bytes(ctx)));
 	return o;
 }
 
@@ -780,17 +776,17 @@ static int print_json(struct mirrorstat *ms)
 	struct mirror_ctx *ctx = ms->ctx;
 	json_t *root = json_object(), *be = json_object(), *a;
 	unsigned int i;
-	char *text;
+	int rc;
 
 	json_object_set_new(root, "schema", json_integer(JSON_SCHEMA));
-	json_object_set_new(be, "name", json_string(mirror_get_backend_name(ctx)));
+	json_object_set_new(be, "name", json_text(mirror_get_backend_name(ctx)));
 	json_object_set_new(be, "description",
-			    json_string(mirror_get_backend_description(ctx)));
-	json_object_set_new(be, "version", jstring(mirror_get_module_version(ctx)));
-	json_object_set_new(be, "mode", jstring(mirror_get_module_mode(ctx)));
+			    json_text(mirror_get_backend_description(ctx)));
+	json_object_set_new(be, "version", json_text(mirror_get_module_version(ctx)));
+	json_object_set_new(be, "mode", json_text(mirror_get_module_mode(ctx)));
 	json_object_set_new(root, "backend", be);
 	json_object_set_new(root, "page_size",
-			    json_integer((json_int_t)mirror_get_page_size(ctx)));
+			    json_uint(mirror_get_page_size(ctx)));
 	json_object_set_new(root, "interval",
 			    ms->watch ? json_real(ms->interval) : json_null());
 	json_object_set_new(root, "summary", json_summary(ms));
@@ -811,13 +807,9 @@ static int print_json(struct mirrorstat *ms)
 	}
 	json_object_set_new(root, "processes", a);
 
-	text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
+	rc = json_print(stdout, root, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
 	json_decref(root);
-	if (!text)
-		return -ENOMEM;
-	puts(text);
-	free(text);
-	return 0;
+	return rc;
 }
 
 /* ---- Prometheus text exposition ---------------------------------------- */
@@ -857,19 +849,6 @@ static const struct metric node_metrics[] = {
 static unsigned long long row_value(const struct row *r, size_t off)
 {
 	return *(const unsigned long long *)((const char *)r + off);
-}
-
-/* A label value with backslash, quote and newline escaped. */
-static void prom_label(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '\\' || *s == '"')
-			fprintf(out, "\\%c", *s);
-		else if (*s == '\n')
-			fputs("\\n", out);
-		else
-			fputc(*s, out);
-	}
 }
 
 static void prom_header(const char *name, const char *type, const char *help)
@@ -1111,8 +1090,8 @@ static int run(struct mirrorstat *ms)
 		rc = report(ms, n);
 		if (rc < 0)
 			return fail(ms, rc);
-		fflush(stdout);
-		if (!ms->watch)
+		/* Nobody reads what cannot be written: stop (close_stdout says why). */
+		if (!stdout_flush() || !ms->watch)
 			break;
 	}
 	return EXIT_SUCCESS;
@@ -1400,6 +1379,7 @@ int main(int argc, char **argv)
 	struct mirrorstat ms = { .view = VIEW_ZONES, .format = FMT_TABLE };
 	int rc;
 
+	close_stdout_atexit();
 	parse_args(&ms, argc, argv);
 	rc = run(&ms);
 	free_procs(&ms);
@@ -1407,10 +1387,5 @@ int main(int argc, char **argv)
 	free(ms.zprev);
 	free(ms.nprev);
 	mirror_unref(ms.ctx);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "%s: write error: %s\n",
-			program_invocation_short_name, strerror(errno));
-		return EXIT_FAILURE;
-	}
 	return rc;
 }

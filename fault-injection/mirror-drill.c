@@ -29,6 +29,7 @@
 #include "config.h"
 #include "drill.h"
 #include "libmirror.h"
+#include "output.h"
 #include "util.h"
 
 #define DRILL_LOCK_DEFAULT	"/run/mirror-drill.lock"
@@ -506,6 +507,7 @@ int main(int argc, char **argv)
 	size_t i, nr = 0;
 	int rc, lock;
 
+	close_stdout_atexit();
 	rc = parse_args(argc, argv, &o, &scenario);
 	if (rc)
 		return rc;

@@ -601,7 +601,7 @@ MIRROR_EXPORT int mirror_virt_to_phys(struct mirror_ctx *ctx, pid_t pid,
 		return mirror_error(ctx, rc, "%s: %s", path, strerror(-rc));
 	}
 	n = pread(fd, &entry, sizeof(entry),
-		  (off_t)((vaddr / MIRROR_PAGE_SIZE) * sizeof(entry)));
+		  (off_t)((vaddr / ctx->page_size) * sizeof(entry)));
 	rc = n < 0 ? -errno : 0;
 	close(fd);
 	if (rc < 0)
@@ -619,7 +619,7 @@ MIRROR_EXPORT int mirror_virt_to_phys(struct mirror_ctx *ctx, pid_t pid,
 		return mirror_error(ctx, -EPERM,
 				    "%s: page frame numbers are hidden (reading them needs CAP_SYS_ADMIN)",
 				    path);
-	*paddr = (entry & ((1ULL << 55) - 1)) * MIRROR_PAGE_SIZE +
-		 vaddr % MIRROR_PAGE_SIZE;
+	*paddr = (entry & ((1ULL << 55) - 1)) * ctx->page_size +
+		 vaddr % ctx->page_size;
 	return 0;
 }

@@ -26,6 +26,7 @@
 #define PM_BATCH		512
 
 struct classifier {
+	unsigned long long page_size;
 	struct mirror_span *mirror;	/* sorted by start */
 	unsigned int nr_mirror;
 	struct mirror_span *other;
@@ -50,6 +51,7 @@ static int classifier_init(struct mirror_ctx *ctx, struct classifier *cl)
 	unsigned int i;
 
 	memset(cl, 0, sizeof(*cl));
+	cl->page_size = ctx->page_size;
 	cl->mirror = calloc(ctx->nr_spans + 1, sizeof(*cl->mirror));
 	cl->other = calloc(ctx->nr_spans + 1, sizeof(*cl->other));
 	if (!cl->mirror || !cl->other) {
@@ -105,7 +107,7 @@ static bool spans_hold(const struct mirror_span *s, unsigned int n,
  */
 static bool classify(const struct classifier *cl, unsigned long long pfn)
 {
-	unsigned long long addr = pfn * MIRROR_PAGE_SIZE;
+	unsigned long long addr = pfn * cl->page_size;
 
 	if (cl->nr_other && spans_hold(cl->other, cl->nr_other, addr))
 		return false;
@@ -117,8 +119,8 @@ static int pagemap_range(struct mirror_ctx *ctx, const char *path, int fd,
 			 unsigned long long end, struct pm_count *cnt)
 {
 	unsigned long long buf[PM_BATCH];
-	unsigned long long vpn = start / MIRROR_PAGE_SIZE;
-	unsigned long long last = end / MIRROR_PAGE_SIZE;
+	unsigned long long vpn = start / ctx->page_size;
+	unsigned long long last = end / ctx->page_size;
 
 	while (vpn < last) {
 		unsigned long long want = last - vpn;
@@ -155,8 +157,8 @@ static int pagemap_range(struct mirror_ctx *ctx, const char *path, int fd,
 }
 
 /* One line of /proc/PID/maps: "start-end perms ...". */
-static int maps_line(const char *line, unsigned long long *start,
-		     unsigned long long *end)
+static int maps_line(const char *line, unsigned long long page_size,
+		     unsigned long long *start, unsigned long long *end)
 {
 	char *p;
 
@@ -166,7 +168,7 @@ static int maps_line(const char *line, unsigned long long *start,
 	line = p + 1;
 	*end = strtoull(line, &p, 16);
 	if (p == line || *p != ' ' || *end < *start ||
-	    (*start | *end) % MIRROR_PAGE_SIZE)
+	    (*start | *end) % page_size)
 		return -EINVAL;
 	return 0;
 }
@@ -217,7 +219,7 @@ static int pagemap_scan(struct mirror_ctx *ctx, struct mirror_proc *p)
 		unsigned long long start, end;
 
 		lineno++;
-		if (maps_line(line, &start, &end) < 0) {
+		if (maps_line(line, ctx->page_size, &start, &end) < 0) {
 			rc = mirror_error(ctx, -EINVAL, "%s:%u: garbled line",
 					  maps, lineno);
 			break;
@@ -235,8 +237,8 @@ static int pagemap_scan(struct mirror_ctx *ctx, struct mirror_proc *p)
 				  pm);
 	if (rc == 0) {
 		p->source = MIRROR_PROC_PAGEMAP;
-		p->resident = cnt.resident * MIRROR_PAGE_SIZE;
-		p->mirror = cnt.mirror * MIRROR_PAGE_SIZE;
+		p->resident = cnt.resident * ctx->page_size;
+		p->mirror = cnt.mirror * ctx->page_size;
 		p->other = p->resident - p->mirror;
 	}
 out:

@@ -152,7 +152,7 @@ static int check_zone(struct mirror_ctx *ctx, const char *path,
 	if (z->v[ZI_PRESENT] > z->v[ZI_SPANNED])
 		return zone_bad(ctx, path, z, "present", ZI_PRESENT, "spanned",
 				ZI_SPANNED);
-	if (z->v[ZI_START_PFN] + z->v[ZI_SPANNED] > (~0ULL >> 12))
+	if (z->v[ZI_START_PFN] + z->v[ZI_SPANNED] > ~0ULL / ctx->page_size)
 		return mirror_error(ctx, -EINVAL,
 				    "%s:%u: node %d zone %s: start_pfn %llu + spanned overflows",
 				    path, z->line, z->node, z->name,
@@ -341,8 +341,8 @@ int mirror_zoneinfo_load(struct mirror_ctx *ctx)
 		mz = &ctx->zones[kept++];
 		mz->node_id = zi[i].node;
 		memcpy(mz->name, zi[i].name, sizeof(mz->name));
-		mz->start = zi[i].v[ZI_START_PFN] * MIRROR_PAGE_SIZE;
-		mz->end = mz->start + zi[i].v[ZI_SPANNED] * MIRROR_PAGE_SIZE;
+		mz->start = zi[i].v[ZI_START_PFN] * ctx->page_size;
+		mz->end = mz->start + zi[i].v[ZI_SPANNED] * ctx->page_size;
 		mz->mirrored = zone_is_mirrored(zi[i].name);
 		mz->id = mz->mirrored ? id++ : ~0U;
 		zone_fill(mz, &zi[i]);

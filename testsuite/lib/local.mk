@@ -29,7 +29,8 @@ TESTS += \
 	lib/mirrorctl-cli.sh \
 	lib/memtype-golden.sh \
 	lib/drill-cli.sh \
-	lib/drill-hardware.sh
+	lib/drill-hardware.sh \
+	lib/output-contracts.sh
 
 EXTRA_DIST += \
 	lib/memtype-golden.sh \
@@ -45,6 +46,7 @@ EXTRA_DIST += \
 	lib/mirrorstat-realproc.sh \
 	lib/mirrorstat-manpage.sh \
 	lib/mirrorctl-cli.sh \
+	lib/output-contracts.sh \
 	fixtures golden bench/mirrorstat.sh
 
 # mirrorstat -J on the generated 64-node machine against reading the same

@@ -50,7 +50,7 @@ expect_fail 2 "PID 7 is given twice" -- "$MIRRORCTL" set 7 8 7
 expect_fail 2 "'--bogus' is not a process id" -- "$MIRRORCTL" set 1 --bogus
 expect_fail 2 "'0' is not a size above 0" -- "$MIRRORCTL" set --limit 0 7
 expect_fail 2 "'12Q' is not a size above 0" -- "$MIRRORCTL" set --limit 12Q 7
-expect_fail 2 "'4097' is not a multiple of 4096" -- "$MIRRORCTL" set --limit 4097 7
+expect_fail 2 "'4097' is not a multiple of the page size (4096 bytes)" -- "$MIRRORCTL" set --limit 4097 7
 expect_fail 2 "--limit is for set" -- "$MIRRORCTL" clear --limit 1M 7
 expect_fail 2 "--move-back is for clear" -- "$MIRRORCTL" set --move-back 7
 expect_fail 2 "--to-mirror or --to-normal is required" -- "$MIRRORCTL" migrate 7
