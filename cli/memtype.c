@@ -739,17 +739,13 @@ static void __attribute__((noreturn)) usage(void)
 	exit(EXIT_SUCCESS);
 }
 
+/* Hex with 0x or decimal; never octal, no spaces around it. */
 static unsigned long long parse_addr(const char *s, const char *what)
 {
 	unsigned long long v;
-	char *end;
 
-	errno = 0;
-	if (!*s || *s == '-' || *s == '+')
-		usage_error("invalid %s '%s'", what, s);
-	v = strtoull(s, &end, 0);
-	if (errno || *end)
-		usage_error("invalid %s '%s'", what, s);
+	if (!parse_u64(s, 0, ~0ULL, &v))
+		usage_error("invalid %s '%s' (hex with 0x, or decimal)", what, s);
 	return v;
 }
 

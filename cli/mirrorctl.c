@@ -80,40 +80,13 @@ static void usage(void)
 	       " -J, --json     JSON output (schema %d)\n"
 	       " -h, --help     this help\n"
 	       " -V, --version  the version\n"
-	       "\nSIZE: bytes or with K, M, G, T (powers of 1024).\n"
+	       "\nSIZE: bytes or with K, M, G, T (powers of 1024; B or iB may follow).\n"
 	       "Exit status: 0 done, 1 failed, 2 bad command line, 3 no mirrored memory\n"
 	       "or control interface.  See mirrorctl(8).\n",
 	       prog, prog, prog, prog, prog, prog, prog, prog, JSON_SCHEMA);
 }
 
 /* ---- parsing ------------------------------------------------------------ */
-
-/* A size: digits with an optional K/M/G/T (binary) suffix; > 0. */
-static bool parse_size(const char *s, unsigned long long *out)
-{
-	unsigned long long v = 0, mul = 1;
-	const char *p = s;
-
-	if (!isdigit((unsigned char)*p))
-		return false;
-	for (; isdigit((unsigned char)*p); p++) {
-		if (v > (ULLONG_MAX - 9) / 10)
-			return false;
-		v = v * 10 + (unsigned long long)(*p - '0');
-	}
-	switch (*p) {
-	case 'k': case 'K': mul = 1ULL << 10; p++; break;
-	case 'm': case 'M': mul = 1ULL << 20; p++; break;
-	case 'g': case 'G': mul = 1ULL << 30; p++; break;
-	case 't': case 'T': mul = 1ULL << 40; p++; break;
-	}
-	if ((*p == 'B' || *p == 'b') && mul > 1)
-		p++;
-	if (*p || v == 0 || v > ULLONG_MAX / mul)
-		return false;
-	*out = v * mul;
-	return true;
-}
 
 /* The page size of the system looked at (MIRROR_SYSROOT's capture too). */
 static unsigned long page_size(void)
@@ -132,7 +105,7 @@ static int parse_limit(const char *arg, unsigned long long *limit)
 {
 	unsigned long ps;
 
-	if (!parse_size(arg, limit))
+	if (!parse_size(arg, limit) || *limit == 0)
 		return usage_error("--limit: '%s' is not a size above 0 (e.g. 64M)",
 				   arg);
 	ps = page_size();

@@ -6,7 +6,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "range.h"
 #include "util.h"
 
 void size_to_human(unsigned long long bytes, char *buf, size_t len)
@@ -48,6 +50,28 @@ bool parse_ulong(const char *s, unsigned long min, unsigned long max,
 	errno = 0;
 	v = strtoul(s, &end, 10);
 	if (errno || *end || v < min || v > max)
+		return false;
+	*val = v;
+	return true;
+}
+
+bool parse_u64(const char *s, unsigned long long min, unsigned long long max,
+	       unsigned long long *val)
+{
+	u64 v;
+
+	if (!s || mc_number_parse(s, strlen(s), false, &v) < 0 || v < min ||
+	    v > max)
+		return false;
+	*val = v;
+	return true;
+}
+
+bool parse_size(const char *s, unsigned long long *val)
+{
+	u64 v;
+
+	if (!s || mc_number_parse(s, strlen(s), true, &v) < 0)
 		return false;
 	*val = v;
 	return true;

@@ -22,6 +22,21 @@ void size_to_human(unsigned long long bytes, char *buf, size_t len);
 bool parse_ulong(const char *s, unsigned long min, unsigned long max,
 		 unsigned long *val);
 
+/*
+ * A number for an address, a mask or a count: decimal or 0x hex (never
+ * octal), nothing before or after it, in [min, max].  The core's parser
+ * (mc_number_parse), as the kernel's ranges= uses it.
+ */
+bool parse_u64(const char *s, unsigned long long min, unsigned long long max,
+	       unsigned long long *val);
+
+/*
+ * A size: such a number with an optional K, M, G or T (powers of 1024),
+ * optionally followed by B or iB ("64M", "64MB", "64MiB"); anything that
+ * does not fit in 64 bits is refused, never wrapped.
+ */
+bool parse_size(const char *s, unsigned long long *val);
+
 /* Seconds as "2", "0.5", "1.25"; false unless finite and in [min, max]. */
 bool parse_seconds(const char *s, double min, double max, double *val);
 

@@ -25,7 +25,9 @@ struct mirror_ctx;
 #define DRILL_EXIT_BUSY		4	/* another drill is running */
 #define DRILL_EXIT_INTERRUPTED	130	/* Ctrl-C: cleaned up, no verdict */
 
-#define DRILL_PAGE_SIZE		4096UL
+/* The page size of the running system (drills run on the real machine). */
+unsigned long drill_page_size(void);
+#define DRILL_PAGE_SIZE		drill_page_size()
 
 enum drill_repair {
 	DRILL_REPAIR_SCRUB,	/* an on-demand scrub right after injecting */

@@ -48,6 +48,13 @@ expect_fail 1 "page frame numbers are hidden" -- "$MEMTYPE" --sysroot "$FX" look
 expect_fail 1 "no process 4244" -- "$MEMTYPE" --sysroot "$FX" lookup --pid 4244 0x400000
 expect_fail 2 "invalid address" -- "$MEMTYPE" lookup 0xzz
 expect_fail 2 "invalid address" -- "$MEMTYPE" lookup -- -5
+expect_fail 2 "invalid address ' 5'" -- "$MEMTYPE" lookup " 5"
+expect_fail 2 "invalid address '5 '" -- "$MEMTYPE" lookup "5 "
+expect_fail 2 "invalid address '4K'" -- "$MEMTYPE" lookup 4K
+# Decimal, never octal: 0134217728 is 128 MiB (PCM in the map), not 0x170000.
+"$MEMTYPE" --sysroot "$FX" -J lookup 0134217728 >"$TMP/out" 2>&1 &&
+	grep -q '"physical": "0x8000000"' "$TMP/out" &&
+	pass "lookup 0134217728 is decimal" || fail "lookup 0134217728: $(cat "$TMP/out")"
 expect_fail 2 "lookup takes one address" -- "$MEMTYPE" lookup
 expect_fail 2 "unknown command" -- "$MEMTYPE" frobnicate
 expect_fail 2 "unknown column" -- "$MEMTYPE" -o NOPE list

@@ -52,6 +52,13 @@ expect_fail 2 "'0' is not a size above 0" -- "$MIRRORCTL" set --limit 0 7
 expect_fail 2 "'12Q' is not a size above 0" -- "$MIRRORCTL" set --limit 12Q 7
 expect_fail 2 "'4097' is not a multiple of the page size (4096 bytes)" -- "$MIRRORCTL" set --limit 4097 7
 expect_fail 2 "--limit is for set" -- "$MIRRORCTL" clear --limit 1M 7
+expect_fail 2 "'18014398509481985M' is not a size above 0" -- "$MIRRORCTL" set --limit 18014398509481985M 7
+expect_fail 2 "' 64M' is not a size above 0" -- "$MIRRORCTL" set --limit " 64M" 7
+# The same sizes as mirror-drill's and the module's: past the parsing,
+# the process is looked up (and is not there).
+for good in 64M 64MB 64MiB 65536K 0x4000000; do
+	expect_fail 1 "no process 7" -- "$MIRRORCTL" set --limit "$good" 7
+done
 expect_fail 2 "--move-back is for clear" -- "$MIRRORCTL" set --move-back 7
 expect_fail 2 "--to-mirror or --to-normal is required" -- "$MIRRORCTL" migrate 7
 expect_fail 2 "give one of --to-mirror and --to-normal" -- \
