@@ -26,20 +26,13 @@
 #include "config.h"
 #include "libmirror.h"
 #include "output.h"
+#include "tool.h"
 #include "util.h"
 
 #define JSON_SCHEMA	1
-#define PAGE_BITS	32768ULL	/* bits written by one 4 KiB fill */
 #define TABLE_MAX	(1U << 20)
 
 enum cmd { CMD_LIST, CMD_LOOKUP, CMD_ENERGY, CMD_ENERGY_LOAD, CMD_STATS };
-
-struct coldesc {
-	const char *name;
-	double whint;
-	int flags;
-	const char *help;
-};
 
 enum { L_RANGE, L_SIZE, L_TYPE, L_FILL, L_NODE, L_MIRRORED, NR_LCOLS };
 static const struct coldesc lcols[NR_LCOLS] = {
@@ -91,27 +84,15 @@ struct memtype {
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static void __attribute__((noreturn, format(printf, 1, 2)))
-usage_error(const char *fmt, ...)
-{
-	va_list args;
-
-	fprintf(stderr, "%s: ", program_invocation_short_name);
-	va_start(args, fmt);
-	vfprintf(stderr, fmt, args);
-	va_end(args);
-	fprintf(stderr, "\nTry '%s --help' for more information.\n",
-		program_invocation_short_name);
-	exit(EXIT_USAGE);
-}
-
 static int fail(struct memtype *mt, int rc)
 {
-	const char *msg = mt->ctx ? mirror_get_last_error(mt->ctx) : "";
+	return tool_fail(mt->ctx, rc);
+}
 
-	fprintf(stderr, "%s: %s\n", program_invocation_short_name,
-		*msg ? msg : strerror(-rc));
-	return rc == -ENODEV ? EXIT_NOBACKEND : EXIT_FAILURE;
+/* Bits one page fill writes, on the system read. */
+static unsigned long long page_bits(struct memtype *mt)
+{
+	return (unsigned long long)mirror_get_page_size(mt->ctx) * 8;
 }
 
 /* milli-pJ as pJ: "16.277", "0.39", "17" (as the table writes them). */
@@ -140,64 +121,23 @@ static const char *pattern(int bit)
 	return bit ? "ones" : "zeros";
 }
 
-static int column_id(const struct coldesc *d, unsigned int n, const char *name,
-		     size_t len)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		if (!strncasecmp(d[i].name, name, len) && !d[i].name[len])
-			return (int)i;
-	return -1;
-}
-
+/* All columns by default. */
 static void set_columns(struct memtype *mt, const struct coldesc *d,
 			unsigned int n)
 {
-	const char *p = mt->outarg;
+	int defs[16];
 	unsigned int i;
 
-	if (!p || *p == '+') {
-		for (i = 0; i < n; i++)
-			mt->cols[mt->ncols++] = (int)i;
-		if (p)
-			p++;
-	}
-	while (p && *p) {
-		size_t len = strcspn(p, ",");
-		int id = column_id(d, n, p, len);
-
-		if (!len)
-			usage_error("empty column name in '%s'", mt->outarg);
-		if (id < 0)
-			usage_error("unknown column: %.*s", (int)len, p);
-		if (mt->ncols >= sizeof(mt->cols) / sizeof(mt->cols[0]))
-			usage_error("too many columns");
-		mt->cols[mt->ncols++] = id;
-		p += len;
-		if (*p == ',')
-			p++;
-	}
+	for (i = 0; i < n; i++)
+		defs[i] = (int)i;
+	mt->ncols = columns_parse(mt->outarg, d, n, defs, n, mt->cols,
+				  sizeof(mt->cols) / sizeof(mt->cols[0]));
 }
 
 static struct libscols_table *new_table(struct memtype *mt,
 					const struct coldesc *d)
 {
-	struct libscols_table *tb = scols_new_table();
-	unsigned int i;
-
-	if (!tb)
-		return NULL;
-	scols_table_enable_raw(tb, mt->raw);
-	scols_table_enable_noheadings(tb, mt->noheadings);
-	for (i = 0; i < mt->ncols; i++)
-		if (!scols_table_new_column(tb, d[mt->cols[i]].name,
-					    d[mt->cols[i]].whint,
-					    d[mt->cols[i]].flags)) {
-			scols_unref_table(tb);
-			return NULL;
-		}
-	return tb;
+	return columns_table(d, mt->cols, mt->ncols, mt->raw, mt->noheadings);
 }
 
 static int print_json(json_t *root)
@@ -400,7 +340,7 @@ static int cmd_lookup(struct memtype *mt)
 		json_object_set_new(root, "write1_mpj", json_uint(w1));
 		json_object_set_new(root, "fill", json_string(pattern(fill)));
 		json_object_set_new(root, "saving_mpj_per_page",
-				    json_uint(diff * PAGE_BITS));
+				    json_uint(diff * page_bits(mt)));
 		mirror_memmap_free(map);
 		mirror_energy_free(table);
 		return print_json(root) < 0 ? fail(mt, -ENOMEM) : EXIT_SUCCESS;
@@ -425,9 +365,9 @@ static int cmd_lookup(struct memtype *mt)
 	snprintf(buf, sizeof(buf), "0: %s pJ/bit, 1: %s pJ/bit", a, b);
 	chain_line("Write cost:", buf);
 	fmt_pj(diff, a, sizeof(a));
-	fmt_pj(diff * PAGE_BITS / 1000, b, sizeof(b));
-	snprintf(buf, sizeof(buf), "%s (saves %s pJ/bit, %s nJ per 4 KiB page)",
-		 pattern(fill), a, b);
+	fmt_pj(diff * page_bits(mt) / 1000, b, sizeof(b));
+	snprintf(buf, sizeof(buf), "%s (saves %s pJ/bit, %s nJ per %lu KiB page)",
+		 pattern(fill), a, b, mirror_get_page_size(mt->ctx) >> 10);
 	chain_line("Fill pattern:", buf);
 	mirror_memmap_free(map);
 	mirror_energy_free(table);
@@ -691,16 +631,6 @@ nomem:
 
 /* ---- command line -------------------------------------------------------------- */
 
-static void cols_help(FILE *out, const char *title, const struct coldesc *d,
-		      unsigned int n)
-{
-	unsigned int i;
-
-	fprintf(out, "\n%s:\n", title);
-	for (i = 0; i < n; i++)
-		fprintf(out, " %9s  %s\n", d[i].name, d[i].help);
-}
-
 static void __attribute__((noreturn)) usage(void)
 {
 	FILE *out = stdout;
@@ -731,9 +661,9 @@ static void __attribute__((noreturn)) usage(void)
 	fputs("     --sysroot <dir>      read sys/ and proc/ below <dir>\n", out);
 	fputs(" -h, --help               display this help\n", out);
 	fputs(" -V, --version            display version\n", out);
-	cols_help(out, "List columns", lcols, NR_LCOLS);
-	cols_help(out, "Energy columns", ecols, NR_ECOLS);
-	cols_help(out, "Stats columns", scols, NR_SCOLS);
+	columns_help(out, "List columns", lcols, NR_LCOLS, 9);
+	columns_help(out, "Energy columns", ecols, NR_ECOLS, 9);
+	columns_help(out, "Stats columns", scols, NR_SCOLS, 9);
 	fputs("\nExit status: 0 success, 1 error, 2 bad usage, 3 mirror.ko not loaded.\n"
 	      "For more details see memtype(8).\n", out);
 	exit(EXIT_SUCCESS);
@@ -850,39 +780,16 @@ static void parse_args(struct memtype *mt, int argc, char **argv)
 		set_columns(mt, scols, NR_SCOLS);
 }
 
-static void log_fn(struct mirror_ctx *ctx, int priority, const char *file,
-		   int line, const char *fn, const char *format, va_list args)
-{
-	fprintf(stderr, "%s: libmirror: %s: ", program_invocation_short_name, fn);
-	vfprintf(stderr, format, args);
-	fputc('\n', stderr);
-}
-
 int main(int argc, char **argv)
 {
 	struct memtype mt = { .cmd = CMD_LIST };
-	const char *env;
 	int rc;
 
 	close_stdout_atexit();
 	parse_args(&mt, argc, argv);
-	env = getenv("MIRROR_SYSROOT");
-	if (env && *env && !mt.sysroot)
-		mt.sysroot = env;
-	unsetenv("MIRROR_SYSROOT");
-	rc = mirror_new(&mt.ctx);
-	if (rc < 0) {
-		fprintf(stderr, "%s: cannot initialise libmirror: %s\n",
-			program_invocation_short_name, strerror(-rc));
-		return EXIT_FAILURE;
-	}
-	mirror_set_log_fn(mt.ctx, log_fn);
-	if (!getenv("MIRROR_LOG"))
-		mirror_set_log_priority(mt.ctx, 0);
-	if (mt.sysroot && (rc = mirror_set_sysroot(mt.ctx, mt.sysroot)) < 0) {
-		rc = fail(&mt, rc);
+	rc = tool_open(&mt.ctx, mt.sysroot, NULL);
+	if (rc)
 		goto out;
-	}
 	switch (mt.cmd) {
 	case CMD_LIST:
 		rc = cmd_list(&mt);

@@ -23,6 +23,7 @@
 #include "config.h"
 #include "libmirror.h"
 #include "output.h"
+#include "tool.h"
 #include "util.h"
 
 #define UNKNOWN		MIRROR_UNKNOWN
@@ -67,13 +68,6 @@ enum {
 	PCOL_FIRST,
 	PCOL_SOURCE,
 	NR_PCOLS
-};
-
-struct coldesc {
-	const char *name;
-	double whint;
-	int flags;
-	const char *help;
 };
 
 static const struct coldesc coldescs[NR_COLS] = {
@@ -545,27 +539,6 @@ static void proc_cell(struct mirrorstat *ms, struct mirror_proc *p, int col,
 	}
 }
 
-static struct libscols_table *new_table(struct mirrorstat *ms,
-					const struct coldesc *descs)
-{
-	struct libscols_table *tb = scols_new_table();
-	unsigned int i;
-
-	if (!tb)
-		return NULL;
-	scols_table_enable_raw(tb, ms->raw);
-	scols_table_enable_noheadings(tb, ms->noheadings);
-	for (i = 0; i < ms->ncols; i++) {
-		const struct coldesc *d = &descs[ms->cols[i]];
-
-		if (!scols_table_new_column(tb, d->name, d->whint, d->flags)) {
-			scols_unref_table(tb);
-			return NULL;
-		}
-	}
-	return tb;
-}
-
 static int print_table(struct mirrorstat *ms)
 {
 	struct libscols_table *tb;
@@ -574,7 +547,8 @@ static int print_table(struct mirrorstat *ms)
 	unsigned int i, c;
 	char buf[512];
 
-	tb = new_table(ms, ms->view == VIEW_PROCS ? pcoldescs : coldescs);
+	tb = columns_table(ms->view == VIEW_PROCS ? pcoldescs : coldescs,
+			   ms->cols, ms->ncols, ms->raw, ms->noheadings);
 	if (!tb)
 		return -ENOMEM;
 	if (ms->view == VIEW_PROCS)
@@ -986,55 +960,17 @@ static int report(struct mirrorstat *ms, unsigned long n)
 	return 0;
 }
 
-static void log_fn(struct mirror_ctx *ctx, int priority, const char *file,
-		   int line, const char *fn, const char *format, va_list args)
-{
-	fprintf(stderr, "%s: libmirror: %s: ", program_invocation_short_name,
-		fn);
-	vfprintf(stderr, format, args);
-	fputc('\n', stderr);
-}
-
 static int fail(struct mirrorstat *ms, int rc)
 {
-	const char *msg = ms->ctx ? mirror_get_last_error(ms->ctx) : "";
-
-	fprintf(stderr, "%s: %s\n", program_invocation_short_name,
-		*msg ? msg : strerror(-rc));
-	return rc == -ENODEV ? EXIT_NOBACKEND : EXIT_FAILURE;
+	return tool_fail(ms->ctx, rc);
 }
 
 static int open_ctx(struct mirrorstat *ms)
 {
-	const char *env;
-	int rc;
+	int rc = tool_open(&ms->ctx, ms->sysroot, ms->backend);
 
-	/*
-	 * Pass the library's environment variables through the options, so
-	 * a bad value is reported once, like the option would be.
-	 */
-	env = getenv("MIRROR_SYSROOT");
-	if (env && *env && !ms->sysroot)
-		ms->sysroot = env;
-	env = getenv("MIRROR_BACKEND");
-	if (env && *env && !ms->backend)
-		ms->backend = env;
-	unsetenv("MIRROR_SYSROOT");
-	unsetenv("MIRROR_BACKEND");
-	rc = mirror_new(&ms->ctx);
-	if (rc < 0) {
-		fprintf(stderr, "%s: cannot initialise libmirror: %s\n",
-			program_invocation_short_name, strerror(-rc));
-		return EXIT_FAILURE;
-	}
-	mirror_set_log_fn(ms->ctx, log_fn);
-	/* Errors are printed once, below; MIRROR_LOG asks for more. */
-	if (!getenv("MIRROR_LOG"))
-		mirror_set_log_priority(ms->ctx, 0);
-	if (ms->sysroot && (rc = mirror_set_sysroot(ms->ctx, ms->sysroot)) < 0)
-		return fail(ms, rc);
-	if (ms->backend && (rc = mirror_set_backend(ms->ctx, ms->backend)) < 0)
-		return fail(ms, rc) == EXIT_FAILURE ? EXIT_USAGE : EXIT_FAILURE;
+	if (rc)
+		return rc;
 	rc = mirror_load(ms->ctx);
 	if (rc < 0)
 		return fail(ms, rc);
@@ -1102,7 +1038,6 @@ static int run(struct mirrorstat *ms)
 static void __attribute__((noreturn)) usage(void)
 {
 	FILE *out = stdout;
-	unsigned int i;
 
 	fprintf(out, "Usage:\n %s [options]\n\n", program_invocation_short_name);
 	fputs("Show how much mirrored memory there is, where, how full, who uses it,\n"
@@ -1126,93 +1061,40 @@ static void __attribute__((noreturn)) usage(void)
 	fputs("     --backend <name>     auto, module, kernelcore or reliable\n", out);
 	fputs(" -h, --help               display this help\n", out);
 	fputs(" -V, --version            display version\n", out);
-	fputs("\nZone and node columns:\n", out);
-	for (i = 0; i < NR_COLS; i++)
-		fprintf(out, " %11s  %s\n", coldescs[i].name, coldescs[i].help);
-	fputs("\nProcess columns (--pid, --top):\n", out);
-	for (i = 0; i < NR_PCOLS; i++)
-		fprintf(out, " %11s  %s\n", pcoldescs[i].name, pcoldescs[i].help);
+	columns_help(out, "Zone and node columns", coldescs, NR_COLS, 11);
+	columns_help(out, "Process columns (--pid, --top)", pcoldescs, NR_PCOLS, 11);
 	fputs("\nExit status: 0 success, 1 error, 2 bad usage, 3 no mirrored memory found.\n"
 	      "For more details see mirrorstat(8).\n", out);
 	exit(EXIT_SUCCESS);
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-usage_error(const char *fmt, ...)
-{
-	va_list args;
-
-	fprintf(stderr, "%s: ", program_invocation_short_name);
-	va_start(args, fmt);
-	vfprintf(stderr, fmt, args);
-	va_end(args);
-	fprintf(stderr, "\nTry '%s --help' for more information.\n",
-		program_invocation_short_name);
-	exit(EXIT_USAGE);
-}
-
-static int column_id(const struct coldesc *descs, unsigned int n,
-		     const char *name, size_t len)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		if (strncasecmp(descs[i].name, name, len) == 0 &&
-		    descs[i].name[len] == '\0')
-			return (int)i;
-	return -1;
-}
-
-static void add_column(struct mirrorstat *ms, int id)
-{
-	if (ms->ncols >= sizeof(ms->cols) / sizeof(ms->cols[0]))
-		usage_error("too many columns");
-	ms->cols[ms->ncols++] = id;
 }
 
 static void set_columns(struct mirrorstat *ms)
 {
 	const struct coldesc *descs = ms->view == VIEW_PROCS ? pcoldescs : coldescs;
 	unsigned int ndescs = ms->view == VIEW_PROCS ? NR_PCOLS : NR_COLS;
-	const int *defs;
-	unsigned int ndefs, i;
-	const char *p = ms->outarg;
+	int defs[(int)NR_COLS + (int)NR_PCOLS];
+	unsigned int ndefs = 0, i;
 
 	if (ms->output_all) {
 		for (i = 0; i < ndescs; i++)
-			add_column(ms, (int)i);
+			ms->cols[ms->ncols++] = (int)i;
 		return;
 	}
-	if (ms->view == VIEW_PROCS)
-		defs = proc_defaults, ndefs = sizeof(proc_defaults) / sizeof(int);
-	else if (ms->view == VIEW_NODES)
-		defs = node_defaults, ndefs = sizeof(node_defaults) / sizeof(int);
-	else
-		defs = zone_defaults, ndefs = sizeof(zone_defaults) / sizeof(int);
-	if (!p || *p == '+') {
-		for (i = 0; i < ndefs; i++)
-			add_column(ms, defs[i]);
-		if (ms->watch && ms->view != VIEW_PROCS)
-			for (i = 0; i < 2; i++)
-				add_column(ms, rate_defaults[i]);
-		if (p)
-			p++;
+	if (ms->view == VIEW_PROCS) {
+		for (i = 0; i < sizeof(proc_defaults) / sizeof(int); i++)
+			defs[ndefs++] = proc_defaults[i];
+	} else if (ms->view == VIEW_NODES) {
+		for (i = 0; i < sizeof(node_defaults) / sizeof(int); i++)
+			defs[ndefs++] = node_defaults[i];
+	} else {
+		for (i = 0; i < sizeof(zone_defaults) / sizeof(int); i++)
+			defs[ndefs++] = zone_defaults[i];
 	}
-	while (p && *p) {
-		size_t len = strcspn(p, ",");
-		int id = column_id(descs, ndescs, p, len);
-
-		if (len == 0)
-			usage_error("empty column name in '%s'", ms->outarg);
-		if (id < 0)
-			usage_error("unknown column: %.*s", (int)len, p);
-		add_column(ms, id);
-		p += len;
-		if (*p == ',')
-			p++;
-	}
-	if (!ms->ncols)
-		usage_error("no columns given to --output");
+	if (ms->watch && ms->view != VIEW_PROCS)
+		for (i = 0; i < 2; i++)
+			defs[ndefs++] = rate_defaults[i];
+	ms->ncols = columns_parse(ms->outarg, descs, ndescs, defs, ndefs,
+				  ms->cols, sizeof(ms->cols) / sizeof(ms->cols[0]));
 }
 
 static void parse_pids(struct mirrorstat *ms, const char *arg)
