@@ -148,6 +148,20 @@ static int print_json(json_t *root)
 	return rc;
 }
 
+/* A command's result: the JSON document with 'arr' under 'key', or the
+ * table.  Takes both. */
+static int print_result(struct memtype *mt, json_t *root, const char *key,
+			json_t *arr, struct libscols_table *tb)
+{
+	if (mt->json) {
+		json_object_set_new(root, key, arr);
+		return print_json(root) < 0 ? fail(mt, -ENOMEM) : EXIT_SUCCESS;
+	}
+	scols_print_table(tb);
+	scols_unref_table(tb);
+	return EXIT_SUCCESS;
+}
+
 static json_t *json_root(const char *what)
 {
 	json_t *root = json_object();
@@ -245,13 +259,7 @@ static int cmd_list(struct memtype *mt)
 		}
 	}
 	mirror_memmap_free(map);
-	if (mt->json) {
-		json_object_set_new(root, "ranges", arr);
-		return print_json(root) < 0 ? fail(mt, -ENOMEM) : EXIT_SUCCESS;
-	}
-	scols_print_table(tb);
-	scols_unref_table(tb);
-	return EXIT_SUCCESS;
+	return print_result(mt, root, "ranges", arr, tb);
 nomem:
 	scols_unref_table(tb);
 	mirror_memmap_free(map);
@@ -449,13 +457,7 @@ static int cmd_energy(struct memtype *mt)
 		}
 	}
 	mirror_energy_free(table);
-	if (mt->json) {
-		json_object_set_new(root, "types", arr);
-		return print_json(root) < 0 ? fail(mt, -ENOMEM) : EXIT_SUCCESS;
-	}
-	scols_print_table(tb);
-	scols_unref_table(tb);
-	return EXIT_SUCCESS;
+	return print_result(mt, root, "types", arr, tb);
 nomem:
 	scols_unref_table(tb);
 	mirror_energy_free(table);
@@ -616,13 +618,7 @@ static int cmd_stats(struct memtype *mt)
 		}
 	}
 	mirror_memmap_free(map);
-	if (mt->json) {
-		json_object_set_new(root, "types", arr);
-		return print_json(root) < 0 ? fail(mt, -ENOMEM) : EXIT_SUCCESS;
-	}
-	scols_print_table(tb);
-	scols_unref_table(tb);
-	return EXIT_SUCCESS;
+	return print_result(mt, root, "types", arr, tb);
 nomem:
 	scols_unref_table(tb);
 	mirror_memmap_free(map);
@@ -722,13 +718,9 @@ static void parse_args(struct memtype *mt, int argc, char **argv)
 		case 'h':
 			usage();
 		case 'V':
-			printf("%s from %s %s\n", program_invocation_short_name,
-			       PACKAGE_NAME, PACKAGE_VERSION);
-			exit(EXIT_SUCCESS);
+			print_version();
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n",
-				program_invocation_short_name);
-			exit(EXIT_USAGE);
+			usage_hint();
 		}
 	}
 	args = argv + optind;

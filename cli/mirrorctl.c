@@ -20,6 +20,7 @@
 
 #include "config.h"
 #include "libmirror.h"
+#include "field.h"
 #include "output.h"
 #include "range.h"
 #include "util.h"
@@ -180,31 +181,23 @@ static bool proc_is_kthread(pid_t pid)
  */
 static int proc_state(pid_t pid, char *comm, size_t len)
 {
-	char path[PATH_MAX], line[256];
-	bool has_mm = false;
-	char state = '?';
-	FILE *f;
+	char rel[64], text[4096], st;
+	const char *v;
+	size_t n;
 
-	proc_path(path, sizeof(path), "/%d/status", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return -ESRCH;
+	snprintf(rel, sizeof(rel), "/proc/%d/status", pid);
 	snprintf(comm, len, "?");
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		if (!strncmp(line, "Name:", 5))
-			snprintf(comm, len, "%s", line + 5 + strspn(line + 5, " \t"));
-		else if (!strncmp(line, "State:", 6))
-			state = line[6 + strspn(line + 6, " \t")];
-		else if (!strncmp(line, "VmSize:", 7))
-			has_mm = true;
-	}
-	fclose(f);
-	if (state == '?')
+	if (read_text(secure_getenv("MIRROR_SYSROOT"), rel, text,
+		      sizeof(text)) < 0 ||
+	    mc_field_find(text, strlen(text), "State", &v, &n) < 0 || !n)
 		return -ESRCH;
-	if (state == 'Z' || state == 'X')
+	st = *v;
+	if (mc_field_find(text, strlen(text), "Name", &v, &n) == 0)
+		snprintf(comm, len, "%.*s", (int)n, v);
+	if (st == 'Z' || st == 'X')
 		return 'Z';
-	if (!has_mm)
+	/* No VmSize: no memory of its own (a kernel thread, or exiting). */
+	if (mc_field_find(text, strlen(text), "VmSize", &v, &n) < 0)
 		return proc_is_kthread(pid) ? 'K' : 'Z';
 	return 0;
 }
@@ -814,20 +807,6 @@ static struct kmod_ctx *kmod_open(void)
 	return kctx;
 }
 
-static int read_sys(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-
-	if (!f)
-		return -errno;
-	if (!fgets(buf, (int)len, f)) {
-		fclose(f);
-		return -EIO;
-	}
-	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
 
 /*
  * Parse --ranges with the module's own parser and alignment, so that a typo
@@ -891,7 +870,7 @@ static int cmd_load(int argc, char **argv)
 	if (optind < argc)
 		return usage_error("load: unexpected '%s'", argv[optind]);
 	if (access(MODULE_SYS, F_OK) == 0) {
-		if (read_sys(MODULE_SYS "/version", ver, sizeof(ver)) < 0)
+		if (read_text(NULL, MODULE_SYS "/version", ver, sizeof(ver)) < 0)
 			strcpy(ver, "?");
 		warnx_("mirror.ko is already loaded (version %s): unload it first", ver);
 		return EXIT_FAILURE;
@@ -934,7 +913,7 @@ static int cmd_load(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	/* The tools and the module must be of one release. */
-	if (read_sys(MODULE_SYS "/version", ver, sizeof(ver)) < 0 ||
+	if (read_text(NULL, MODULE_SYS "/version", ver, sizeof(ver)) < 0 ||
 	    strcmp(ver, PACKAGE_VERSION)) {
 		warnx_("mirror.ko version %s does not match mirrorctl %s: unloaded again",
 		       ver, PACKAGE_VERSION);
@@ -996,8 +975,7 @@ int main(int argc, char **argv)
 			usage();
 			return EXIT_SUCCESS;
 		} else if (!strcmp(argv[i], "-V") || !strcmp(argv[i], "--version")) {
-			printf("%s from %s %s\n", prog, PACKAGE_NAME, PACKAGE_VERSION);
-			return EXIT_SUCCESS;
+			print_version();
 		} else {
 			return usage_error("unknown option '%s'", argv[i]);
 		}

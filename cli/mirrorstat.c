@@ -1229,13 +1229,9 @@ static void parse_args(struct mirrorstat *ms, int argc, char **argv)
 		case 'h':
 			usage();
 		case 'V':
-			printf("%s from %s %s\n", program_invocation_short_name,
-			       PACKAGE_NAME, PACKAGE_VERSION);
-			exit(EXIT_SUCCESS);
+			print_version();
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n",
-				program_invocation_short_name);
-			exit(EXIT_USAGE);
+			usage_hint();
 		}
 	}
 	if (optind < argc)

@@ -3,11 +3,14 @@
  * util.c - small helpers the command-line tools share.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "config.h"
 #include "range.h"
 #include "util.h"
 
@@ -92,9 +95,75 @@ bool parse_seconds(const char *s, double min, double max, double *val)
 	return true;
 }
 
+void print_version(void)
+{
+	printf("%s from %s %s\n", program_invocation_short_name, PACKAGE_NAME,
+	       PACKAGE_VERSION);
+	exit(EXIT_SUCCESS);
+}
+
+void usage_hint(void)
+{
+	fprintf(stderr, "Try '%s --help' for more information.\n",
+		program_invocation_short_name);
+	exit(EXIT_USAGE);
+}
+
 double percent(unsigned long long part, unsigned long long whole)
 {
 	if (!whole)
 		return -1;
 	return (double)part * 100.0 / (double)whole;
+}
+
+int sysroot_path(char *buf, size_t len, const char *sysroot, const char *path)
+{
+	int n = snprintf(buf, len, "%s%s",
+			 sysroot && strcmp(sysroot, "/") ? sysroot : "", path);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+int read_text(const char *sysroot, const char *path, char *buf, size_t len)
+{
+	char full[4096];
+	ssize_t n;
+	int fd, rc;
+
+	rc = sysroot_path(full, sizeof(full), sysroot, path);
+	if (rc < 0)
+		return rc;
+	fd = open(full, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	rc = n < 0 ? -errno : 0;
+	close(fd);
+	if (rc < 0)
+		return rc;
+	while (n > 0 && buf[n - 1] == '\n')
+		n--;
+	buf[n] = '\0';
+	return 0;
+}
+
+int write_text(const char *sysroot, const char *path, const char *text)
+{
+	char full[4096];
+	size_t len = strlen(text);
+	ssize_t n;
+	int fd, rc;
+
+	rc = sysroot_path(full, sizeof(full), sysroot, path);
+	if (rc < 0)
+		return rc;
+	/* O_TRUNC means nothing to sysfs and debugfs; captured trees need it. */
+	fd = open(full, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, len);
+	rc = n < 0 ? -errno : (size_t)n != len ? -EIO : 0;
+	if (close(fd) < 0 && !rc)
+		rc = -errno;
+	return rc;
 }

@@ -40,6 +40,25 @@ bool parse_size(const char *s, unsigned long long *val);
 /* Seconds as "2", "0.5", "1.25"; false unless finite and in [min, max]. */
 bool parse_seconds(const char *s, double min, double max, double *val);
 
+/* "PROG from mirror VERSION" on stdout, exit 0 (-V, --version). */
+void __attribute__((noreturn)) print_version(void);
+
+/* "Try 'PROG --help' ..." on stderr, exit 2: after getopt's own message. */
+void __attribute__((noreturn)) usage_hint(void);
+
+/* 'path' below 'sysroot' (NULL or "/": the running system) into buf. */
+int sysroot_path(char *buf, size_t len, const char *sysroot, const char *path);
+
+/*
+ * The one reader of small text files (sysfs values, /proc/PID/status)
+ * for the tools and the drills: 'path' below 'sysroot' into buf, without
+ * trailing newlines.  0 or -errno.
+ */
+int read_text(const char *sysroot, const char *path, char *buf, size_t len);
+
+/* Write 'text' to a file (below 'sysroot'); 0 or -errno. */
+int write_text(const char *sysroot, const char *path, const char *text);
+
 /* Percentage of part in whole, or -1 when whole is 0. */
 double percent(unsigned long long part, unsigned long long whole);
 

@@ -15,6 +15,8 @@
 
 #include <jansson.h>
 
+#include "util.h"
+
 struct mirror_ctx;
 
 /* Exit codes (mirror-drill(8)). */
@@ -144,12 +146,7 @@ int proc_mem_read(pid_t pid, unsigned long long vaddr, void *buf, size_t len);
 long long proc_meminfo(const char *sysroot, const char *key);
 /* Whether 'pid' exists and is not a zombie. */
 bool proc_running(const char *sysroot, pid_t pid);
-/* 'path' below 'sysroot' (NULL or "/": the running system) into buf. */
-int drill_path(char *buf, size_t len, const char *sysroot, const char *path);
-/* Write 'text' to a file (below 'sysroot'); 0 or -errno. */
-int write_text(const char *sysroot, const char *path, const char *text);
-/* Read a small file (below 'sysroot') into buf, no trailing newline. */
-int read_text(const char *sysroot, const char *path, char *buf, size_t len);
+/* sysroot_path(), read_text(), write_text(): cli/util.h. */
 
 /* ---- uevent.c: mirror.ko's uevents, through libudev ---------------------- */
 

@@ -379,9 +379,7 @@ static int parse_args(int argc, char **argv, struct drill_opts *o,
 			usage();
 			exit(DRILL_EXIT_PASS);
 		case 'V':
-			printf("mirror-drill from %s %s\n", PACKAGE_NAME,
-			       PACKAGE_VERSION);
-			exit(DRILL_EXIT_PASS);
+			print_version();
 		case ':':
 			drill_err("option '%s' needs an argument", argv[optind - 1]);
 			return DRILL_EXIT_USAGE;

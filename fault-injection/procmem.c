@@ -2,8 +2,8 @@
 /*
  * procmem.c - what the drill reads of processes and of the kernel's text
  * files: page frame numbers from /proc/PID/pagemap, anonymous mappings
- * from /proc/PID/maps, memory through /proc/PID/mem, /proc/meminfo, and
- * one-line files below the sysroot.
+ * from /proc/PID/maps, memory through /proc/PID/mem, /proc/meminfo and
+ * /proc/PID/status (with the core's field parser).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,18 +13,11 @@
 #include <unistd.h>
 
 #include "drill.h"
+#include "field.h"
 
 /* pagemap entry bits (Documentation/admin-guide/mm/pagemap.rst). */
 #define PM_PRESENT	(1ULL << 63)
 #define PM_PFN_MASK	((1ULL << 55) - 1)
-
-int drill_path(char *buf, size_t len, const char *sysroot, const char *path)
-{
-	int n = snprintf(buf, len, "%s%s",
-			 sysroot && strcmp(sysroot, "/") ? sysroot : "", path);
-
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
 
 int proc_pfns(const char *sysroot, pid_t pid, unsigned long long vaddr,
 	      size_t n, uint64_t *pfns)
@@ -36,7 +29,7 @@ int proc_pfns(const char *sysroot, pid_t pid, unsigned long long vaddr,
 	int fd, rc;
 
 	snprintf(rel, sizeof(rel), "/proc/%d/pagemap", (int)pid);
-	rc = drill_path(path, sizeof(path), sysroot, rel);
+	rc = sysroot_path(path, sizeof(path), sysroot, rel);
 	if (rc < 0)
 		return rc;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -73,7 +66,7 @@ int proc_anon_maps(const char *sysroot, pid_t pid,
 	int rc = 0;
 
 	snprintf(rel, sizeof(rel), "/proc/%d/maps", (int)pid);
-	rc = drill_path(path, sizeof(path), sysroot, rel);
+	rc = sysroot_path(path, sizeof(path), sysroot, rel);
 	if (rc < 0)
 		return rc;
 	f = fopen(path, "re");
@@ -115,87 +108,28 @@ int proc_mem_read(pid_t pid, unsigned long long vaddr, void *buf, size_t len)
 	return rc;
 }
 
+
 long long proc_meminfo(const char *sysroot, const char *key)
 {
-	char path[4096], line[256];
-	size_t klen = strlen(key);
-	long long val = -ENOENT;
-	FILE *f;
+	char buf[8192];
+	u64 v;
+	int rc = read_text(sysroot, "/proc/meminfo", buf, sizeof(buf));
 
-	if (drill_path(path, sizeof(path), sysroot, "/proc/meminfo") < 0)
-		return -ENAMETOOLONG;
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long kb;
-
-		if (strncmp(line, key, klen) || line[klen] != ':')
-			continue;
-		if (sscanf(line + klen + 1, "%llu", &kb) == 1)
-			val = (long long)kb * 1024;
-		break;
-	}
-	fclose(f);
-	return val;
+	if (rc == 0)
+		rc = mc_field_kb(buf, strlen(buf), key, &v);
+	return rc < 0 ? rc : (long long)v;
 }
 
 bool proc_running(const char *sysroot, pid_t pid)
 {
 	char rel[64], buf[4096];
 	const char *state;
+	size_t n;
 
 	snprintf(rel, sizeof(rel), "/proc/%d/status", (int)pid);
-	if (read_text(sysroot, rel, buf, sizeof(buf)) < 0)
+	if (read_text(sysroot, rel, buf, sizeof(buf)) < 0 ||
+	    mc_field_find(buf, strlen(buf), "State", &state, &n) < 0 || !n)
 		return false;
-	state = strstr(buf, "\nState:");
-	if (!state)
-		return false;
-	state += strlen("\nState:");
-	state += strspn(state, " \t");
 	return *state != 'Z' && *state != 'X';
 }
 
-int write_text(const char *sysroot, const char *path, const char *text)
-{
-	char full[4096];
-	size_t len = strlen(text);
-	ssize_t n;
-	int fd, rc;
-
-	rc = drill_path(full, sizeof(full), sysroot, path);
-	if (rc < 0)
-		return rc;
-	/* O_TRUNC means nothing to sysfs and debugfs; captured trees need it. */
-	fd = open(full, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, len);
-	rc = n < 0 ? -errno : (size_t)n != len ? -EIO : 0;
-	if (close(fd) < 0 && !rc)
-		rc = -errno;
-	return rc;
-}
-
-int read_text(const char *sysroot, const char *path, char *buf, size_t len)
-{
-	char full[4096];
-	ssize_t n;
-	int fd, rc;
-
-	rc = drill_path(full, sizeof(full), sysroot, path);
-	if (rc < 0)
-		return rc;
-	fd = open(full, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	rc = n < 0 ? -errno : 0;
-	close(fd);
-	if (rc < 0)
-		return rc;
-	while (n > 0 && buf[n - 1] == '\n')
-		n--;
-	buf[n] = '\0';
-	return 0;
-}

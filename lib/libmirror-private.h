@@ -252,7 +252,8 @@ int mirror_zoneinfo_load(struct mirror_ctx *ctx);
 int mirror_zoneinfo_refresh(struct mirror_ctx *ctx);
 int mirror_cmdline_has(struct mirror_ctx *ctx, const char *token,
 		       char *why, size_t len);
-/* /proc/meminfo "Key:   N kB" into bytes; -ENOENT when absent. */
+/* /proc/meminfo "Key:   N kB" into bytes (the core's mc_field_kb); -ENOENT
+ * when absent. */
 int mirror_meminfo_get(const char *text, const char *key,
 		       unsigned long long *bytes);
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "field.h"
 #include "libmirror-private.h"
 
 #define ZONEINFO		"/proc/zoneinfo"
@@ -400,34 +401,12 @@ int mirror_zoneinfo_refresh(struct mirror_ctx *ctx)
 int mirror_meminfo_get(const char *text, const char *key,
 		       unsigned long long *bytes)
 {
-	size_t kl = strlen(key);
-	const char *p = text;
+	u64 v;
+	int rc = mc_field_kb(text, strlen(text), key, &v);
 
-	while (p && *p) {
-		if (strncmp(p, key, kl) == 0 && p[kl] == ':') {
-			unsigned long long v = 0;
-			const char *q = p + kl + 1;
-			bool digits = false;
-
-			while (*q == ' ' || *q == '\t')
-				q++;
-			while (*q >= '0' && *q <= '9') {
-				if (v > (~0ULL >> 10) / 10)
-					return -ERANGE;
-				v = v * 10 + (unsigned long long)(*q++ - '0');
-				digits = true;
-			}
-			if (!digits || strncmp(q, " kB", 3) != 0 ||
-			    (q[3] != '\n' && q[3] != '\0'))
-				return -EINVAL;
-			*bytes = v * 1024;
-			return 0;
-		}
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return -ENOENT;
+	if (rc == 0)
+		*bytes = v;
+	return rc;
 }
 
 int mirror_cmdline_has(struct mirror_ctx *ctx, const char *token, char *why,
