@@ -128,14 +128,11 @@ int victim_stop(struct victim *v);
 /* Whether the victim is still running (not exited, not killed). */
 bool victim_alive(struct victim *v, int *status);
 
-/* ---- procmem.c: what a process has where -------------------------------- */
-
 /*
- * Page frame numbers of 'n' pages from 'vaddr' of 'pid' (0 for a page not
- * in memory).  -EPERM when the kernel hides them (needs CAP_SYS_ADMIN).
+ * ---- procmem.c: what a process has where --------------------------------
+ * (its page frame numbers: libmirror's mirror_proc_get_pfns())
  */
-int proc_pfns(const char *sysroot, pid_t pid, unsigned long long vaddr,
-	      size_t n, uint64_t *pfns);
+
 /* Private anonymous writable mappings of 'pid': calls fn for each. */
 int proc_anon_maps(const char *sysroot, pid_t pid,
 		   int (*fn)(unsigned long long start, unsigned long long end,
@@ -182,7 +179,7 @@ extern volatile sig_atomic_t drill_interrupted;
 struct drill_cleanup {
 	struct mirror_ctx *ctx;
 	struct victim *victim;
-	uint64_t *poisoned;		/* pfns */
+	unsigned long long *poisoned;	/* pfns */
 	size_t nr_poisoned;
 	long long saved_interval;	/* -1: not changed */
 	char *saved_table;		/* energy table text, or NULL */

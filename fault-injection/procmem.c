@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * procmem.c - what the drill reads of processes and of the kernel's text
- * files: page frame numbers from /proc/PID/pagemap, anonymous mappings
+ * files (page frame numbers come from libmirror): anonymous mappings
  * from /proc/PID/maps, memory through /proc/PID/mem, /proc/meminfo and
  * /proc/PID/status (with the core's field parser).
  */
@@ -14,48 +14,6 @@
 
 #include "drill.h"
 #include "field.h"
-
-/* pagemap entry bits (Documentation/admin-guide/mm/pagemap.rst). */
-#define PM_PRESENT	(1ULL << 63)
-#define PM_PFN_MASK	((1ULL << 55) - 1)
-
-int proc_pfns(const char *sysroot, pid_t pid, unsigned long long vaddr,
-	      size_t n, uint64_t *pfns)
-{
-	char rel[64], path[4096];
-	bool present = false, hidden = true;
-	ssize_t got;
-	size_t i;
-	int fd, rc;
-
-	snprintf(rel, sizeof(rel), "/proc/%d/pagemap", (int)pid);
-	rc = sysroot_path(path, sizeof(path), sysroot, rel);
-	if (rc < 0)
-		return rc;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	got = pread(fd, pfns, n * sizeof(*pfns),
-		    (off_t)(vaddr / DRILL_PAGE_SIZE * sizeof(*pfns)));
-	rc = got < 0 ? -errno : 0;
-	close(fd);
-	if (rc < 0)
-		return rc;
-	if ((size_t)got != n * sizeof(*pfns))
-		return -EIO;
-	for (i = 0; i < n; i++) {
-		if (pfns[i] & PM_PRESENT) {
-			present = true;
-			if (pfns[i] & PM_PFN_MASK)
-				hidden = false;
-			pfns[i] &= PM_PFN_MASK;
-		} else {
-			pfns[i] = 0;
-		}
-	}
-	/* Present pages with frame 0 everywhere: the kernel hid them. */
-	return present && hidden ? -EPERM : 0;
-}
 
 int proc_anon_maps(const char *sysroot, pid_t pid,
 		   int (*fn)(unsigned long long start, unsigned long long end,

@@ -258,6 +258,26 @@ int mirror_meminfo_get(const char *text, const char *key,
 		       unsigned long long *bytes);
 
 void mirror_procs_free(struct mirror_ctx *ctx);
+
+/* /proc/PID/pagemap entries (Documentation/admin-guide/mm/pagemap.rst). */
+#define MIRROR_PM_PRESENT	(1ULL << 63)
+#define MIRROR_PM_SWAPPED	(1ULL << 62)
+#define MIRROR_PM_PFN_MASK	((1ULL << 55) - 1)
+
+/*
+ * proc.c: the one pagemap reader.  Open /proc/PID/pagemap below the
+ * sysroot (path into 'path'): the fd, or -ESRCH (no such process) or
+ * -errno with the error recorded.
+ */
+int mirror_pagemap_open(struct mirror_ctx *ctx, pid_t pid, char *path,
+			size_t len);
+/*
+ * Entries of pages [vpn, vpn + n) from an open pagemap: how many were read
+ * (fewer past the end of a captured file), or -errno recorded.
+ */
+ssize_t mirror_pagemap_read(struct mirror_ctx *ctx, const char *path, int fd,
+			    unsigned long long vpn, unsigned long long *buf,
+			    size_t n);
 /* process.c: a process's MIRROR_FIRST flag on mirror.ko, -1 unknown. */
 int mirror_first_flag(struct mirror_ctx *ctx, pid_t pid);
 

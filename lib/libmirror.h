@@ -378,6 +378,18 @@ unsigned long long mirror_memmap_type_get_counter(struct mirror_memmap *map,
 						  enum mirror_memtype_counter c);
 
 /*
+ * The page frame numbers of 'n' pages of process 'pid' from virtual
+ * address 'vaddr' on (/proc/PID/pagemap below the sysroot; no
+ * mirror_load() needed): pfns[i] is 0 for a page not in memory.  -ESRCH:
+ * no such process; -EPERM: the frame numbers are hidden (every present
+ * page shows 0: reading them needs CAP_SYS_ADMIN); -EIO: the range runs
+ * past the end of the address space.
+ */
+int mirror_proc_get_pfns(struct mirror_ctx *ctx, pid_t pid,
+			 unsigned long long vaddr, size_t n,
+			 unsigned long long *pfns);
+
+/*
  * The physical address behind virtual address 'vaddr' of process 'pid'
  * (/proc/PID/maps and pagemap below the sysroot).  -ESRCH: no such
  * process; -ENXIO: not mapped, or mapped but not in memory; -EPERM: the

@@ -1137,6 +1137,47 @@ START_TEST(test_proc_scan_module)
 }
 END_TEST
 
+/* The one pagemap reader, as mirror-drill uses it, against virt_to_phys. */
+START_TEST(test_proc_get_pfns)
+{
+	const char *root = copy_fixture("module-48g");
+	unsigned long long pfns[64], pa;
+	struct mirror_ctx *ctx = ctx_at(fixture("module-48g"));
+	unsigned int i, present = 0;
+	int rc;
+
+	ck_assert_int_eq(mirror_proc_get_pfns(ctx, 4242, 0x600000, 32, pfns), 0);
+	for (i = 0; i < 32; i++) {
+		rc = mirror_virt_to_phys(ctx, 4242, 0x600000 + i * 4096ULL + 8, &pa);
+		if (pfns[i]) {
+			present++;
+			ck_assert_int_eq(rc, 0);
+			ck_assert(pa == pfns[i] * 4096 + 8);
+		} else {
+			ck_assert_int_eq(rc, -ENXIO);
+		}
+	}
+	ck_assert_uint_gt(present, 0);
+	ck_assert_int_eq(mirror_proc_get_pfns(ctx, 4244, 0x600000, 1, pfns),
+			 -ESRCH);
+	/* The captured file ends before 0x640000. */
+	ck_assert_int_eq(mirror_proc_get_pfns(ctx, 4242, 0x630000, 64, pfns),
+			 -EIO);
+	mirror_unref(ctx);
+
+	/* Present pages that all show frame 0: hidden, not absent. */
+	run("mkdir -p '%s/proc/5000' && "
+	    "dd if=/dev/zero bs=8 count=1024 2>/dev/null > '%s/proc/5000/pagemap' && "
+	    "printf '\\0\\0\\0\\0\\0\\0\\0\\200' >> '%s/proc/5000/pagemap'",
+	    root, root, root);
+	ctx = ctx_at(root);
+	ck_assert_int_eq(mirror_proc_get_pfns(ctx, 5000, 0x3ff000, 2, pfns),
+			 -EPERM);
+	ck_assert_ptr_nonnull(strstr(mirror_get_last_error(ctx), "CAP_SYS_ADMIN"));
+	mirror_unref(ctx);
+}
+END_TEST
+
 /* ---- what monitoring relies on ----------------------------------------- */
 
 /* The page size of a captured tree: its proc/self/smaps, 64 KiB here. */
@@ -1261,7 +1302,7 @@ static Suite *libmirror_suite(void)
 				test_reliable_proc_bad } },
 		{ "process", { test_pagemap_module, test_pagemap_kernelcore,
 			       test_pagemap_hidden_pfns, test_pagemap_bad,
-			       test_proc_scan_module } },
+			       test_proc_scan_module, test_proc_get_pfns } },
 		{ "contracts", { test_page_size_sysroot, test_page_size_garbled,
 				 test_counter_huge, test_policy_no_limit } },
 	};
