@@ -654,6 +654,72 @@ static json_t *jrates(struct mirrorstat *ms, const struct row *r)
 	return o;
 }
 
+/*
+ * The JSON keys of each column, for -o with --json (as lsblk does): an
+ * object then keeps only the keys of the columns asked for.  USE% and
+ * MIRROR% have none (they are SIZE/USED and RSS/MIRROR).
+ */
+static const char *const col_keys[NR_COLS][3] = {
+	[COL_ZONE]	= { "zone", "zones" },
+	[COL_NODE]	= { "node" },
+	[COL_RANGE]	= { "start", "end" },
+	[COL_SIZE]	= { "size_bytes" },
+	[COL_USED]	= { "used_bytes" },
+	[COL_FREE]	= { "free_bytes" },
+	[COL_ALLOCS]	= { "allocs" },
+	[COL_FREES]	= { "frees" },
+	[COL_REMOTE]	= { "remote" },
+	[COL_FALLBACKS]	= { "fallbacks" },
+	[COL_FAILED]	= { "failed" },
+	[COL_FAILOVERS]	= { "failovers" },
+	[COL_BADFREES]	= { "bad_frees" },
+	[COL_EXHAUSTED]	= { "exhausted" },
+	[COL_ORDINARY]	= { "allocs_ordinary" },
+	[COL_ALLOC_RATE] = { "rates" },
+	[COL_FALLBACK_RATE] = { "rates" },
+	[COL_FAILOVER_RATE] = { "rates" },
+};
+
+static const char *const pcol_keys[NR_PCOLS][2] = {
+	[PCOL_PID]	= { "pid" },
+	[PCOL_COMMAND]	= { "command" },
+	[PCOL_RSS]	= { "resident_bytes" },
+	[PCOL_MIRROR]	= { "mirror_bytes" },
+	[PCOL_OTHER]	= { "other_bytes" },
+	[PCOL_FIRST]	= { "mirror_first" },
+	[PCOL_SOURCE]	= { "source" },
+};
+
+static bool col_has_key(struct mirrorstat *ms, bool proc, const char *key)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < ms->ncols; i++)
+		for (k = 0; k < (proc ? 2 : 3); k++) {
+			const char *name = proc ? pcol_keys[ms->cols[i]][k] :
+						  col_keys[ms->cols[i]][k];
+
+			if (name && !strcmp(name, key))
+				return true;
+		}
+	return false;
+}
+
+/* With -o, keep only the keys of the columns asked for (of this view). */
+static json_t *json_columns(struct mirrorstat *ms, bool proc, json_t *o)
+{
+	const char *key;
+	json_t *v;
+	void *tmp;
+
+	if (!ms->outarg || proc != (ms->view == VIEW_PROCS))
+		return o;
+	json_object_foreach_safe(o, tmp, key, v)
+		if (!col_has_key(ms, proc, key))
+			json_object_del(o, key);
+	return o;
+}
+
 static json_t *json_zone(struct mirrorstat *ms, const struct row *r)
 {
 	json_t *o = json_object();
@@ -766,16 +832,19 @@ static int print_json(struct mirrorstat *ms)
 	json_object_set_new(root, "summary", json_summary(ms));
 	a = json_array();
 	for (i = 0; i < ms->nzrows; i++)
-		json_array_append_new(a, json_zone(ms, &ms->zrows[i]));
+		json_array_append_new(a, json_columns(ms, false,
+						      json_zone(ms, &ms->zrows[i])));
 	json_object_set_new(root, "zones", a);
 	a = json_array();
 	for (i = 0; i < ms->nnrows; i++)
-		json_array_append_new(a, json_node(ms, &ms->nrows[i]));
+		json_array_append_new(a, json_columns(ms, false,
+						      json_node(ms, &ms->nrows[i])));
 	json_object_set_new(root, "nodes", a);
 	if (ms->view == VIEW_PROCS) {
 		a = json_array();
 		for (i = 0; i < ms->nprocs; i++)
-			json_array_append_new(a, json_proc(ms->procs[i]));
+			json_array_append_new(a, json_columns(ms, true,
+							      json_proc(ms->procs[i])));
 	} else {
 		a = json_null();
 	}
@@ -1153,36 +1222,36 @@ static void parse_args(struct mirrorstat *ms, int argc, char **argv)
 		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool interval_set = false, count_set = false, zones = false;
-	int c, views = 0, formats = 0;
+	bool interval_set = false, count_set = false, table_opts = false;
+	unsigned int views = 0;
+	int c, formats = 0;
 
 	while ((c = getopt_long(argc, argv, "ZNsp:t:i:c:o:bnrJhV", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'Z':
 			ms->view = VIEW_ZONES;
-			zones = true;
-			views++;
+			views |= 1u << VIEW_ZONES;
 			break;
 		case 'N':
 			ms->view = VIEW_NODES;
-			views++;
+			views |= 1u << VIEW_NODES;
 			break;
 		case 's':
 			ms->view = VIEW_SUMMARY;
-			views++;
+			views |= 1u << VIEW_SUMMARY;
 			break;
 		case 'p':
 			parse_pids(ms, optarg);
 			ms->view = VIEW_PROCS;
-			views++;
+			views |= 1u << VIEW_PROCS;
 			break;
 		case 't':
 			if (!parse_ulong(optarg, 1, TOP_MAX, &ms->top))
 				usage_error("invalid --top count '%s' (1 to %d)",
 					    optarg, TOP_MAX);
 			ms->view = VIEW_PROCS;
-			views++;
+			views |= 1u << (VIEW_PROCS + 1);
 			break;
 		case 'i':
 			if (!parse_seconds(optarg, INTERVAL_MIN, INTERVAL_MAX,
@@ -1199,18 +1268,23 @@ static void parse_args(struct mirrorstat *ms, int argc, char **argv)
 			break;
 		case 'o':
 			ms->outarg = optarg;
+			table_opts = true;
 			break;
 		case OPT_OUTPUT_ALL:
 			ms->output_all = true;
+			table_opts = true;
 			break;
 		case 'b':
 			ms->bytes = true;
+			table_opts = true;
 			break;
 		case 'n':
 			ms->noheadings = true;
+			table_opts = true;
 			break;
 		case 'r':
 			ms->raw = true;
+			table_opts = true;
 			break;
 		case 'J':
 			ms->format = FMT_JSON;
@@ -1236,7 +1310,7 @@ static void parse_args(struct mirrorstat *ms, int argc, char **argv)
 	}
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
-	if (views > 1 && !(views == 2 && zones))
+	if (views & (views - 1))
 		usage_error("--zones, --nodes, --summary, --pid and --top are mutually exclusive");
 	if (formats > 1)
 		usage_error("--json and --prometheus are mutually exclusive");
@@ -1247,6 +1321,8 @@ static void parse_args(struct mirrorstat *ms, int argc, char **argv)
 	ms->watch = interval_set || count_set;
 	if (ms->format == FMT_PROMETHEUS && ms->watch)
 		usage_error("--prometheus writes one snapshot; --interval and --count do not apply");
+	if (ms->format == FMT_PROMETHEUS && table_opts)
+		usage_error("--prometheus has no table: -o, --output-all, -b, -n and -r do not apply");
 	if (ms->view == VIEW_SUMMARY && (ms->outarg || ms->output_all))
 		usage_error("--summary has no columns");
 	set_columns(ms);

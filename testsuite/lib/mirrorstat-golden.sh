@@ -35,6 +35,8 @@ module-48g-top.txt module-48g --top 10 -o +SOURCE
 module-48g-pid.txt module-48g -p 4242,1 -b
 module-48g.json module-48g -J
 module-48g-pid.json module-48g -J -p 4242
+module-48g-cols.json module-48g -J -o ZONE,RANGE,USED
+module-48g-pid-cols.json module-48g -J -p 4242 -o +SOURCE
 module-48g.prom module-48g --prometheus
 module-48g-top.prom module-48g --prometheus --top 2
 m64-nodes.txt m64 -N
