@@ -130,7 +130,7 @@ static void set_columns(struct memtype *mt, const struct coldesc *d,
 
 	for (i = 0; i < n; i++)
 		defs[i] = (int)i;
-	mt->ncols = columns_parse(mt->outarg, d, n, defs, n, mt->cols,
+	mt->ncols = columns_parse(mt->outarg, false, d, n, defs, n, mt->cols,
 				  sizeof(mt->cols) / sizeof(mt->cols[0]));
 }
 

@@ -395,23 +395,11 @@ static int load_procs(struct mirrorstat *ms)
 
 /* ---- table ------------------------------------------------------------- */
 
-static void fmt_size(struct mirrorstat *ms, unsigned long long v, char *buf,
-		     size_t len)
-{
-	if (v == UNKNOWN)
-		snprintf(buf, len, "-");
-	else if (ms->bytes)
-		snprintf(buf, len, "%llu", v);
-	else
-		size_to_human(v, buf, len);
-}
 
-static void fmt_count(unsigned long long v, char *buf, size_t len)
+static void fmt_size_ms(struct mirrorstat *ms, unsigned long long v,
+			char *buf, size_t len)
 {
-	if (v == UNKNOWN)
-		snprintf(buf, len, "-");
-	else
-		snprintf(buf, len, "%llu", v);
+	fmt_size(v, ms->bytes, buf, len);
 }
 
 static void fmt_percent(unsigned long long part, unsigned long long whole,
@@ -451,13 +439,13 @@ static void row_cell(struct mirrorstat *ms, const struct row *r, int col,
 			snprintf(buf, len, "-");
 		break;
 	case COL_SIZE:
-		fmt_size(ms, r->size, buf, len);
+		fmt_size_ms(ms, r->size, buf, len);
 		break;
 	case COL_USED:
-		fmt_size(ms, r->used, buf, len);
+		fmt_size_ms(ms, r->used, buf, len);
 		break;
 	case COL_FREE:
-		fmt_size(ms, r->free, buf, len);
+		fmt_size_ms(ms, r->free, buf, len);
 		break;
 	case COL_USEPERC:
 		fmt_percent(r->used, r->size, buf, len);
@@ -513,13 +501,13 @@ static void proc_cell(struct mirrorstat *ms, struct mirror_proc *p, int col,
 		snprintf(buf, len, "%s", mirror_proc_get_comm(p));
 		break;
 	case PCOL_RSS:
-		fmt_size(ms, mirror_proc_get_resident_bytes(p), buf, len);
+		fmt_size_ms(ms, mirror_proc_get_resident_bytes(p), buf, len);
 		break;
 	case PCOL_MIRROR:
-		fmt_size(ms, mirror_proc_get_mirror_bytes(p), buf, len);
+		fmt_size_ms(ms, mirror_proc_get_mirror_bytes(p), buf, len);
 		break;
 	case PCOL_OTHER:
-		fmt_size(ms, mirror_proc_get_other_bytes(p), buf, len);
+		fmt_size_ms(ms, mirror_proc_get_other_bytes(p), buf, len);
 		break;
 	case PCOL_MIRRORPERC:
 		fmt_percent(mirror_proc_get_mirror_bytes(p),
@@ -589,7 +577,7 @@ static void summary_size(struct mirrorstat *ms, const char *label,
 
 	if (v == UNKNOWN)
 		return;
-	fmt_size(ms, v, buf, sizeof(buf));
+	fmt_size_ms(ms, v, buf, sizeof(buf));
 	summary_line(label, buf);
 }
 
@@ -601,15 +589,15 @@ static void print_summary(struct mirrorstat *ms)
 	char buf[160], size[64], pct[16];
 
 	summary_line("Backend:", mirror_get_backend_description(ctx));
-	fmt_size(ms, total, size, sizeof(size));
+	fmt_size_ms(ms, total, size, sizeof(size));
 	snprintf(buf, sizeof(buf), "%s in %u zones on %u nodes", size,
 		 mirror_get_nr_zones(ctx), mirror_get_nr_nodes(ctx));
 	summary_line("Mirrored memory:", buf);
-	fmt_size(ms, used, size, sizeof(size));
+	fmt_size_ms(ms, used, size, sizeof(size));
 	fmt_percent(used, total, pct, sizeof(pct));
 	snprintf(buf, sizeof(buf), "%s (%s)", size, pct);
 	summary_line("Used:", buf);
-	fmt_size(ms, mirror_get_free_bytes(ctx), size, sizeof(size));
+	fmt_size_ms(ms, mirror_get_free_bytes(ctx), size, sizeof(size));
 	summary_line("Free:", size);
 	summary_size(ms, "Used by tasks:", mirror_get_task_used_bytes(ctx));
 	summary_size(ms, "Used by page cache:", mirror_get_pagecache_bytes(ctx));
@@ -1144,11 +1132,6 @@ static void set_columns(struct mirrorstat *ms)
 	int defs[(int)NR_COLS + (int)NR_PCOLS];
 	unsigned int ndefs = 0, i;
 
-	if (ms->output_all) {
-		for (i = 0; i < ndescs; i++)
-			ms->cols[ms->ncols++] = (int)i;
-		return;
-	}
 	if (ms->view == VIEW_PROCS) {
 		for (i = 0; i < sizeof(proc_defaults) / sizeof(int); i++)
 			defs[ndefs++] = proc_defaults[i];
@@ -1162,8 +1145,9 @@ static void set_columns(struct mirrorstat *ms)
 	if (ms->watch && ms->view != VIEW_PROCS)
 		for (i = 0; i < 2; i++)
 			defs[ndefs++] = rate_defaults[i];
-	ms->ncols = columns_parse(ms->outarg, descs, ndescs, defs, ndefs,
-				  ms->cols, sizeof(ms->cols) / sizeof(ms->cols[0]));
+	ms->ncols = columns_parse(ms->outarg, ms->output_all, descs, ndescs,
+				  defs, ndefs, ms->cols,
+				  sizeof(ms->cols) / sizeof(ms->cols[0]));
 }
 
 static void parse_pids(struct mirrorstat *ms, const char *arg)

@@ -89,13 +89,18 @@ static int column_id(const struct coldesc *d, unsigned int n,
 	return -1;
 }
 
-unsigned int columns_parse(const char *arg, const struct coldesc *d,
+unsigned int columns_parse(const char *arg, bool all, const struct coldesc *d,
 			   unsigned int n, const int *defs, unsigned int ndefs,
 			   int *cols, unsigned int max)
 {
 	const char *p = arg;
 	unsigned int nr = 0, i;
 
+	if (all) {
+		for (i = 0; i < n && nr < max; i++)
+			cols[nr++] = (int)i;
+		return nr;
+	}
 	if (!p || *p == '+') {
 		for (i = 0; i < ndefs && nr < max; i++)
 			cols[nr++] = defs[i];

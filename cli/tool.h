@@ -50,11 +50,11 @@ int tool_open(struct mirror_ctx **ctx, const char *sysroot,
 
 /*
  * Columns for -o/--output: 'arg' NULL gives 'defs'; "+LIST" adds LIST to
- * them; "LIST" is LIST alone (names in any case, comma-separated).  Bad
- * names and empty lists are usage errors.  Returns how many were put in
- * 'cols' (at most 'max').
+ * them; "LIST" is LIST alone (names in any case, comma-separated); 'all'
+ * (--output-all) every column.  Bad names and empty lists are usage
+ * errors.  Returns how many were put in 'cols' (at most 'max').
  */
-unsigned int columns_parse(const char *arg, const struct coldesc *d,
+unsigned int columns_parse(const char *arg, bool all, const struct coldesc *d,
 			   unsigned int n, const int *defs, unsigned int ndefs,
 			   int *cols, unsigned int max);
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "libmirror.h"
 #include "range.h"
 #include "util.h"
 
@@ -40,6 +41,24 @@ void size_to_human(unsigned long long bytes, char *buf, size_t len)
 		snprintf(buf, len, "%llu.%u%c", whole, tenth, suffix[exp]);
 	else
 		snprintf(buf, len, "%llu%c", whole, suffix[exp]);
+}
+
+void fmt_size(unsigned long long v, bool bytes, char *buf, size_t len)
+{
+	if (v == MIRROR_UNKNOWN)
+		snprintf(buf, len, "-");
+	else if (bytes)
+		snprintf(buf, len, "%llu", v);
+	else
+		size_to_human(v, buf, len);
+}
+
+void fmt_count(unsigned long long v, char *buf, size_t len)
+{
+	if (v == MIRROR_UNKNOWN)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%llu", v);
 }
 
 bool parse_ulong(const char *s, unsigned long min, unsigned long max,

@@ -18,6 +18,12 @@
  */
 void size_to_human(unsigned long long bytes, char *buf, size_t len);
 
+/* A size for a table: in bytes or size_to_human(); "-" for MIRROR_UNKNOWN. */
+void fmt_size(unsigned long long v, bool bytes, char *buf, size_t len);
+
+/* A count for a table; "-" for MIRROR_UNKNOWN. */
+void fmt_count(unsigned long long v, char *buf, size_t len);
+
 /* A whole decimal number in [min, max]; false on anything else. */
 bool parse_ulong(const char *s, unsigned long min, unsigned long max,
 		 unsigned long *val);
