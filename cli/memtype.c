@@ -71,7 +71,7 @@ static const struct coldesc scols[NR_SCOLS] = {
 
 struct memtype {
 	enum cmd cmd;
-	bool json, raw, noheadings;
+	bool json, raw, noheadings, bytes, all;
 	const char *outarg;
 	const char *sysroot;
 	const char *file;
@@ -130,7 +130,7 @@ static void set_columns(struct memtype *mt, const struct coldesc *d,
 
 	for (i = 0; i < n; i++)
 		defs[i] = (int)i;
-	mt->ncols = columns_parse(mt->outarg, false, d, n, defs, n, mt->cols,
+	mt->ncols = columns_parse(mt->outarg, mt->all, d, n, defs, n, mt->cols,
 				  sizeof(mt->cols) / sizeof(mt->cols[0]));
 }
 
@@ -237,7 +237,7 @@ static int cmd_list(struct memtype *mt)
 				snprintf(buf, sizeof(buf), "0x%016llx-0x%016llx", s, e - 1);
 				break;
 			case L_SIZE:
-				size_to_human(e - s, buf, sizeof(buf));
+				fmt_size(e - s, mt->bytes, buf, sizeof(buf));
 				break;
 			case L_TYPE:
 				snprintf(buf, sizeof(buf), "%s", type);
@@ -651,6 +651,8 @@ static void __attribute__((noreturn)) usage(void)
 	fputs("\nOptions:\n", out);
 	fputs(" -p, --pid <pid>          process whose virtual address lookup resolves\n", out);
 	fputs(" -o, --output <list>      columns to print (+<list> adds to the default)\n", out);
+	fputs("     --output-all         print all columns (the default)\n", out);
+	fputs(" -b, --bytes              print sizes in bytes\n", out);
 	fputs(" -n, --noheadings         do not print headings\n", out);
 	fputs(" -r, --raw                raw output, no alignment\n", out);
 	fputs(" -J, --json               JSON output (schema 1)\n", out);
@@ -675,13 +677,15 @@ static unsigned long long parse_addr(const char *s, const char *what)
 	return v;
 }
 
-enum { OPT_SYSROOT = 0x100 };
+enum { OPT_SYSROOT = 0x100, OPT_OUTPUT_ALL };
 
 static void parse_args(struct memtype *mt, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "pid",	required_argument,	NULL, 'p' },
 		{ "output",	required_argument,	NULL, 'o' },
+		{ "output-all",	no_argument,		NULL, OPT_OUTPUT_ALL },
+		{ "bytes",	no_argument,		NULL, 'b' },
 		{ "noheadings",	no_argument,		NULL, 'n' },
 		{ "raw",	no_argument,		NULL, 'r' },
 		{ "json",	no_argument,		NULL, 'J' },
@@ -695,13 +699,19 @@ static void parse_args(struct memtype *mt, int argc, char **argv)
 	int c, nargs;
 	char **args;
 
-	while ((c = getopt_long(argc, argv, "p:o:nrJhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:o:bnrJhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			pidarg = optarg;
 			break;
 		case 'o':
 			mt->outarg = optarg;
+			break;
+		case OPT_OUTPUT_ALL:
+			mt->all = true;
+			break;
+		case 'b':
+			mt->bytes = true;
 			break;
 		case 'n':
 			mt->noheadings = true;
@@ -759,8 +769,9 @@ static void parse_args(struct memtype *mt, int argc, char **argv)
 		mt->pid = (long)pid;
 	}
 	if (mt->cmd == CMD_LOOKUP || mt->cmd == CMD_ENERGY_LOAD) {
-		if (mt->outarg || mt->raw || mt->noheadings)
-			usage_error("-o, -n and -r apply to tables (list, energy, stats)");
+		if (mt->outarg || mt->all || mt->bytes || mt->raw ||
+		    mt->noheadings)
+			usage_error("-o, --output-all, -b, -n and -r apply to tables (list, energy, stats)");
 	}
 	if (mt->cmd == CMD_ENERGY_LOAD && mt->json)
 		usage_error("energy load prints nothing: -J does not apply");

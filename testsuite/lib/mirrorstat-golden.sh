@@ -13,18 +13,7 @@ while read -r name root opts; do
 	*) root=$FIXTURES/$root ;;
 	esac
 	# shellcheck disable=SC2086
-	if ! "$MIRRORSTAT" --sysroot "$root" $opts >"$TMP/$name" 2>"$TMP/err"; then
-		fail "$name: mirrorstat $opts failed: $(cat "$TMP/err")"
-		continue
-	fi
-	if [ "${MIRROR_REGEN:-}" = 1 ]; then
-		cp "$TMP/$name" "$GOLDEN/$name"
-		echo "regenerated $name"
-	elif diff -u "$GOLDEN/$name" "$TMP/$name"; then
-		pass "$name"
-	else
-		fail "$name differs from the golden output"
-	fi
+	golden "$name" "$MIRRORSTAT" --sysroot "$root" $opts
 done <<'CASES'
 module-48g.txt module-48g
 module-48g-nodes.txt module-48g -N

@@ -26,21 +26,6 @@ cp "$FIXTURES/module-48g/proc/4242/maps" "$FIXTURES/module-48g/proc/4242/pagemap
 # accented letter (valid UTF-8, kept as it is); prctl(PR_SET_NAME) allows
 # every one of them.
 printf 'a\377b"c\\d\te\nf\303\251\n' >"$p/comm"
-golden() {
-	name=$1
-	shift
-	if ! "$@" >"$TMP/$name" 2>"$TMP/err"; then
-		fail "$name: $* failed: $(cat "$TMP/err")"
-	elif [ "${MIRROR_REGEN:-}" = 1 ]; then
-		cp "$TMP/$name" "$GOLDEN/$name"
-		echo "regenerated $name"
-	elif diff -u "$GOLDEN/$name" "$TMP/$name"; then
-		pass "$name"
-	else
-		fail "$name differs from the golden output"
-	fi
-}
-
 golden odd-pid.json "$MIRRORSTAT" --sysroot "$odd" -J -p 4343,4242
 golden odd-pid.prom "$MIRRORSTAT" --sysroot "$odd" --prometheus -p 4343
 golden odd-pid.txt "$MIRRORSTAT" --sysroot "$odd" -p 4343 -o PID,COMMAND,RSS
