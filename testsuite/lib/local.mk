@@ -19,6 +19,7 @@ lib_json_check_LDADD = $(JANSSON_LIBS)
 TESTS += \
 	lib/test-libmirror \
 	lib/libmirror-symbols.sh \
+	lib/libmirror-manpages.sh \
 	lib/mirrorstat-golden.sh \
 	lib/mirrorstat-json.sh \
 	lib/mirrorstat-prometheus.sh \
@@ -38,6 +39,7 @@ EXTRA_DIST += \
 	lib/drill-hardware.sh \
 	lib/common.sh \
 	lib/libmirror-symbols.sh \
+	lib/libmirror-manpages.sh \
 	lib/mirrorstat-golden.sh \
 	lib/mirrorstat-json.sh \
 	lib/mirrorstat-prometheus.sh \
