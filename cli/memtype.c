@@ -25,20 +25,14 @@
 
 #include "config.h"
 #include "libmirror.h"
+#include "output.h"
+#include "tool.h"
 #include "util.h"
 
 #define JSON_SCHEMA	1
-#define PAGE_BITS	32768ULL	/* bits written by one 4 KiB fill */
 #define TABLE_MAX	(1U << 20)
 
 enum cmd { CMD_LIST, CMD_LOOKUP, CMD_ENERGY, CMD_ENERGY_LOAD, CMD_STATS };
-
-struct coldesc {
-	const char *name;
-	double whint;
-	int flags;
-	const char *help;
-};
 
 enum { L_RANGE, L_SIZE, L_TYPE, L_FILL, L_NODE, L_MIRRORED, NR_LCOLS };
 static const struct coldesc lcols[NR_LCOLS] = {
@@ -77,7 +71,7 @@ static const struct coldesc scols[NR_SCOLS] = {
 
 struct memtype {
 	enum cmd cmd;
-	bool json, raw, noheadings;
+	bool json, raw, noheadings, bytes, all;
 	const char *outarg;
 	const char *sysroot;
 	const char *file;
@@ -90,27 +84,15 @@ struct memtype {
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static void __attribute__((noreturn, format(printf, 1, 2)))
-usage_error(const char *fmt, ...)
-{
-	va_list args;
-
-	fprintf(stderr, "%s: ", program_invocation_short_name);
-	va_start(args, fmt);
-	vfprintf(stderr, fmt, args);
-	va_end(args);
-	fprintf(stderr, "\nTry '%s --help' for more information.\n",
-		program_invocation_short_name);
-	exit(EXIT_USAGE);
-}
-
 static int fail(struct memtype *mt, int rc)
 {
-	const char *msg = mt->ctx ? mirror_get_last_error(mt->ctx) : "";
+	return tool_fail(mt->ctx, rc);
+}
 
-	fprintf(stderr, "%s: %s\n", program_invocation_short_name,
-		*msg ? msg : strerror(-rc));
-	return rc == -ENODEV ? EXIT_NOBACKEND : EXIT_FAILURE;
+/* Bits one page fill writes, on the system read. */
+static unsigned long long page_bits(struct memtype *mt)
+{
+	return (unsigned long long)mirror_get_page_size(mt->ctx) * 8;
 }
 
 /* milli-pJ as pJ: "16.277", "0.39", "17" (as the table writes them). */
@@ -139,76 +121,45 @@ static const char *pattern(int bit)
 	return bit ? "ones" : "zeros";
 }
 
-static int column_id(const struct coldesc *d, unsigned int n, const char *name,
-		     size_t len)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		if (!strncasecmp(d[i].name, name, len) && !d[i].name[len])
-			return (int)i;
-	return -1;
-}
-
+/* All columns by default. */
 static void set_columns(struct memtype *mt, const struct coldesc *d,
 			unsigned int n)
 {
-	const char *p = mt->outarg;
+	int defs[16];
 	unsigned int i;
 
-	if (!p || *p == '+') {
-		for (i = 0; i < n; i++)
-			mt->cols[mt->ncols++] = (int)i;
-		if (p)
-			p++;
-	}
-	while (p && *p) {
-		size_t len = strcspn(p, ",");
-		int id = column_id(d, n, p, len);
-
-		if (!len)
-			usage_error("empty column name in '%s'", mt->outarg);
-		if (id < 0)
-			usage_error("unknown column: %.*s", (int)len, p);
-		if (mt->ncols >= sizeof(mt->cols) / sizeof(mt->cols[0]))
-			usage_error("too many columns");
-		mt->cols[mt->ncols++] = id;
-		p += len;
-		if (*p == ',')
-			p++;
-	}
+	for (i = 0; i < n; i++)
+		defs[i] = (int)i;
+	mt->ncols = columns_parse(mt->outarg, mt->all, d, n, defs, n, mt->cols,
+				  sizeof(mt->cols) / sizeof(mt->cols[0]));
 }
 
 static struct libscols_table *new_table(struct memtype *mt,
 					const struct coldesc *d)
 {
-	struct libscols_table *tb = scols_new_table();
-	unsigned int i;
-
-	if (!tb)
-		return NULL;
-	scols_table_enable_raw(tb, mt->raw);
-	scols_table_enable_noheadings(tb, mt->noheadings);
-	for (i = 0; i < mt->ncols; i++)
-		if (!scols_table_new_column(tb, d[mt->cols[i]].name,
-					    d[mt->cols[i]].whint,
-					    d[mt->cols[i]].flags)) {
-			scols_unref_table(tb);
-			return NULL;
-		}
-	return tb;
+	return columns_table(d, mt->cols, mt->ncols, mt->raw, mt->noheadings);
 }
 
 static int print_json(json_t *root)
 {
-	char *text = json_dumps(root, JSON_INDENT(2));
+	int rc = json_print(stdout, root, JSON_INDENT(2));
 
 	json_decref(root);
-	if (!text)
-		return -ENOMEM;
-	puts(text);
-	free(text);
-	return 0;
+	return rc;
+}
+
+/* A command's result: the JSON document with 'arr' under 'key', or the
+ * table.  Takes both. */
+static int print_result(struct memtype *mt, json_t *root, const char *key,
+			json_t *arr, struct libscols_table *tb)
+{
+	if (mt->json) {
+		json_object_set_new(root, key, arr);
+		return print_json(root) < 0 ? fail(mt, -ENOMEM) : EXIT_SUCCESS;
+	}
+	scols_print_table(tb);
+	scols_unref_table(tb);
+	return EXIT_SUCCESS;
 }
 
 static json_t *json_root(const char *what)
@@ -245,7 +196,7 @@ static int cmd_list(struct memtype *mt)
 	if (mt->json) {
 		root = json_root("list");
 		json_object_set_new(root, "default_type",
-				    json_string(mirror_memmap_get_default_type(map)));
+				    json_text(mirror_memmap_get_default_type(map)));
 		arr = json_array();
 	} else if (!(tb = new_table(mt, lcols))) {
 		mirror_memmap_free(map);
@@ -267,8 +218,8 @@ static int cmd_list(struct memtype *mt)
 			json_object_set_new(o, "start", json_string(buf));
 			snprintf(buf, sizeof(buf), "0x%llx", e - 1);
 			json_object_set_new(o, "end", json_string(buf));
-			json_object_set_new(o, "size_bytes", json_integer((json_int_t)(e - s)));
-			json_object_set_new(o, "type", json_string(type));
+			json_object_set_new(o, "size_bytes", json_uint(e - s));
+			json_object_set_new(o, "type", json_text(type));
 			json_object_set_new(o, "fill", fill < 0 ? json_null() :
 					    json_string(pattern(fill)));
 			json_object_set_new(o, "node", node < 0 ? json_null() :
@@ -286,7 +237,7 @@ static int cmd_list(struct memtype *mt)
 				snprintf(buf, sizeof(buf), "0x%016llx-0x%016llx", s, e - 1);
 				break;
 			case L_SIZE:
-				size_to_human(e - s, buf, sizeof(buf));
+				fmt_size(e - s, mt->bytes, buf, sizeof(buf));
 				break;
 			case L_TYPE:
 				snprintf(buf, sizeof(buf), "%s", type);
@@ -308,13 +259,7 @@ static int cmd_list(struct memtype *mt)
 		}
 	}
 	mirror_memmap_free(map);
-	if (mt->json) {
-		json_object_set_new(root, "ranges", arr);
-		return print_json(root) < 0 ? fail(mt, -ENOMEM) : EXIT_SUCCESS;
-	}
-	scols_print_table(tb);
-	scols_unref_table(tb);
-	return EXIT_SUCCESS;
+	return print_result(mt, root, "ranges", arr, tb);
 nomem:
 	scols_unref_table(tb);
 	mirror_memmap_free(map);
@@ -398,12 +343,12 @@ static int cmd_lookup(struct memtype *mt)
 		json_object_set_new(o, "node", node < 0 ? json_null() : json_integer(node));
 		json_object_set_new(o, "mirrored", json_boolean(mir));
 		json_object_set_new(root, "range", o);
-		json_object_set_new(root, "type", json_string(type));
-		json_object_set_new(root, "write0_mpj", json_integer((json_int_t)w0));
-		json_object_set_new(root, "write1_mpj", json_integer((json_int_t)w1));
+		json_object_set_new(root, "type", json_text(type));
+		json_object_set_new(root, "write0_mpj", json_uint(w0));
+		json_object_set_new(root, "write1_mpj", json_uint(w1));
 		json_object_set_new(root, "fill", json_string(pattern(fill)));
 		json_object_set_new(root, "saving_mpj_per_page",
-				    json_integer((json_int_t)(diff * PAGE_BITS)));
+				    json_uint(diff * page_bits(mt)));
 		mirror_memmap_free(map);
 		mirror_energy_free(table);
 		return print_json(root) < 0 ? fail(mt, -ENOMEM) : EXIT_SUCCESS;
@@ -428,9 +373,9 @@ static int cmd_lookup(struct memtype *mt)
 	snprintf(buf, sizeof(buf), "0: %s pJ/bit, 1: %s pJ/bit", a, b);
 	chain_line("Write cost:", buf);
 	fmt_pj(diff, a, sizeof(a));
-	fmt_pj(diff * PAGE_BITS / 1000, b, sizeof(b));
-	snprintf(buf, sizeof(buf), "%s (saves %s pJ/bit, %s nJ per 4 KiB page)",
-		 pattern(fill), a, b);
+	fmt_pj(diff * page_bits(mt) / 1000, b, sizeof(b));
+	snprintf(buf, sizeof(buf), "%s (saves %s pJ/bit, %s nJ per %lu KiB page)",
+		 pattern(fill), a, b, mirror_get_page_size(mt->ctx) >> 10);
 	chain_line("Fill pattern:", buf);
 	mirror_memmap_free(map);
 	mirror_energy_free(table);
@@ -476,11 +421,11 @@ static int cmd_energy(struct memtype *mt)
 		if (mt->json) {
 			json_t *o = json_object();
 
-			json_object_set_new(o, "name", json_string(mirror_energy_get_name(table, i)));
-			json_object_set_new(o, "write0_mpj", json_integer((json_int_t)w0));
-			json_object_set_new(o, "write1_mpj", json_integer((json_int_t)w1));
+			json_object_set_new(o, "name", json_text(mirror_energy_get_name(table, i)));
+			json_object_set_new(o, "write0_mpj", json_uint(w0));
+			json_object_set_new(o, "write1_mpj", json_uint(w1));
 			json_object_set_new(o, "fill", json_string(pattern(fill)));
-			json_object_set_new(o, "source", json_string(mirror_energy_get_source(table, i)));
+			json_object_set_new(o, "source", json_text(mirror_energy_get_source(table, i)));
 			json_array_append_new(arr, o);
 			continue;
 		}
@@ -512,13 +457,7 @@ static int cmd_energy(struct memtype *mt)
 		}
 	}
 	mirror_energy_free(table);
-	if (mt->json) {
-		json_object_set_new(root, "types", arr);
-		return print_json(root) < 0 ? fail(mt, -ENOMEM) : EXIT_SUCCESS;
-	}
-	scols_print_table(tb);
-	scols_unref_table(tb);
-	return EXIT_SUCCESS;
+	return print_result(mt, root, "types", arr, tb);
 nomem:
 	scols_unref_table(tb);
 	mirror_energy_free(table);
@@ -638,10 +577,10 @@ static int cmd_stats(struct memtype *mt)
 			};
 			json_t *o = json_object();
 
-			json_object_set_new(o, "type", json_string(mirror_memmap_type_get_name(map, i)));
+			json_object_set_new(o, "type", json_text(mirror_memmap_type_get_name(map, i)));
 			json_object_set_new(o, "fill", json_string(pattern(fill)));
 			for (k = 0; k < MIRROR_MEMTYPE_NR_COUNTERS; k++)
-				json_object_set_new(o, names[k], json_integer((json_int_t)v[k]));
+				json_object_set_new(o, names[k], json_count(v[k]));
 			json_object_set_new(o, "saved_mpj", json_integer(
 				(json_int_t)v[MIRROR_MEMTYPE_ENERGY_OTHER_MPJ] -
 				(json_int_t)v[MIRROR_MEMTYPE_ENERGY_MPJ]));
@@ -679,13 +618,7 @@ static int cmd_stats(struct memtype *mt)
 		}
 	}
 	mirror_memmap_free(map);
-	if (mt->json) {
-		json_object_set_new(root, "types", arr);
-		return print_json(root) < 0 ? fail(mt, -ENOMEM) : EXIT_SUCCESS;
-	}
-	scols_print_table(tb);
-	scols_unref_table(tb);
-	return EXIT_SUCCESS;
+	return print_result(mt, root, "types", arr, tb);
 nomem:
 	scols_unref_table(tb);
 	mirror_memmap_free(map);
@@ -693,16 +626,6 @@ nomem:
 }
 
 /* ---- command line -------------------------------------------------------------- */
-
-static void cols_help(FILE *out, const char *title, const struct coldesc *d,
-		      unsigned int n)
-{
-	unsigned int i;
-
-	fprintf(out, "\n%s:\n", title);
-	for (i = 0; i < n; i++)
-		fprintf(out, " %9s  %s\n", d[i].name, d[i].help);
-}
 
 static void __attribute__((noreturn)) usage(void)
 {
@@ -728,41 +651,41 @@ static void __attribute__((noreturn)) usage(void)
 	fputs("\nOptions:\n", out);
 	fputs(" -p, --pid <pid>          process whose virtual address lookup resolves\n", out);
 	fputs(" -o, --output <list>      columns to print (+<list> adds to the default)\n", out);
+	fputs("     --output-all         print all columns (the default)\n", out);
+	fputs(" -b, --bytes              print sizes in bytes\n", out);
 	fputs(" -n, --noheadings         do not print headings\n", out);
 	fputs(" -r, --raw                raw output, no alignment\n", out);
 	fputs(" -J, --json               JSON output (schema 1)\n", out);
 	fputs("     --sysroot <dir>      read sys/ and proc/ below <dir>\n", out);
 	fputs(" -h, --help               display this help\n", out);
 	fputs(" -V, --version            display version\n", out);
-	cols_help(out, "List columns", lcols, NR_LCOLS);
-	cols_help(out, "Energy columns", ecols, NR_ECOLS);
-	cols_help(out, "Stats columns", scols, NR_SCOLS);
+	columns_help(out, "List columns", lcols, NR_LCOLS, 9);
+	columns_help(out, "Energy columns", ecols, NR_ECOLS, 9);
+	columns_help(out, "Stats columns", scols, NR_SCOLS, 9);
 	fputs("\nExit status: 0 success, 1 error, 2 bad usage, 3 mirror.ko not loaded.\n"
 	      "For more details see memtype(8).\n", out);
 	exit(EXIT_SUCCESS);
 }
 
+/* Hex with 0x or decimal; never octal, no spaces around it. */
 static unsigned long long parse_addr(const char *s, const char *what)
 {
 	unsigned long long v;
-	char *end;
 
-	errno = 0;
-	if (!*s || *s == '-' || *s == '+')
-		usage_error("invalid %s '%s'", what, s);
-	v = strtoull(s, &end, 0);
-	if (errno || *end)
-		usage_error("invalid %s '%s'", what, s);
+	if (!parse_u64(s, 0, ~0ULL, &v))
+		usage_error("invalid %s '%s' (hex with 0x, or decimal)", what, s);
 	return v;
 }
 
-enum { OPT_SYSROOT = 0x100 };
+enum { OPT_SYSROOT = 0x100, OPT_OUTPUT_ALL };
 
 static void parse_args(struct memtype *mt, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "pid",	required_argument,	NULL, 'p' },
 		{ "output",	required_argument,	NULL, 'o' },
+		{ "output-all",	no_argument,		NULL, OPT_OUTPUT_ALL },
+		{ "bytes",	no_argument,		NULL, 'b' },
 		{ "noheadings",	no_argument,		NULL, 'n' },
 		{ "raw",	no_argument,		NULL, 'r' },
 		{ "json",	no_argument,		NULL, 'J' },
@@ -776,13 +699,19 @@ static void parse_args(struct memtype *mt, int argc, char **argv)
 	int c, nargs;
 	char **args;
 
-	while ((c = getopt_long(argc, argv, "p:o:nrJhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:o:bnrJhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			pidarg = optarg;
 			break;
 		case 'o':
 			mt->outarg = optarg;
+			break;
+		case OPT_OUTPUT_ALL:
+			mt->all = true;
+			break;
+		case 'b':
+			mt->bytes = true;
 			break;
 		case 'n':
 			mt->noheadings = true;
@@ -799,13 +728,9 @@ static void parse_args(struct memtype *mt, int argc, char **argv)
 		case 'h':
 			usage();
 		case 'V':
-			printf("%s from %s %s\n", program_invocation_short_name,
-			       PACKAGE_NAME, PACKAGE_VERSION);
-			exit(EXIT_SUCCESS);
+			print_version();
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n",
-				program_invocation_short_name);
-			exit(EXIT_USAGE);
+			usage_hint();
 		}
 	}
 	args = argv + optind;
@@ -844,8 +769,9 @@ static void parse_args(struct memtype *mt, int argc, char **argv)
 		mt->pid = (long)pid;
 	}
 	if (mt->cmd == CMD_LOOKUP || mt->cmd == CMD_ENERGY_LOAD) {
-		if (mt->outarg || mt->raw || mt->noheadings)
-			usage_error("-o, -n and -r apply to tables (list, energy, stats)");
+		if (mt->outarg || mt->all || mt->bytes || mt->raw ||
+		    mt->noheadings)
+			usage_error("-o, --output-all, -b, -n and -r apply to tables (list, energy, stats)");
 	}
 	if (mt->cmd == CMD_ENERGY_LOAD && mt->json)
 		usage_error("energy load prints nothing: -J does not apply");
@@ -857,38 +783,16 @@ static void parse_args(struct memtype *mt, int argc, char **argv)
 		set_columns(mt, scols, NR_SCOLS);
 }
 
-static void log_fn(struct mirror_ctx *ctx, int priority, const char *file,
-		   int line, const char *fn, const char *format, va_list args)
-{
-	fprintf(stderr, "%s: libmirror: %s: ", program_invocation_short_name, fn);
-	vfprintf(stderr, format, args);
-	fputc('\n', stderr);
-}
-
 int main(int argc, char **argv)
 {
 	struct memtype mt = { .cmd = CMD_LIST };
-	const char *env;
 	int rc;
 
+	close_stdout_atexit();
 	parse_args(&mt, argc, argv);
-	env = getenv("MIRROR_SYSROOT");
-	if (env && *env && !mt.sysroot)
-		mt.sysroot = env;
-	unsetenv("MIRROR_SYSROOT");
-	rc = mirror_new(&mt.ctx);
-	if (rc < 0) {
-		fprintf(stderr, "%s: cannot initialise libmirror: %s\n",
-			program_invocation_short_name, strerror(-rc));
-		return EXIT_FAILURE;
-	}
-	mirror_set_log_fn(mt.ctx, log_fn);
-	if (!getenv("MIRROR_LOG"))
-		mirror_set_log_priority(mt.ctx, 0);
-	if (mt.sysroot && (rc = mirror_set_sysroot(mt.ctx, mt.sysroot)) < 0) {
-		rc = fail(&mt, rc);
+	rc = tool_open(&mt.ctx, mt.sysroot, NULL);
+	if (rc)
 		goto out;
-	}
 	switch (mt.cmd) {
 	case CMD_LIST:
 		rc = cmd_list(&mt);
@@ -907,10 +811,5 @@ int main(int argc, char **argv)
 	}
 out:
 	mirror_unref(mt.ctx);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "%s: write error: %s\n",
-			program_invocation_short_name, strerror(errno));
-		return EXIT_FAILURE;
-	}
 	return rc;
 }

@@ -17,10 +17,14 @@
 
 #include <jansson.h>
 #include <libkmod.h>
+#include <libsmartcols.h>
 
 #include "config.h"
 #include "libmirror.h"
+#include "field.h"
+#include "output.h"
 #include "range.h"
+#include "tool.h"
 #include "util.h"
 
 /*
@@ -41,6 +45,9 @@
 
 static const char *prog = "mirrorctl";
 static bool json_out;
+/* --sysroot, else MIRROR_SYSROOT: where /proc and /sys are read. */
+static const char *sysroot;
+static bool sysroot_option;
 
 static void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void warnx_(const char *fmt, ...)
@@ -54,74 +61,39 @@ static void warnx_(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "%s: ", prog);
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry '%s --help' for more information.\n", prog);
-	return EXIT_USAGE;
-}
-
-static void usage(void)
-{
-	printf("Usage:\n"
-	       " %s [-J] set [--limit SIZE] [--no-move] PID...\n"
-	       " %s [-J] clear [--move-back] PID...\n"
-	       " %s [-J] show [PID...]\n"
-	       " %s run [--limit SIZE] -- COMMAND [ARG...]\n"
-	       " %s [-J] migrate PID --to-mirror|--to-normal\n"
-	       " %s [-J] policy [--default-mirror on|off] [--fallback on|off]\n"
-	       " %s load [--module FILE] [--ranges RANGES] [--default-mirror on|off] [--fallback on|off]\n"
-	       " %s unload\n"
-	       "\nMake processes use mirrored memory first, move their memory,\n"
-	       "set the policies, load and unload mirror.ko.\n"
-	       "\nOptions:\n"
-	       " -J, --json     JSON output (schema %d)\n"
-	       " -h, --help     this help\n"
-	       " -V, --version  the version\n"
-	       "\nSIZE: bytes or with K, M, G, T (powers of 1024).\n"
-	       "Exit status: 0 done, 1 failed, 2 bad command line, 3 no mirrored memory\n"
-	       "or control interface.  See mirrorctl(8).\n",
-	       prog, prog, prog, prog, prog, prog, prog, prog, JSON_SCHEMA);
-}
-
 /* ---- parsing ------------------------------------------------------------ */
 
-/* A size: digits with an optional K/M/G/T (binary) suffix; > 0. */
-static bool parse_size(const char *s, unsigned long long *out)
+/* The page size of the system looked at (MIRROR_SYSROOT's capture too). */
+static unsigned long page_size(void)
 {
-	unsigned long long v = 0, mul = 1;
-	const char *p = s;
+	struct mirror_ctx *ctx;
+	unsigned long ps = (unsigned long)sysconf(_SC_PAGESIZE);
 
-	if (!isdigit((unsigned char)*p))
-		return false;
-	for (; isdigit((unsigned char)*p); p++) {
-		if (v > (ULLONG_MAX - 9) / 10)
-			return false;
-		v = v * 10 + (unsigned long long)(*p - '0');
+	if (mirror_new(&ctx) == 0) {
+		mirror_set_log_priority(ctx, 0);
+		if (!sysroot || mirror_set_sysroot(ctx, sysroot) == 0)
+			ps = mirror_get_page_size(ctx);
+		mirror_unref(ctx);
 	}
-	switch (*p) {
-	case 'k': case 'K': mul = 1ULL << 10; p++; break;
-	case 'm': case 'M': mul = 1ULL << 20; p++; break;
-	case 'g': case 'G': mul = 1ULL << 30; p++; break;
-	case 't': case 'T': mul = 1ULL << 40; p++; break;
-	}
-	if ((*p == 'B' || *p == 'b') && mul > 1)
-		p++;
-	if (*p || v == 0 || v > ULLONG_MAX / mul)
-		return false;
-	*out = v * mul;
-	return true;
+	return ps;
 }
 
 static int parse_limit(const char *arg, unsigned long long *limit)
 {
-	if (!parse_size(arg, limit))
-		return usage_error("--limit: '%s' is not a size above 0 (e.g. 64M)",
+	unsigned long ps;
+
+	if (!parse_size(arg, limit) || *limit == 0)
+		usage_error("--limit: '%s' is not a size above 0 (e.g. 64M)",
 				   arg);
-	if (*limit % 4096)
-		return usage_error("--limit: '%s' is not a multiple of 4096 bytes",
-				   arg);
+	ps = page_size();
+	if (*limit % ps) {
+		char msg[128];
+
+		snprintf(msg, sizeof(msg),
+			 "--limit: '%.32s' is not a multiple of the page size (%lu bytes)",
+			 arg, ps);
+		usage_error("%s", msg);
+	}
 	return 0;
 }
 
@@ -145,8 +117,7 @@ static int parse_onoff(const char *opt, const char *arg, int *val)
  */
 static void proc_path(char *buf, size_t len, const char *fmt, pid_t pid)
 {
-	const char *root = secure_getenv("MIRROR_SYSROOT");
-	int n = snprintf(buf, len, "%s/proc", root ? root : "");
+	int n = snprintf(buf, len, "%s/proc", sysroot ? sysroot : "");
 
 	if (pid > 0)
 		snprintf(buf + n, len - (size_t)n, fmt, pid);
@@ -185,31 +156,22 @@ static bool proc_is_kthread(pid_t pid)
  */
 static int proc_state(pid_t pid, char *comm, size_t len)
 {
-	char path[PATH_MAX], line[256];
-	bool has_mm = false;
-	char state = '?';
-	FILE *f;
+	char rel[64], text[4096], st;
+	const char *v;
+	size_t n;
 
-	proc_path(path, sizeof(path), "/%d/status", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return -ESRCH;
+	snprintf(rel, sizeof(rel), "/proc/%d/status", pid);
 	snprintf(comm, len, "?");
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		if (!strncmp(line, "Name:", 5))
-			snprintf(comm, len, "%s", line + 5 + strspn(line + 5, " \t"));
-		else if (!strncmp(line, "State:", 6))
-			state = line[6 + strspn(line + 6, " \t")];
-		else if (!strncmp(line, "VmSize:", 7))
-			has_mm = true;
-	}
-	fclose(f);
-	if (state == '?')
+	if (read_text(sysroot, rel, text, sizeof(text)) < 0 ||
+	    mc_field_find(text, strlen(text), "State", &v, &n) < 0 || !n)
 		return -ESRCH;
-	if (state == 'Z' || state == 'X')
+	st = *v;
+	if (mc_field_find(text, strlen(text), "Name", &v, &n) == 0)
+		snprintf(comm, len, "%.*s", (int)n, v);
+	if (st == 'Z' || st == 'X')
 		return 'Z';
-	if (!has_mm)
+	/* No VmSize: no memory of its own (a kernel thread, or exiting). */
+	if (mc_field_find(text, strlen(text), "VmSize", &v, &n) < 0)
 		return proc_is_kthread(pid) ? 'K' : 'Z';
 	return 0;
 }
@@ -227,11 +189,11 @@ static int parse_pid_words(int argc, char **argv, pid_t *pids)
 		unsigned long v;
 
 		if (!parse_ulong(argv[i], 1, INT_MAX, &v))
-			return usage_error("'%s' is not a process id", argv[i]);
+			usage_error("'%s' is not a process id", argv[i]);
 		pids[i] = (pid_t)v;
 		for (j = 0; j < i; j++)
 			if (pids[j] == pids[i])
-				return usage_error("PID %s is given twice", argv[i]);
+				usage_error("PID %s is given twice", argv[i]);
 	}
 	return 0;
 }
@@ -274,7 +236,7 @@ static int parse_pids(int argc, char **argv, bool change, pid_t **out,
 	int i, rc;
 
 	if (argc > PIDS_MAX)
-		return usage_error("at most %s PIDs", "4096");
+		usage_error("at most %s PIDs", "4096");
 	pids = calloc((size_t)argc + 1, sizeof(*pids));
 	if (!pids)
 		return EXIT_FAILURE;
@@ -294,14 +256,12 @@ static int parse_pids(int argc, char **argv, bool change, pid_t **out,
 
 static int open_ctx(struct mirror_ctx **ctx)
 {
-	int rc = mirror_new(ctx);
+	int rc = tool_open(ctx, sysroot, NULL);
 
-	if (rc < 0) {
-		warnx_("cannot create a context: %s", strerror(-rc));
-		return EXIT_FAILURE;
+	if (rc) {
+		mirror_unref(*ctx);
+		return rc;
 	}
-	/* Errors are printed here, once. */
-	mirror_set_log_priority(*ctx, 0);
 	rc = mirror_load(*ctx);
 	if (rc < 0) {
 		/* One line: it names every place that was checked. */
@@ -321,11 +281,6 @@ static int lib_fail(struct mirror_ctx *ctx, int rc)
 
 /* ---- output ------------------------------------------------------------- */
 
-static json_t *json_u64(unsigned long long v)
-{
-	return v == MIRROR_UNKNOWN ? json_null() : json_integer((json_int_t)v);
-}
-
 static json_t *info_json(const struct mirror_first_info *in)
 {
 	char comm[64] = "?";
@@ -333,68 +288,222 @@ static json_t *info_json(const struct mirror_first_info *in)
 
 	proc_state(in->pid, comm, sizeof(comm));
 	json_object_set_new(o, "pid", json_integer(in->pid));
-	json_object_set_new(o, "comm", json_string(comm));
+	json_object_set_new(o, "comm", json_text(comm));
 	json_object_set_new(o, "mirror_first", json_boolean(in->mirror_first));
 	json_object_set_new(o, "inherited", json_boolean(in->inherited));
-	json_object_set_new(o, "limit_bytes", json_u64(in->limit_bytes));
-	json_object_set_new(o, "mirror_bytes", json_u64(in->mirror_bytes));
-	json_object_set_new(o, "ordinary_bytes", json_u64(in->ordinary_bytes));
-	json_object_set_new(o, "pages_migrated", json_u64(in->pages_migrated));
-	json_object_set_new(o, "pages_failed", json_u64(in->pages_failed));
-	json_object_set_new(o, "pages_shortfall", json_u64(in->pages_shortfall));
-	json_object_set_new(o, "pages_returned", json_u64(in->pages_returned));
-	json_object_set_new(o, "pages_moved", json_u64(in->pages_moved));
+	json_object_set_new(o, "limit_bytes", json_count(in->limit_bytes));
+	json_object_set_new(o, "mirror_bytes", json_count(in->mirror_bytes));
+	json_object_set_new(o, "ordinary_bytes", json_count(in->ordinary_bytes));
+	json_object_set_new(o, "pages_migrated", json_count(in->pages_migrated));
+	json_object_set_new(o, "pages_failed", json_count(in->pages_failed));
+	json_object_set_new(o, "pages_shortfall", json_count(in->pages_shortfall));
+	json_object_set_new(o, "pages_returned", json_count(in->pages_returned));
+	json_object_set_new(o, "pages_moved", json_count(in->pages_moved));
 	return o;
 }
 
-static void human(unsigned long long v, char *buf, size_t len)
+/* ---- tables: show and policy ------------------------------------------- */
+
+/* -o, --output-all, -b, -n, -r (show and policy). */
+struct outopts {
+	const char *outarg;
+	bool all, bytes, raw, noheadings;
+	int cols[16];
+	unsigned int ncols;
+};
+
+enum {
+	S_PID, S_COMMAND, S_FIRST, S_INHERITED, S_LIMIT, S_MIRROR, S_ORDINARY,
+	S_MIGRATED, S_FAILED, S_SHORTFALL, S_RETURNED, NR_SCOLS
+};
+
+static const struct coldesc show_cols[NR_SCOLS] = {
+	[S_PID]		= { "PID", 5, SCOLS_FL_RIGHT, "process id" },
+	[S_COMMAND]	= { "COMMAND", 10, 0, "command name" },
+	[S_FIRST]	= { "FIRST", 3, 0, "MIRROR_FIRST flag (yes/no)" },
+	[S_INHERITED]	= { "INHERITED", 3, 0, "flag inherited from the parent at fork (yes/no)" },
+	[S_LIMIT]	= { "LIMIT", 5, SCOLS_FL_RIGHT, "cap on its mirrored memory (unlimited, - unknown)" },
+	[S_MIRROR]	= { "MIRROR", 5, SCOLS_FL_RIGHT, "resident anonymous memory, mirrored" },
+	[S_ORDINARY]	= { "ORDINARY", 5, SCOLS_FL_RIGHT, "resident anonymous memory elsewhere" },
+	[S_MIGRATED]	= { "MIGRATED", 6, SCOLS_FL_RIGHT, "pages moved in since the flag was set" },
+	[S_FAILED]	= { "FAILED", 6, SCOLS_FL_RIGHT, "pages the kernel would not move" },
+	[S_SHORTFALL]	= { "SHORTFALL", 6, SCOLS_FL_RIGHT, "pages that found no mirrored page" },
+	[S_RETURNED]	= { "RETURNED", 6, SCOLS_FL_RIGHT, "pages moved back out" },
+};
+
+static const int show_defaults[] = {
+	S_PID, S_COMMAND, S_FIRST, S_LIMIT, S_MIRROR, S_ORDINARY, S_MIGRATED,
+	S_FAILED, S_SHORTFALL, S_RETURNED,
+};
+
+enum { P_NAME, P_VALUE, P_TYPE, P_FILE, P_DESCRIPTION, NR_PCOLS };
+
+static const struct coldesc policy_cols[NR_PCOLS] = {
+	[P_NAME]	= { "NAME", 16, 0, "policy name" },
+	[P_VALUE]	= { "VALUE", 8, SCOLS_FL_RIGHT, "current value (on/off, a size or unlimited, a mask; ? unreadable)" },
+	[P_TYPE]	= { "TYPE", 5, 0, "bool, bytes or mask" },
+	[P_FILE]	= { "FILE", 30, 0, "the file behind it" },
+	[P_DESCRIPTION]	= { "DESCRIPTION", 30, SCOLS_FL_TRUNC, "what it does" },
+};
+
+static const int policy_defaults[] = { P_NAME, P_VALUE };
+
+enum { OPT_OUTPUT_ALL = 0x100, OPT_SYSROOT };
+
+#define TABLE_LONGOPTS \
+	{ "output",	required_argument,	NULL, 'o' }, \
+	{ "output-all",	no_argument,		NULL, OPT_OUTPUT_ALL }, \
+	{ "bytes",	no_argument,		NULL, 'b' }, \
+	{ "noheadings",	no_argument,		NULL, 'n' }, \
+	{ "raw",	no_argument,		NULL, 'r' }
+
+/* A table option of show or policy; false for any other. */
+static bool table_option(struct outopts *o, int c, const char *arg)
 {
-	if (v == MIRROR_UNKNOWN)
-		snprintf(buf, len, "-");
-	else
-		size_to_human(v, buf, len);
+	switch (c) {
+	case 'o':
+		o->outarg = arg;
+		return true;
+	case OPT_OUTPUT_ALL:
+		o->all = true;
+		return true;
+	case 'b':
+		o->bytes = true;
+		return true;
+	case 'n':
+		o->noheadings = true;
+		return true;
+	case 'r':
+		o->raw = true;
+		return true;
+	}
+	return false;
 }
 
-static void num(unsigned long long v, char *buf, size_t len)
+static void table_columns(struct outopts *o, const char *cmd,
+			  const struct coldesc *d, unsigned int n,
+			  const int *defs, unsigned int ndefs)
 {
-	if (v == MIRROR_UNKNOWN)
-		snprintf(buf, len, "-");
-	else
-		snprintf(buf, len, "%llu", v);
+	if (json_out && (o->outarg || o->all || o->bytes || o->raw ||
+			 o->noheadings))
+		usage_error("%s: -o, --output-all, -b, -n and -r are for the table, not -J",
+			    cmd);
+	o->ncols = columns_parse(o->outarg, o->all, d, n, defs, ndefs, o->cols,
+				 sizeof(o->cols) / sizeof(o->cols[0]));
 }
 
-static void print_header(void)
+static void show_cell(const struct outopts *o, const struct mirror_first_info *in,
+		      const char *comm, int col, char *buf, size_t len)
 {
-	printf("%7s %-15s %5s %9s %9s %9s %9s %8s %9s %8s\n", "PID", "COMMAND",
-	       "FIRST", "LIMIT", "MIRROR", "ORDINARY", "MIGRATED", "FAILED",
-	       "SHORTFALL", "RETURNED");
+	switch (col) {
+	case S_PID:
+		snprintf(buf, len, "%d", (int)in->pid);
+		break;
+	case S_COMMAND:
+		text_safe(comm, buf, len);
+		break;
+	case S_FIRST:
+		snprintf(buf, len, "%s", in->mirror_first ? "yes" : "no");
+		break;
+	case S_INHERITED:
+		snprintf(buf, len, "%s", in->inherited ? "yes" : "no");
+		break;
+	case S_LIMIT:
+		/* 0 is no limit; MIRROR_UNKNOWN (memory reliable) is not known. */
+		if (in->limit_bytes == 0)
+			snprintf(buf, len, "unlimited");
+		else
+			fmt_size(in->limit_bytes, o->bytes, buf, len);
+		break;
+	case S_MIRROR:
+		fmt_size(in->mirror_bytes, o->bytes, buf, len);
+		break;
+	case S_ORDINARY:
+		fmt_size(in->ordinary_bytes, o->bytes, buf, len);
+		break;
+	case S_MIGRATED:
+		fmt_count(in->pages_migrated, buf, len);
+		break;
+	case S_FAILED:
+		fmt_count(in->pages_failed, buf, len);
+		break;
+	case S_SHORTFALL:
+		fmt_count(in->pages_shortfall, buf, len);
+		break;
+	default:
+		fmt_count(in->pages_returned, buf, len);
+	}
 }
 
-static void print_info(const struct mirror_first_info *in)
+/* One line of the table; -ENOMEM. */
+static int table_line(struct libscols_table *tb, const struct outopts *o,
+		      void (*cell)(const struct outopts *, const void *, int,
+				   char *, size_t),
+		      const void *what)
 {
-	char comm[64] = "?", lim[16], mir[16], ord[16], mig[24], fl[24];
-	char sh[24], ret[24];
+	struct libscols_line *ln = scols_table_new_line(tb, NULL);
+	char buf[256];
+	unsigned int c;
 
-	proc_state(in->pid, comm, sizeof(comm));
-	if (in->limit_bytes == 0)
-		snprintf(lim, sizeof(lim), "-");
-	else
-		human(in->limit_bytes, lim, sizeof(lim));
-	human(in->mirror_bytes, mir, sizeof(mir));
-	human(in->ordinary_bytes, ord, sizeof(ord));
-	num(in->pages_migrated, mig, sizeof(mig));
-	num(in->pages_failed, fl, sizeof(fl));
-	num(in->pages_shortfall, sh, sizeof(sh));
-	num(in->pages_returned, ret, sizeof(ret));
-	printf("%7d %-15.15s %5s %9s %9s %9s %9s %8s %9s %8s\n", in->pid, comm,
-	       in->mirror_first ? "yes" : "no", lim, mir, ord, mig, fl, sh,
-	       ret);
+	if (!ln)
+		return -ENOMEM;
+	for (c = 0; c < o->ncols; c++) {
+		cell(o, what, o->cols[c], buf, sizeof(buf));
+		if (scols_line_set_data(ln, c, buf) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void show_line_cell(const struct outopts *o, const void *what, int col,
+			   char *buf, size_t len)
+{
+	const struct mirror_first_info *in = what;
+	char comm[64] = "?";
+
+	if (col == S_COMMAND)
+		proc_state(in->pid, comm, sizeof(comm));
+	show_cell(o, in, comm, col, buf, len);
+}
+
+static void policy_cell(const struct outopts *o, const void *what, int col,
+			char *buf, size_t len)
+{
+	struct mirror_policy *pol = (struct mirror_policy *)what;
+	enum mirror_policy_type type = mirror_policy_get_type(pol);
+	unsigned long long v;
+
+	switch (col) {
+	case P_NAME:
+		snprintf(buf, len, "%s", mirror_policy_get_name(pol));
+		break;
+	case P_VALUE:
+		if (mirror_policy_get_value(pol, &v) < 0)
+			snprintf(buf, len, "?");
+		else if (type == MIRROR_POLICY_BOOL)
+			snprintf(buf, len, "%s", v ? "on" : "off");
+		else if (type == MIRROR_POLICY_BYTES && v == MIRROR_NO_LIMIT)
+			snprintf(buf, len, "unlimited");
+		else if (type == MIRROR_POLICY_BYTES)
+			fmt_size(v, o->bytes, buf, len);
+		else
+			snprintf(buf, len, "%llu", v);
+		break;
+	case P_TYPE:
+		snprintf(buf, len, "%s", type == MIRROR_POLICY_BOOL ? "bool" :
+			 type == MIRROR_POLICY_BYTES ? "bytes" : "mask");
+		break;
+	case P_FILE:
+		snprintf(buf, len, "%s", mirror_policy_get_path(pol));
+		break;
+	default:
+		snprintf(buf, len, "%s", mirror_policy_get_description(pol));
+	}
 }
 
 static void emit(json_t *root)
 {
-	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	putchar('\n');
+	json_print(stdout, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(root);
 }
 
@@ -410,9 +519,11 @@ static json_t *json_root(void)
 
 enum op { OP_SET, OP_CLEAR, OP_SHOW, OP_TO_MIRROR, OP_TO_NORMAL };
 
+/* 'o': the table of show (NULL for the other commands). */
 static int apply(enum op op, pid_t *pids, int nr, unsigned long long limit,
-		 unsigned int flags)
+		 unsigned int flags, const struct outopts *o)
 {
+	struct libscols_table *tb = NULL;
 	struct mirror_ctx *ctx;
 	json_t *root = NULL, *arr = NULL;
 	int i, rc, ret = EXIT_SUCCESS;
@@ -425,7 +536,13 @@ static int apply(enum op op, pid_t *pids, int nr, unsigned long long limit,
 		arr = json_array();
 		json_object_set(root, "processes", arr);
 	} else if (op == OP_SHOW) {
-		print_header();
+		tb = columns_table(show_cols, o->cols, o->ncols, o->raw,
+				   o->noheadings);
+		if (!tb) {
+			warnx_("out of memory");
+			mirror_unref(ctx);
+			return EXIT_FAILURE;
+		}
 	}
 	for (i = 0; i < nr; i++) {
 		struct mirror_first_info in;
@@ -458,19 +575,23 @@ static int apply(enum op op, pid_t *pids, int nr, unsigned long long limit,
 		if (json_out) {
 			json_array_append_new(arr, info_json(&in));
 		} else if (op == OP_SHOW) {
-			print_info(&in);
+			if (table_line(tb, o, show_line_cell, &in) < 0) {
+				warnx_("out of memory");
+				ret = EXIT_FAILURE;
+				break;
+			}
 		} else {
-			char m[16], o[16];
+			char m[16], ord[16];
 
-			human(in.mirror_bytes, m, sizeof(m));
-			human(in.ordinary_bytes, o, sizeof(o));
+			fmt_size(in.mirror_bytes, false, m, sizeof(m));
+			fmt_size(in.ordinary_bytes, false, ord, sizeof(ord));
 			printf("%d: MIRROR_FIRST %s", in.pid,
 			       in.mirror_first ? "set" : "clear");
 			if (in.pages_moved != MIRROR_UNKNOWN &&
 			    op != OP_SHOW)
 				printf(", %llu pages moved", in.pages_moved);
 			if (in.mirror_bytes != MIRROR_UNKNOWN)
-				printf(", mirrored %s, ordinary %s", m, o);
+				printf(", mirrored %s, ordinary %s", m, ord);
 			if (in.pages_shortfall && in.pages_shortfall != MIRROR_UNKNOWN)
 				printf(", shortfall %llu pages", in.pages_shortfall);
 			putchar('\n');
@@ -483,6 +604,9 @@ static int apply(enum op op, pid_t *pids, int nr, unsigned long long limit,
 		else
 			json_decref(root);
 	}
+	if (tb && ret == EXIT_SUCCESS)
+		scols_print_table(tb);
+	scols_unref_table(tb);
 	mirror_unref(ctx);
 	return ret;
 }
@@ -539,14 +663,12 @@ static int all_pids(pid_t **out, int *nr)
  * getopt is quiet (opterr = 0, optstrings start with ':'), so that a bad
  * option gets one line naming it, like every other usage error.
  */
-static int bad_option(const char *cmd, int c, char **argv)
+static void __attribute__((noreturn)) bad_option(const char *cmd, int c,
+						 char **argv)
 {
-	char what[256];
-
-	snprintf(what, sizeof(what), "%s: %s '%s'", cmd,
-		 c == ':' ? "missing the argument of option" : "unknown option",
-		 argv[optind - 1]);
-	return usage_error("%s", what);
+	usage_error("%s%s%s '%s'", cmd ? cmd : "", cmd ? ": " : "",
+		    c == ':' ? "missing the argument of option" : "unknown option",
+		    argv[optind - 1]);
 }
 
 static int cmd_set_clear(int argc, char **argv, enum op op)
@@ -563,69 +685,74 @@ static int cmd_set_clear(int argc, char **argv, enum op op)
 	pid_t *pids;
 	int c, nr, rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+:J", set_opts, NULL)) != -1) {
+	optind = 0;	/* 0: glibc starts afresh (main used "+") */
+	while ((c = getopt_long(argc, argv, ":J", set_opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			if (op != OP_SET)
-				return usage_error("%s: --limit is for set", argv[0]);
+				usage_error("%s: --limit is for set", argv[0]);
 			rc = parse_limit(optarg, &limit);
 			if (rc)
 				return rc;
 			break;
 		case 'n':
 			if (op != OP_SET)
-				return usage_error("%s: --no-move is for set", argv[0]);
+				usage_error("%s: --no-move is for set", argv[0]);
 			flags |= MIRROR_FIRST_NOMOVE;
 			break;
 		case 'b':
 			if (op != OP_CLEAR)
-				return usage_error("%s: --move-back is for clear", argv[0]);
+				usage_error("%s: --move-back is for clear", argv[0]);
 			flags |= MIRROR_FIRST_MOVE_BACK;
 			break;
 		case 'J':
 			json_out = true;
 			break;
 		default:
-			return bad_option(argv[0], c, argv);
+			bad_option(argv[0], c, argv);
 		}
 	}
 	if (optind >= argc)
-		return usage_error("%s: no PID given", argv[0]);
+		usage_error("%s: no PID given", argv[0]);
 	rc = parse_pids(argc - optind, argv + optind, true, &pids, &nr);
 	if (rc)
 		return rc;
-	rc = apply(op, pids, nr, limit, flags);
+	rc = apply(op, pids, nr, limit, flags, NULL);
 	free(pids);
 	return rc;
 }
 
 static int cmd_show(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'J' },
+		TABLE_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct outopts o = { 0 };
 	pid_t *pids;
-	int nr, rc, i;
+	int c, nr, rc;
 
-	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if (!strcmp(argv[i], "-J") || !strcmp(argv[i], "--json"))
+	optind = 0;	/* 0: glibc starts afresh (main used "+") */
+	while ((c = getopt_long(argc, argv, ":Jo:bnr", opts, NULL)) != -1) {
+		if (c == 'J')
 			json_out = true;
-		else if (!strcmp(argv[i], "--"))
-			break;
-		else
-			return usage_error("show: unknown option '%s'", argv[i]);
+		else if (!table_option(&o, c, optarg))
+			bad_option(argv[0], c, argv);
 	}
-	if (i < argc && !strcmp(argv[i], "--"))
-		i++;
-	if (i < argc) {
-		rc = parse_pids(argc - i, argv + i, false, &pids, &nr);
+	table_columns(&o, "show", show_cols, NR_SCOLS, show_defaults,
+		      sizeof(show_defaults) / sizeof(show_defaults[0]));
+	if (optind < argc) {
+		rc = parse_pids(argc - optind, argv + optind, false, &pids, &nr);
 		if (rc)
 			return rc;
-		rc = apply(OP_SHOW, pids, nr, 0, 0);
+		rc = apply(OP_SHOW, pids, nr, 0, 0, &o);
 	} else {
 		rc = all_pids(&pids, &nr);
 		if (rc)
 			return rc;
 		/* flags = 1: only flagged ones, skip those that went. */
-		rc = apply(OP_SHOW, pids, nr, 0, 1);
+		rc = apply(OP_SHOW, pids, nr, 0, 1, &o);
 	}
 	free(pids);
 	return rc;
@@ -643,57 +770,70 @@ static int cmd_migrate(int argc, char **argv)
 	pid_t *pids;
 	int c, nr, rc;
 
-	optind = 1;
+	optind = 0;	/* 0: glibc starts afresh (main used "+") */
 	while ((c = getopt_long(argc, argv, ":J", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 		case 'n':
 			if (op != OP_SHOW)
-				return usage_error("migrate: %s", "give one of --to-mirror and --to-normal");
+				usage_error("migrate: %s", "give one of --to-mirror and --to-normal");
 			op = c == 'm' ? OP_TO_MIRROR : OP_TO_NORMAL;
 			break;
 		case 'J':
 			json_out = true;
 			break;
 		default:
-			return bad_option(argv[0], c, argv);
+			bad_option(argv[0], c, argv);
 		}
 	}
 	if (op == OP_SHOW)
-		return usage_error("migrate: %s", "--to-mirror or --to-normal is required");
+		usage_error("migrate: %s", "--to-mirror or --to-normal is required");
 	if (argc - optind != 1)
-		return usage_error("migrate: %s", "give exactly one PID");
+		usage_error("migrate: %s", "give exactly one PID");
 	rc = parse_pids(1, argv + optind, true, &pids, &nr);
 	if (rc)
 		return rc;
-	rc = apply(op, pids, nr, 0, 0);
+	rc = apply(op, pids, nr, 0, 0, NULL);
 	free(pids);
 	return rc;
 }
 
+/* Options that mean nothing to run, load and unload. */
+static void no_json_sysroot(const char *cmd)
+{
+	if (json_out)
+		usage_error("%s: -J does not apply (it prints no report)", cmd);
+	if (sysroot_option)
+		usage_error("%s: --sysroot does not apply (it acts on the running system)",
+			    cmd);
+}
+
 static int cmd_run(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "limit", required_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 },
+	};
 	unsigned long long limit = 0;
 	struct mirror_first_info in;
 	struct mirror_ctx *ctx;
-	int i, rc;
+	int c, rc;
 
-	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
-		if (!strcmp(argv[i], "--limit") && i + 1 < argc) {
-			rc = parse_limit(argv[++i], &limit);
-			if (rc)
-				return rc;
-		} else if (!strncmp(argv[i], "--limit=", 8)) {
-			rc = parse_limit(argv[i] + 8, &limit);
-			if (rc)
-				return rc;
-		} else {
-			return usage_error("run: unexpected '%s' (the command goes after --)",
-					   argv[i]);
-		}
+	no_json_sysroot("run");
+	optind = 0;	/* 0: glibc starts afresh (main used "+") */
+	/* '+': the command and its own options are not ours. */
+	while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
+		if (c != 'l')
+			bad_option(argv[0], c, argv);
+		rc = parse_limit(optarg, &limit);
+		if (rc)
+			return rc;
 	}
-	if (i >= argc || i + 1 >= argc)
-		return usage_error("run: %s", "no command given (mirrorctl run [--limit SIZE] -- COMMAND [ARG...])");
+	if (optind < argc && strcmp(argv[optind - 1], "--"))
+		usage_error("run: unexpected '%s' (the command goes after --)",
+			    argv[optind]);
+	if (optind >= argc)
+		usage_error("run: %s", "no command given (mirrorctl run [--limit SIZE] -- COMMAND [ARG...])");
 	rc = open_ctx(&ctx);
 	if (rc)
 		return rc;
@@ -705,8 +845,8 @@ static int cmd_run(int argc, char **argv)
 		return rc;
 	}
 	mirror_unref(ctx);
-	execvp(argv[i + 1], argv + i + 1);
-	warnx_("%s: %s", argv[i + 1], strerror(errno));
+	execvp(argv[optind], argv + optind);
+	warnx_("%s: %s", argv[optind], strerror(errno));
 	return errno == ENOENT ? 127 : 126;
 }
 
@@ -718,16 +858,21 @@ static int cmd_policy(int argc, char **argv)
 		{ "default-mirror", required_argument, NULL, 'd' },
 		{ "fallback", required_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'J' },
+		TABLE_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	int want[2] = { -1, -1 };
 	static const char *const names[2] = { "default_mirror", "fallback" };
+	struct libscols_table *tb;
+	struct outopts o = { 0 };
 	struct mirror_ctx *ctx;
 	struct mirror_policy *pol;
 	int c, rc, i;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":J", opts, NULL)) != -1) {
+	optind = 0;	/* 0: glibc starts afresh (main used "+") */
+	while ((c = getopt_long(argc, argv, ":Jo:bnr", opts, NULL)) != -1) {
+		if (table_option(&o, c, optarg))
+			continue;
 		switch (c) {
 		case 'd':
 			if (parse_onoff("--default-mirror", optarg, &want[0]))
@@ -741,11 +886,13 @@ static int cmd_policy(int argc, char **argv)
 			json_out = true;
 			break;
 		default:
-			return bad_option(argv[0], c, argv);
+			bad_option(argv[0], c, argv);
 		}
 	}
 	if (optind < argc)
-		return usage_error("policy: unexpected '%s'", argv[optind]);
+		usage_error("policy: unexpected '%s'", argv[optind]);
+	table_columns(&o, "policy", policy_cols, NR_PCOLS, policy_defaults,
+		      sizeof(policy_defaults) / sizeof(policy_defaults[0]));
 	rc = open_ctx(&ctx);
 	if (rc)
 		return rc;
@@ -769,33 +916,38 @@ static int cmd_policy(int argc, char **argv)
 		}
 	}
 	if (json_out) {
-		json_t *root = json_root(), *o = json_object();
+		json_t *root = json_root(), *pols = json_object();
 
 		mirror_policy_foreach(ctx, pol) {
+			const char *name = mirror_policy_get_name(pol);
 			unsigned long long v;
 
 			if (mirror_policy_get_value(pol, &v) < 0)
-				json_object_set_new(o, mirror_policy_get_name(pol), json_null());
+				json_object_set_new(pols, name, json_null());
 			else if (mirror_policy_get_type(pol) == MIRROR_POLICY_BOOL)
-				json_object_set_new(o, mirror_policy_get_name(pol), json_boolean(v));
+				json_object_set_new(pols, name, json_boolean(v));
 			else
-				json_object_set_new(o, mirror_policy_get_name(pol), json_u64(v));
+				/* MIRROR_NO_LIMIT stays a number: null is unknown. */
+				json_object_set_new(pols, name, json_uint(v));
 		}
 		json_object_set_new(root, "backend",
 				    json_string(mirror_get_backend_name(ctx)));
-		json_object_set_new(root, "policies", o);
+		json_object_set_new(root, "policies", pols);
 		emit(root);
 	} else {
-		mirror_policy_foreach(ctx, pol) {
-			unsigned long long v;
-
-			if (mirror_policy_get_value(pol, &v) < 0)
-				printf("%-16s ?\n", mirror_policy_get_name(pol));
-			else if (mirror_policy_get_type(pol) == MIRROR_POLICY_BOOL)
-				printf("%-16s %s\n", mirror_policy_get_name(pol),
-				       v ? "on" : "off");
-			else
-				printf("%-16s %llu\n", mirror_policy_get_name(pol), v);
+		tb = columns_table(policy_cols, o.cols, o.ncols, o.raw,
+				   o.noheadings);
+		rc = tb ? 0 : -ENOMEM;
+		mirror_policy_foreach(ctx, pol)
+			if (rc == 0)
+				rc = table_line(tb, &o, policy_cell, pol);
+		if (rc == 0)
+			scols_print_table(tb);
+		scols_unref_table(tb);
+		if (rc < 0) {
+			warnx_("out of memory");
+			mirror_unref(ctx);
+			return EXIT_FAILURE;
 		}
 	}
 	mirror_unref(ctx);
@@ -819,20 +971,6 @@ static struct kmod_ctx *kmod_open(void)
 	return kctx;
 }
 
-static int read_sys(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "re");
-
-	if (!f)
-		return -errno;
-	if (!fgets(buf, (int)len, f)) {
-		fclose(f);
-		return -EIO;
-	}
-	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
 
 /*
  * Parse --ranges with the module's own parser and alignment, so that a typo
@@ -849,7 +987,6 @@ static int check_ranges(const char *ranges)
 	if (mc_ranges_parse(ranges, strlen(ranges), MIRROR_PAGEBLOCK_SIZE,
 			    &list, &err) < 0) {
 		usage_error("--ranges: %s", err.msg);
-		return -1;
 	}
 	mc_range_list_free(&list);
 	return 0;
@@ -870,7 +1007,8 @@ static int cmd_load(int argc, char **argv)
 	struct kmod_ctx *kctx;
 	struct kmod_module *mod = NULL;
 
-	optind = 1;
+	no_json_sysroot("load");
+	optind = 0;	/* 0: glibc starts afresh (main used "+") */
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
@@ -890,13 +1028,13 @@ static int cmd_load(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		default:
-			return bad_option(argv[0], c, argv);
+			bad_option(argv[0], c, argv);
 		}
 	}
 	if (optind < argc)
-		return usage_error("load: unexpected '%s'", argv[optind]);
+		usage_error("load: unexpected '%s'", argv[optind]);
 	if (access(MODULE_SYS, F_OK) == 0) {
-		if (read_sys(MODULE_SYS "/version", ver, sizeof(ver)) < 0)
+		if (read_text(NULL, MODULE_SYS "/version", ver, sizeof(ver)) < 0)
 			strcpy(ver, "?");
 		warnx_("mirror.ko is already loaded (version %s): unload it first", ver);
 		return EXIT_FAILURE;
@@ -939,7 +1077,7 @@ static int cmd_load(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	/* The tools and the module must be of one release. */
-	if (read_sys(MODULE_SYS "/version", ver, sizeof(ver)) < 0 ||
+	if (read_text(NULL, MODULE_SYS "/version", ver, sizeof(ver)) < 0 ||
 	    strcmp(ver, PACKAGE_VERSION)) {
 		warnx_("mirror.ko version %s does not match mirrorctl %s: unloaded again",
 		       ver, PACKAGE_VERSION);
@@ -990,8 +1128,9 @@ static int cmd_unload(int argc, char **argv)
 	char why[256];
 	int rc;
 
+	no_json_sysroot("unload");
 	if (argc > 1)
-		return usage_error("unload: unexpected '%s'", argv[1]);
+		usage_error("unload: unexpected '%s'", argv[1]);
 	if (access(MODULE_SYS, F_OK) != 0) {
 		warnx_("mirror.ko is not loaded");
 		return EXIT_NOBACKEND;
@@ -1016,7 +1155,7 @@ static int cmd_unload(int argc, char **argv)
 	}
 	/* The zones' memory blocks came back offline: put them to use. */
 	for (i = 0; i < nspan; i++) {
-		if (memory_online(secure_getenv("MIRROR_SYSROOT"), span[i][0],
+		if (memory_online(sysroot, span[i][0],
 				  span[i][1], &onlined, why, sizeof(why)) < 0) {
 			warnx_("mirror.ko unloaded, but its memory stays offline: %s",
 			       why);
@@ -1028,30 +1167,84 @@ static int cmd_unload(int argc, char **argv)
 	return EXIT_SUCCESS;
 }
 
+static void __attribute__((noreturn)) usage(void)
+{
+	FILE *out = stdout;
+
+	fprintf(out, "Usage:\n"
+		" %1$s [options] set [--limit SIZE] [--no-move] PID...\n"
+		" %1$s [options] clear [--move-back] PID...\n"
+		" %1$s [options] show [table options] [PID...]\n"
+		" %1$s [options] migrate PID --to-mirror|--to-normal\n"
+		" %1$s [options] policy [table options] [--default-mirror on|off] [--fallback on|off]\n"
+		" %1$s run [--limit SIZE] -- COMMAND [ARG...]\n"
+		" %1$s load [--module FILE] [--ranges RANGES] [--default-mirror on|off] [--fallback on|off]\n"
+		" %1$s unload\n", prog);
+	fputs("\nMake processes use mirrored memory first, move their memory,\n"
+	      "set the policies, load and unload mirror.ko.\n", out);
+	fputs("\nOptions (before the command; -J after it too):\n", out);
+	fprintf(out, " -J, --json               JSON output (schema %d; not for run, load, unload)\n",
+		JSON_SCHEMA);
+	fputs("     --sysroot <dir>      read proc/ and sys/ below <dir> (not for run, load,\n"
+	      "                          unload)\n", out);
+	fputs(" -h, --help               display this help\n", out);
+	fputs(" -V, --version            display version\n", out);
+	fputs("\nTable options (show, policy):\n", out);
+	fputs(" -o, --output <list>      columns to print (+<list> adds to the default)\n", out);
+	fputs("     --output-all         print all columns\n", out);
+	fputs(" -b, --bytes              print sizes in bytes\n", out);
+	fputs(" -n, --noheadings         do not print headings\n", out);
+	fputs(" -r, --raw                raw output, no alignment\n", out);
+	columns_help(out, "Show columns", show_cols, NR_SCOLS, 11);
+	columns_help(out, "Policy columns", policy_cols, NR_PCOLS, 11);
+	fputs("\nSIZE: bytes or with K, M, G, T (powers of 1024; B or iB may follow).\n"
+	      "Exit status: 0 done, 1 failed, 2 bad command line, 3 no mirrored memory\n"
+	      "or control interface.  See mirrorctl(8).\n", out);
+	exit(EXIT_SUCCESS);
+}
+
 int main(int argc, char **argv)
 {
-	const char *cmd;
-	int i;
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'J' },
+		{ "sysroot", required_argument, NULL, OPT_SYSROOT },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cmd, *env;
+	int c;
 
+	close_stdout_atexit();
 	opterr = 0;
-	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if (!strcmp(argv[i], "-J") || !strcmp(argv[i], "--json")) {
+	/* '+': the options before the command; the command parses the rest. */
+	while ((c = getopt_long(argc, argv, "+:JhV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'J':
 			json_out = true;
-		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			break;
+		case OPT_SYSROOT:
+			if (!*optarg)
+				usage_error("--sysroot: empty directory name");
+			sysroot = optarg;
+			sysroot_option = true;
+			break;
+		case 'h':
 			usage();
-			return EXIT_SUCCESS;
-		} else if (!strcmp(argv[i], "-V") || !strcmp(argv[i], "--version")) {
-			printf("%s from %s %s\n", prog, PACKAGE_NAME, PACKAGE_VERSION);
-			return EXIT_SUCCESS;
-		} else {
-			return usage_error("unknown option '%s'", argv[i]);
+		case 'V':
+			print_version();
+		default:
+			bad_option(NULL, c, argv);
 		}
 	}
-	if (i >= argc)
-		return usage_error("%s", "no command given");
-	cmd = argv[i];
-	argc -= i;
-	argv += i;
+	if (optind >= argc)
+		usage_error("%s", "no command given");
+	env = secure_getenv("MIRROR_SYSROOT");
+	if (!sysroot && env && *env)
+		sysroot = env;
+	cmd = argv[optind];
+	argc -= optind;
+	argv += optind;
 	if (!strcmp(cmd, "set"))
 		return cmd_set_clear(argc, argv, OP_SET);
 	if (!strcmp(cmd, "clear"))
@@ -1068,5 +1261,5 @@ int main(int argc, char **argv)
 		return cmd_load(argc, argv);
 	if (!strcmp(cmd, "unload"))
 		return cmd_unload(argc, argv);
-	return usage_error("unknown command '%s'", cmd);
+	usage_error("unknown command '%s'", cmd);
 }

@@ -22,6 +22,8 @@
 
 #include "config.h"
 #include "libmirror.h"
+#include "output.h"
+#include "tool.h"
 #include "util.h"
 
 #define UNKNOWN		MIRROR_UNKNOWN
@@ -66,13 +68,6 @@ enum {
 	PCOL_FIRST,
 	PCOL_SOURCE,
 	NR_PCOLS
-};
-
-struct coldesc {
-	const char *name;
-	double whint;
-	int flags;
-	const char *help;
 };
 
 static const struct coldesc coldescs[NR_COLS] = {
@@ -177,27 +172,31 @@ struct mirrorstat {
 
 /* ---- rows -------------------------------------------------------------- */
 
-static unsigned long long pages(unsigned long long n)
+static unsigned long long pages(struct mirror_ctx *ctx, unsigned long long n)
 {
-	return n == UNKNOWN ? UNKNOWN : n * 4096ULL;
+	unsigned long ps = mirror_get_page_size(ctx);
+
+	return n == UNKNOWN || n > UNKNOWN / ps ? UNKNOWN : n * ps;
 }
 
 static unsigned long long add(unsigned long long a, unsigned long long b)
 {
-	return a == UNKNOWN || b == UNKNOWN ? UNKNOWN : a + b;
+	return a == UNKNOWN || b == UNKNOWN || a + b < a ? UNKNOWN : a + b;
 }
 
 static void zone_row(struct mirror_zone *z, struct row *r)
 {
+	struct mirror_ctx *ctx = mirror_zone_get_ctx(z);
+
 	memset(r, 0, sizeof(*r));
 	snprintf(r->zone, sizeof(r->zone), "%s", mirror_zone_get_name(z));
 	r->node = mirror_zone_get_node_id(z);
 	r->start = mirror_zone_get_start(z);
 	r->last = mirror_zone_get_end(z) - 1;
 	r->has_range = true;
-	r->size = pages(mirror_zone_get_pages_total(z));
-	r->used = pages(mirror_zone_get_pages_used(z));
-	r->free = pages(mirror_zone_get_pages_free(z));
+	r->size = pages(ctx, mirror_zone_get_pages_total(z));
+	r->used = pages(ctx, mirror_zone_get_pages_used(z));
+	r->free = pages(ctx, mirror_zone_get_pages_free(z));
 	r->allocs = mirror_zone_get_allocs(z);
 	r->frees = mirror_zone_get_frees(z);
 	r->remote = UNKNOWN;
@@ -211,6 +210,7 @@ static void zone_row(struct mirror_zone *z, struct row *r)
 
 static int node_row(struct mirror_node *n, struct row *r)
 {
+	struct mirror_ctx *ctx = mirror_node_get_ctx(n);
 	struct mirror_zone *z;
 	size_t off = 0;
 	unsigned int i = 0;
@@ -232,9 +232,9 @@ static int node_row(struct mirror_node *n, struct row *r)
 	}
 	if (!off)
 		snprintf(r->zone, sizeof(r->zone), "-");
-	r->size = pages(mirror_node_get_pages_total(n));
-	r->used = pages(mirror_node_get_pages_used(n));
-	r->free = pages(mirror_node_get_pages_free(n));
+	r->size = pages(ctx, mirror_node_get_pages_total(n));
+	r->used = pages(ctx, mirror_node_get_pages_used(n));
+	r->free = pages(ctx, mirror_node_get_pages_free(n));
 	r->allocs = add(mirror_node_get_allocs_local(n),
 			mirror_node_get_allocs_remote(n));
 	r->frees = UNKNOWN;
@@ -395,23 +395,11 @@ static int load_procs(struct mirrorstat *ms)
 
 /* ---- table ------------------------------------------------------------- */
 
-static void fmt_size(struct mirrorstat *ms, unsigned long long v, char *buf,
-		     size_t len)
-{
-	if (v == UNKNOWN)
-		snprintf(buf, len, "-");
-	else if (ms->bytes)
-		snprintf(buf, len, "%llu", v);
-	else
-		size_to_human(v, buf, len);
-}
 
-static void fmt_count(unsigned long long v, char *buf, size_t len)
+static void fmt_size_ms(struct mirrorstat *ms, unsigned long long v,
+			char *buf, size_t len)
 {
-	if (v == UNKNOWN)
-		snprintf(buf, len, "-");
-	else
-		snprintf(buf, len, "%llu", v);
+	fmt_size(v, ms->bytes, buf, len);
 }
 
 static void fmt_percent(unsigned long long part, unsigned long long whole,
@@ -451,13 +439,13 @@ static void row_cell(struct mirrorstat *ms, const struct row *r, int col,
 			snprintf(buf, len, "-");
 		break;
 	case COL_SIZE:
-		fmt_size(ms, r->size, buf, len);
+		fmt_size_ms(ms, r->size, buf, len);
 		break;
 	case COL_USED:
-		fmt_size(ms, r->used, buf, len);
+		fmt_size_ms(ms, r->used, buf, len);
 		break;
 	case COL_FREE:
-		fmt_size(ms, r->free, buf, len);
+		fmt_size_ms(ms, r->free, buf, len);
 		break;
 	case COL_USEPERC:
 		fmt_percent(r->used, r->size, buf, len);
@@ -513,13 +501,13 @@ static void proc_cell(struct mirrorstat *ms, struct mirror_proc *p, int col,
 		snprintf(buf, len, "%s", mirror_proc_get_comm(p));
 		break;
 	case PCOL_RSS:
-		fmt_size(ms, mirror_proc_get_resident_bytes(p), buf, len);
+		fmt_size_ms(ms, mirror_proc_get_resident_bytes(p), buf, len);
 		break;
 	case PCOL_MIRROR:
-		fmt_size(ms, mirror_proc_get_mirror_bytes(p), buf, len);
+		fmt_size_ms(ms, mirror_proc_get_mirror_bytes(p), buf, len);
 		break;
 	case PCOL_OTHER:
-		fmt_size(ms, mirror_proc_get_other_bytes(p), buf, len);
+		fmt_size_ms(ms, mirror_proc_get_other_bytes(p), buf, len);
 		break;
 	case PCOL_MIRRORPERC:
 		fmt_percent(mirror_proc_get_mirror_bytes(p),
@@ -539,27 +527,6 @@ static void proc_cell(struct mirrorstat *ms, struct mirror_proc *p, int col,
 	}
 }
 
-static struct libscols_table *new_table(struct mirrorstat *ms,
-					const struct coldesc *descs)
-{
-	struct libscols_table *tb = scols_new_table();
-	unsigned int i;
-
-	if (!tb)
-		return NULL;
-	scols_table_enable_raw(tb, ms->raw);
-	scols_table_enable_noheadings(tb, ms->noheadings);
-	for (i = 0; i < ms->ncols; i++) {
-		const struct coldesc *d = &descs[ms->cols[i]];
-
-		if (!scols_table_new_column(tb, d->name, d->whint, d->flags)) {
-			scols_unref_table(tb);
-			return NULL;
-		}
-	}
-	return tb;
-}
-
 static int print_table(struct mirrorstat *ms)
 {
 	struct libscols_table *tb;
@@ -568,7 +535,8 @@ static int print_table(struct mirrorstat *ms)
 	unsigned int i, c;
 	char buf[512];
 
-	tb = new_table(ms, ms->view == VIEW_PROCS ? pcoldescs : coldescs);
+	tb = columns_table(ms->view == VIEW_PROCS ? pcoldescs : coldescs,
+			   ms->cols, ms->ncols, ms->raw, ms->noheadings);
 	if (!tb)
 		return -ENOMEM;
 	if (ms->view == VIEW_PROCS)
@@ -609,7 +577,7 @@ static void summary_size(struct mirrorstat *ms, const char *label,
 
 	if (v == UNKNOWN)
 		return;
-	fmt_size(ms, v, buf, sizeof(buf));
+	fmt_size_ms(ms, v, buf, sizeof(buf));
 	summary_line(label, buf);
 }
 
@@ -621,15 +589,15 @@ static void print_summary(struct mirrorstat *ms)
 	char buf[160], size[64], pct[16];
 
 	summary_line("Backend:", mirror_get_backend_description(ctx));
-	fmt_size(ms, total, size, sizeof(size));
+	fmt_size_ms(ms, total, size, sizeof(size));
 	snprintf(buf, sizeof(buf), "%s in %u zones on %u nodes", size,
 		 mirror_get_nr_zones(ctx), mirror_get_nr_nodes(ctx));
 	summary_line("Mirrored memory:", buf);
-	fmt_size(ms, used, size, sizeof(size));
+	fmt_size_ms(ms, used, size, sizeof(size));
 	fmt_percent(used, total, pct, sizeof(pct));
 	snprintf(buf, sizeof(buf), "%s (%s)", size, pct);
 	summary_line("Used:", buf);
-	fmt_size(ms, mirror_get_free_bytes(ctx), size, sizeof(size));
+	fmt_size_ms(ms, mirror_get_free_bytes(ctx), size, sizeof(size));
 	summary_line("Free:", size);
 	summary_size(ms, "Used by tasks:", mirror_get_task_used_bytes(ctx));
 	summary_size(ms, "Used by page cache:", mirror_get_pagecache_bytes(ctx));
@@ -649,16 +617,6 @@ static void print_summary(struct mirrorstat *ms)
 }
 
 /* ---- JSON (schema 1) --------------------------------------------------- */
-
-static json_t *jcount(unsigned long long v)
-{
-	return v == UNKNOWN ? json_null() : json_integer((json_int_t)v);
-}
-
-static json_t *jstring(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
 
 static json_t *jhex(unsigned long long v)
 {
@@ -684,22 +642,88 @@ static json_t *jrates(struct mirrorstat *ms, const struct row *r)
 	return o;
 }
 
+/*
+ * The JSON keys of each column, for -o with --json (as lsblk does): an
+ * object then keeps only the keys of the columns asked for.  USE% and
+ * MIRROR% have none (they are SIZE/USED and RSS/MIRROR).
+ */
+static const char *const col_keys[NR_COLS][3] = {
+	[COL_ZONE]	= { "zone", "zones" },
+	[COL_NODE]	= { "node" },
+	[COL_RANGE]	= { "start", "end" },
+	[COL_SIZE]	= { "size_bytes" },
+	[COL_USED]	= { "used_bytes" },
+	[COL_FREE]	= { "free_bytes" },
+	[COL_ALLOCS]	= { "allocs" },
+	[COL_FREES]	= { "frees" },
+	[COL_REMOTE]	= { "remote" },
+	[COL_FALLBACKS]	= { "fallbacks" },
+	[COL_FAILED]	= { "failed" },
+	[COL_FAILOVERS]	= { "failovers" },
+	[COL_BADFREES]	= { "bad_frees" },
+	[COL_EXHAUSTED]	= { "exhausted" },
+	[COL_ORDINARY]	= { "allocs_ordinary" },
+	[COL_ALLOC_RATE] = { "rates" },
+	[COL_FALLBACK_RATE] = { "rates" },
+	[COL_FAILOVER_RATE] = { "rates" },
+};
+
+static const char *const pcol_keys[NR_PCOLS][2] = {
+	[PCOL_PID]	= { "pid" },
+	[PCOL_COMMAND]	= { "command" },
+	[PCOL_RSS]	= { "resident_bytes" },
+	[PCOL_MIRROR]	= { "mirror_bytes" },
+	[PCOL_OTHER]	= { "other_bytes" },
+	[PCOL_FIRST]	= { "mirror_first" },
+	[PCOL_SOURCE]	= { "source" },
+};
+
+static bool col_has_key(struct mirrorstat *ms, bool proc, const char *key)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < ms->ncols; i++)
+		for (k = 0; k < (proc ? 2 : 3); k++) {
+			const char *name = proc ? pcol_keys[ms->cols[i]][k] :
+						  col_keys[ms->cols[i]][k];
+
+			if (name && !strcmp(name, key))
+				return true;
+		}
+	return false;
+}
+
+/* With -o, keep only the keys of the columns asked for (of this view). */
+static json_t *json_columns(struct mirrorstat *ms, bool proc, json_t *o)
+{
+	const char *key;
+	json_t *v;
+	void *tmp;
+
+	if (!ms->outarg || proc != (ms->view == VIEW_PROCS))
+		return o;
+	json_object_foreach_safe(o, tmp, key, v)
+		if (!col_has_key(ms, proc, key))
+			json_object_del(o, key);
+	return o;
+}
+
 static json_t *json_zone(struct mirrorstat *ms, const struct row *r)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "zone", json_string(r->zone));
+	json_object_set_new(o, "zone", json_text(r->zone));
 	json_object_set_new(o, "node", json_integer(r->node));
 	json_object_set_new(o, "start", jhex(r->start));
 	json_object_set_new(o, "end", jhex(r->last));
-	json_object_set_new(o, "size_bytes", jcount(r->size));
-	json_object_set_new(o, "used_bytes", jcount(r->used));
-	json_object_set_new(o, "free_bytes", jcount(r->free));
-	json_object_set_new(o, "allocs", jcount(r->allocs));
-	json_object_set_new(o, "frees", jcount(r->frees));
-	json_object_set_new(o, "fallbacks", jcount(r->fallbacks));
-	json_object_set_new(o, "failovers", jcount(r->failovers));
-	json_object_set_new(o, "bad_frees", jcount(r->bad_frees));
+	json_object_set_new(o, "size_bytes", json_count(r->size));
+	json_object_set_new(o, "used_bytes", json_count(r->used));
+	json_object_set_new(o, "free_bytes", json_count(r->free));
+	json_object_set_new(o, "allocs", json_count(r->allocs));
+	json_object_set_new(o, "frees", json_count(r->frees));
+	json_object_set_new(o, "fallbacks", json_count(r->fallbacks));
+	json_object_set_new(o, "failovers", json_count(r->failovers));
+	json_object_set_new(o, "bad_frees", json_count(r->bad_frees));
 	json_object_set_new(o, "exhausted", r->exhausted == UNKNOWN ?
 			    json_null() : json_boolean(r->exhausted));
 	json_object_set_new(o, "rates", jrates(ms, r));
@@ -712,18 +736,18 @@ static json_t *json_node(struct mirrorstat *ms, const struct row *r)
 	unsigned int i;
 
 	for (i = 0; i < r->nr_zone_names; i++)
-		json_array_append_new(zones, json_string(r->zone_names[i]));
+		json_array_append_new(zones, json_text(r->zone_names[i]));
 	json_object_set_new(o, "node", json_integer(r->node));
 	json_object_set_new(o, "zones", zones);
-	json_object_set_new(o, "size_bytes", jcount(r->size));
-	json_object_set_new(o, "used_bytes", jcount(r->used));
-	json_object_set_new(o, "free_bytes", jcount(r->free));
-	json_object_set_new(o, "allocs", jcount(r->allocs));
-	json_object_set_new(o, "remote", jcount(r->remote));
-	json_object_set_new(o, "fallbacks", jcount(r->fallbacks));
-	json_object_set_new(o, "failed", jcount(r->failed));
-	json_object_set_new(o, "failovers", jcount(r->failovers));
-	json_object_set_new(o, "allocs_ordinary", jcount(r->ordinary));
+	json_object_set_new(o, "size_bytes", json_count(r->size));
+	json_object_set_new(o, "used_bytes", json_count(r->used));
+	json_object_set_new(o, "free_bytes", json_count(r->free));
+	json_object_set_new(o, "allocs", json_count(r->allocs));
+	json_object_set_new(o, "remote", json_count(r->remote));
+	json_object_set_new(o, "fallbacks", json_count(r->fallbacks));
+	json_object_set_new(o, "failed", json_count(r->failed));
+	json_object_set_new(o, "failovers", json_count(r->failovers));
+	json_object_set_new(o, "allocs_ordinary", json_count(r->ordinary));
 	json_object_set_new(o, "rates", jrates(ms, r));
 	return o;
 }
@@ -734,13 +758,13 @@ static json_t *json_proc(struct mirror_proc *p)
 	int first = mirror_proc_get_mirror_first(p);
 
 	json_object_set_new(o, "pid", json_integer(mirror_proc_get_pid(p)));
-	json_object_set_new(o, "command", json_string(mirror_proc_get_comm(p)));
+	json_object_set_new(o, "command", json_text(mirror_proc_get_comm(p)));
 	json_object_set_new(o, "resident_bytes",
-			    jcount(mirror_proc_get_resident_bytes(p)));
+			    json_count(mirror_proc_get_resident_bytes(p)));
 	json_object_set_new(o, "mirror_bytes",
-			    jcount(mirror_proc_get_mirror_bytes(p)));
+			    json_count(mirror_proc_get_mirror_bytes(p)));
 	json_object_set_new(o, "other_bytes",
-			    jcount(mirror_proc_get_other_bytes(p)));
+			    json_count(mirror_proc_get_other_bytes(p)));
 	json_object_set_new(o, "mirror_first",
 			    first < 0 ? json_null() : json_boolean(first));
 	json_object_set_new(o, "source", json_string(
@@ -756,22 +780,22 @@ static json_t *json_summary(struct mirrorstat *ms)
 
 	json_object_set_new(o, "zones", json_integer(mirror_get_nr_zones(ctx)));
 	json_object_set_new(o, "nodes", json_integer(mirror_get_nr_nodes(ctx)));
-	json_object_set_new(o, "size_bytes", jcount(mirror_get_total_bytes(ctx)));
-	json_object_set_new(o, "used_bytes", jcount(mirror_get_used_bytes(ctx)));
-	json_object_set_new(o, "free_bytes", jcount(mirror_get_free_bytes(ctx)));
-	json_object_set_new(o, "allocs", jcount(mirror_get_allocs(ctx)));
-	json_object_set_new(o, "fallbacks", jcount(mirror_get_fallbacks(ctx)));
-	json_object_set_new(o, "failovers", jcount(mirror_get_failovers(ctx)));
-	json_object_set_new(o, "bad_frees", jcount(mirror_get_bad_frees(ctx)));
+	json_object_set_new(o, "size_bytes", json_count(mirror_get_total_bytes(ctx)));
+	json_object_set_new(o, "used_bytes", json_count(mirror_get_used_bytes(ctx)));
+	json_object_set_new(o, "free_bytes", json_count(mirror_get_free_bytes(ctx)));
+	json_object_set_new(o, "allocs", json_count(mirror_get_allocs(ctx)));
+	json_object_set_new(o, "fallbacks", json_count(mirror_get_fallbacks(ctx)));
+	json_object_set_new(o, "failovers", json_count(mirror_get_failovers(ctx)));
+	json_object_set_new(o, "bad_frees", json_count(mirror_get_bad_frees(ctx)));
 	json_object_set_new(o, "ordinary_bytes",
-			    jcount(mirror_get_ordinary_bytes(ctx)));
+			    json_count(mirror_get_ordinary_bytes(ctx)));
 	json_object_set_new(o, "task_used_bytes",
-			    jcount(mirror_get_task_used_bytes(ctx)));
+			    json_count(mirror_get_task_used_bytes(ctx)));
 	json_object_set_new(o, "pagecache_bytes",
-			    jcount(mirror_get_pagecache_bytes(ctx)));
-	json_object_set_new(o, "shmem_bytes", jcount(mirror_get_shmem_bytes(ctx)));
+			    json_count(mirror_get_pagecache_bytes(ctx)));
+	json_object_set_new(o, "shmem_bytes", json_count(mirror_get_shmem_bytes(ctx)));
 	json_object_set_new(o, "buddy_free_bytes",
-			    jcount(mirror_get_buddy_bytes(ctx)));
+			    json_count(mirror_get_buddy_bytes(ctx)));
 	return o;
 }
 
@@ -780,44 +804,43 @@ static int print_json(struct mirrorstat *ms)
 	struct mirror_ctx *ctx = ms->ctx;
 	json_t *root = json_object(), *be = json_object(), *a;
 	unsigned int i;
-	char *text;
+	int rc;
 
 	json_object_set_new(root, "schema", json_integer(JSON_SCHEMA));
-	json_object_set_new(be, "name", json_string(mirror_get_backend_name(ctx)));
+	json_object_set_new(be, "name", json_text(mirror_get_backend_name(ctx)));
 	json_object_set_new(be, "description",
-			    json_string(mirror_get_backend_description(ctx)));
-	json_object_set_new(be, "version", jstring(mirror_get_module_version(ctx)));
-	json_object_set_new(be, "mode", jstring(mirror_get_module_mode(ctx)));
+			    json_text(mirror_get_backend_description(ctx)));
+	json_object_set_new(be, "version", json_text(mirror_get_module_version(ctx)));
+	json_object_set_new(be, "mode", json_text(mirror_get_module_mode(ctx)));
 	json_object_set_new(root, "backend", be);
 	json_object_set_new(root, "page_size",
-			    json_integer((json_int_t)mirror_get_page_size(ctx)));
+			    json_uint(mirror_get_page_size(ctx)));
 	json_object_set_new(root, "interval",
 			    ms->watch ? json_real(ms->interval) : json_null());
 	json_object_set_new(root, "summary", json_summary(ms));
 	a = json_array();
 	for (i = 0; i < ms->nzrows; i++)
-		json_array_append_new(a, json_zone(ms, &ms->zrows[i]));
+		json_array_append_new(a, json_columns(ms, false,
+						      json_zone(ms, &ms->zrows[i])));
 	json_object_set_new(root, "zones", a);
 	a = json_array();
 	for (i = 0; i < ms->nnrows; i++)
-		json_array_append_new(a, json_node(ms, &ms->nrows[i]));
+		json_array_append_new(a, json_columns(ms, false,
+						      json_node(ms, &ms->nrows[i])));
 	json_object_set_new(root, "nodes", a);
 	if (ms->view == VIEW_PROCS) {
 		a = json_array();
 		for (i = 0; i < ms->nprocs; i++)
-			json_array_append_new(a, json_proc(ms->procs[i]));
+			json_array_append_new(a, json_columns(ms, true,
+							      json_proc(ms->procs[i])));
 	} else {
 		a = json_null();
 	}
 	json_object_set_new(root, "processes", a);
 
-	text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
+	rc = json_print(stdout, root, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
 	json_decref(root);
-	if (!text)
-		return -ENOMEM;
-	puts(text);
-	free(text);
-	return 0;
+	return rc;
 }
 
 /* ---- Prometheus text exposition ---------------------------------------- */
@@ -857,19 +880,6 @@ static const struct metric node_metrics[] = {
 static unsigned long long row_value(const struct row *r, size_t off)
 {
 	return *(const unsigned long long *)((const char *)r + off);
-}
-
-/* A label value with backslash, quote and newline escaped. */
-static void prom_label(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '\\' || *s == '"')
-			fprintf(out, "\\%c", *s);
-		else if (*s == '\n')
-			fputs("\\n", out);
-		else
-			fputc(*s, out);
-	}
 }
 
 static void prom_header(const char *name, const char *type, const char *help)
@@ -1007,55 +1017,17 @@ static int report(struct mirrorstat *ms, unsigned long n)
 	return 0;
 }
 
-static void log_fn(struct mirror_ctx *ctx, int priority, const char *file,
-		   int line, const char *fn, const char *format, va_list args)
-{
-	fprintf(stderr, "%s: libmirror: %s: ", program_invocation_short_name,
-		fn);
-	vfprintf(stderr, format, args);
-	fputc('\n', stderr);
-}
-
 static int fail(struct mirrorstat *ms, int rc)
 {
-	const char *msg = ms->ctx ? mirror_get_last_error(ms->ctx) : "";
-
-	fprintf(stderr, "%s: %s\n", program_invocation_short_name,
-		*msg ? msg : strerror(-rc));
-	return rc == -ENODEV ? EXIT_NOBACKEND : EXIT_FAILURE;
+	return tool_fail(ms->ctx, rc);
 }
 
 static int open_ctx(struct mirrorstat *ms)
 {
-	const char *env;
-	int rc;
+	int rc = tool_open(&ms->ctx, ms->sysroot, ms->backend);
 
-	/*
-	 * Pass the library's environment variables through the options, so
-	 * a bad value is reported once, like the option would be.
-	 */
-	env = getenv("MIRROR_SYSROOT");
-	if (env && *env && !ms->sysroot)
-		ms->sysroot = env;
-	env = getenv("MIRROR_BACKEND");
-	if (env && *env && !ms->backend)
-		ms->backend = env;
-	unsetenv("MIRROR_SYSROOT");
-	unsetenv("MIRROR_BACKEND");
-	rc = mirror_new(&ms->ctx);
-	if (rc < 0) {
-		fprintf(stderr, "%s: cannot initialise libmirror: %s\n",
-			program_invocation_short_name, strerror(-rc));
-		return EXIT_FAILURE;
-	}
-	mirror_set_log_fn(ms->ctx, log_fn);
-	/* Errors are printed once, below; MIRROR_LOG asks for more. */
-	if (!getenv("MIRROR_LOG"))
-		mirror_set_log_priority(ms->ctx, 0);
-	if (ms->sysroot && (rc = mirror_set_sysroot(ms->ctx, ms->sysroot)) < 0)
-		return fail(ms, rc);
-	if (ms->backend && (rc = mirror_set_backend(ms->ctx, ms->backend)) < 0)
-		return fail(ms, rc) == EXIT_FAILURE ? EXIT_USAGE : EXIT_FAILURE;
+	if (rc)
+		return rc;
 	rc = mirror_load(ms->ctx);
 	if (rc < 0)
 		return fail(ms, rc);
@@ -1111,8 +1083,8 @@ static int run(struct mirrorstat *ms)
 		rc = report(ms, n);
 		if (rc < 0)
 			return fail(ms, rc);
-		fflush(stdout);
-		if (!ms->watch)
+		/* Nobody reads what cannot be written: stop (close_stdout says why). */
+		if (!stdout_flush() || !ms->watch)
 			break;
 	}
 	return EXIT_SUCCESS;
@@ -1123,7 +1095,6 @@ static int run(struct mirrorstat *ms)
 static void __attribute__((noreturn)) usage(void)
 {
 	FILE *out = stdout;
-	unsigned int i;
 
 	fprintf(out, "Usage:\n %s [options]\n\n", program_invocation_short_name);
 	fputs("Show how much mirrored memory there is, where, how full, who uses it,\n"
@@ -1147,93 +1118,36 @@ static void __attribute__((noreturn)) usage(void)
 	fputs("     --backend <name>     auto, module, kernelcore or reliable\n", out);
 	fputs(" -h, --help               display this help\n", out);
 	fputs(" -V, --version            display version\n", out);
-	fputs("\nZone and node columns:\n", out);
-	for (i = 0; i < NR_COLS; i++)
-		fprintf(out, " %11s  %s\n", coldescs[i].name, coldescs[i].help);
-	fputs("\nProcess columns (--pid, --top):\n", out);
-	for (i = 0; i < NR_PCOLS; i++)
-		fprintf(out, " %11s  %s\n", pcoldescs[i].name, pcoldescs[i].help);
+	columns_help(out, "Zone and node columns", coldescs, NR_COLS, 11);
+	columns_help(out, "Process columns (--pid, --top)", pcoldescs, NR_PCOLS, 11);
 	fputs("\nExit status: 0 success, 1 error, 2 bad usage, 3 no mirrored memory found.\n"
 	      "For more details see mirrorstat(8).\n", out);
 	exit(EXIT_SUCCESS);
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-usage_error(const char *fmt, ...)
-{
-	va_list args;
-
-	fprintf(stderr, "%s: ", program_invocation_short_name);
-	va_start(args, fmt);
-	vfprintf(stderr, fmt, args);
-	va_end(args);
-	fprintf(stderr, "\nTry '%s --help' for more information.\n",
-		program_invocation_short_name);
-	exit(EXIT_USAGE);
-}
-
-static int column_id(const struct coldesc *descs, unsigned int n,
-		     const char *name, size_t len)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		if (strncasecmp(descs[i].name, name, len) == 0 &&
-		    descs[i].name[len] == '\0')
-			return (int)i;
-	return -1;
-}
-
-static void add_column(struct mirrorstat *ms, int id)
-{
-	if (ms->ncols >= sizeof(ms->cols) / sizeof(ms->cols[0]))
-		usage_error("too many columns");
-	ms->cols[ms->ncols++] = id;
 }
 
 static void set_columns(struct mirrorstat *ms)
 {
 	const struct coldesc *descs = ms->view == VIEW_PROCS ? pcoldescs : coldescs;
 	unsigned int ndescs = ms->view == VIEW_PROCS ? NR_PCOLS : NR_COLS;
-	const int *defs;
-	unsigned int ndefs, i;
-	const char *p = ms->outarg;
+	int defs[(int)NR_COLS + (int)NR_PCOLS];
+	unsigned int ndefs = 0, i;
 
-	if (ms->output_all) {
-		for (i = 0; i < ndescs; i++)
-			add_column(ms, (int)i);
-		return;
+	if (ms->view == VIEW_PROCS) {
+		for (i = 0; i < sizeof(proc_defaults) / sizeof(int); i++)
+			defs[ndefs++] = proc_defaults[i];
+	} else if (ms->view == VIEW_NODES) {
+		for (i = 0; i < sizeof(node_defaults) / sizeof(int); i++)
+			defs[ndefs++] = node_defaults[i];
+	} else {
+		for (i = 0; i < sizeof(zone_defaults) / sizeof(int); i++)
+			defs[ndefs++] = zone_defaults[i];
 	}
-	if (ms->view == VIEW_PROCS)
-		defs = proc_defaults, ndefs = sizeof(proc_defaults) / sizeof(int);
-	else if (ms->view == VIEW_NODES)
-		defs = node_defaults, ndefs = sizeof(node_defaults) / sizeof(int);
-	else
-		defs = zone_defaults, ndefs = sizeof(zone_defaults) / sizeof(int);
-	if (!p || *p == '+') {
-		for (i = 0; i < ndefs; i++)
-			add_column(ms, defs[i]);
-		if (ms->watch && ms->view != VIEW_PROCS)
-			for (i = 0; i < 2; i++)
-				add_column(ms, rate_defaults[i]);
-		if (p)
-			p++;
-	}
-	while (p && *p) {
-		size_t len = strcspn(p, ",");
-		int id = column_id(descs, ndescs, p, len);
-
-		if (len == 0)
-			usage_error("empty column name in '%s'", ms->outarg);
-		if (id < 0)
-			usage_error("unknown column: %.*s", (int)len, p);
-		add_column(ms, id);
-		p += len;
-		if (*p == ',')
-			p++;
-	}
-	if (!ms->ncols)
-		usage_error("no columns given to --output");
+	if (ms->watch && ms->view != VIEW_PROCS)
+		for (i = 0; i < 2; i++)
+			defs[ndefs++] = rate_defaults[i];
+	ms->ncols = columns_parse(ms->outarg, ms->output_all, descs, ndescs,
+				  defs, ndefs, ms->cols,
+				  sizeof(ms->cols) / sizeof(ms->cols[0]));
 }
 
 static void parse_pids(struct mirrorstat *ms, const char *arg)
@@ -1292,36 +1206,36 @@ static void parse_args(struct mirrorstat *ms, int argc, char **argv)
 		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool interval_set = false, count_set = false, zones = false;
-	int c, views = 0, formats = 0;
+	bool interval_set = false, count_set = false, table_opts = false;
+	unsigned int views = 0;
+	int c, formats = 0;
 
 	while ((c = getopt_long(argc, argv, "ZNsp:t:i:c:o:bnrJhV", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'Z':
 			ms->view = VIEW_ZONES;
-			zones = true;
-			views++;
+			views |= 1u << VIEW_ZONES;
 			break;
 		case 'N':
 			ms->view = VIEW_NODES;
-			views++;
+			views |= 1u << VIEW_NODES;
 			break;
 		case 's':
 			ms->view = VIEW_SUMMARY;
-			views++;
+			views |= 1u << VIEW_SUMMARY;
 			break;
 		case 'p':
 			parse_pids(ms, optarg);
 			ms->view = VIEW_PROCS;
-			views++;
+			views |= 1u << VIEW_PROCS;
 			break;
 		case 't':
 			if (!parse_ulong(optarg, 1, TOP_MAX, &ms->top))
 				usage_error("invalid --top count '%s' (1 to %d)",
 					    optarg, TOP_MAX);
 			ms->view = VIEW_PROCS;
-			views++;
+			views |= 1u << (VIEW_PROCS + 1);
 			break;
 		case 'i':
 			if (!parse_seconds(optarg, INTERVAL_MIN, INTERVAL_MAX,
@@ -1338,18 +1252,23 @@ static void parse_args(struct mirrorstat *ms, int argc, char **argv)
 			break;
 		case 'o':
 			ms->outarg = optarg;
+			table_opts = true;
 			break;
 		case OPT_OUTPUT_ALL:
 			ms->output_all = true;
+			table_opts = true;
 			break;
 		case 'b':
 			ms->bytes = true;
+			table_opts = true;
 			break;
 		case 'n':
 			ms->noheadings = true;
+			table_opts = true;
 			break;
 		case 'r':
 			ms->raw = true;
+			table_opts = true;
 			break;
 		case 'J':
 			ms->format = FMT_JSON;
@@ -1368,18 +1287,14 @@ static void parse_args(struct mirrorstat *ms, int argc, char **argv)
 		case 'h':
 			usage();
 		case 'V':
-			printf("%s from %s %s\n", program_invocation_short_name,
-			       PACKAGE_NAME, PACKAGE_VERSION);
-			exit(EXIT_SUCCESS);
+			print_version();
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n",
-				program_invocation_short_name);
-			exit(EXIT_USAGE);
+			usage_hint();
 		}
 	}
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
-	if (views > 1 && !(views == 2 && zones))
+	if (views & (views - 1))
 		usage_error("--zones, --nodes, --summary, --pid and --top are mutually exclusive");
 	if (formats > 1)
 		usage_error("--json and --prometheus are mutually exclusive");
@@ -1390,6 +1305,8 @@ static void parse_args(struct mirrorstat *ms, int argc, char **argv)
 	ms->watch = interval_set || count_set;
 	if (ms->format == FMT_PROMETHEUS && ms->watch)
 		usage_error("--prometheus writes one snapshot; --interval and --count do not apply");
+	if (ms->format == FMT_PROMETHEUS && table_opts)
+		usage_error("--prometheus has no table: -o, --output-all, -b, -n and -r do not apply");
 	if (ms->view == VIEW_SUMMARY && (ms->outarg || ms->output_all))
 		usage_error("--summary has no columns");
 	set_columns(ms);
@@ -1400,6 +1317,7 @@ int main(int argc, char **argv)
 	struct mirrorstat ms = { .view = VIEW_ZONES, .format = FMT_TABLE };
 	int rc;
 
+	close_stdout_atexit();
 	parse_args(&ms, argc, argv);
 	rc = run(&ms);
 	free_procs(&ms);
@@ -1407,10 +1325,5 @@ int main(int argc, char **argv)
 	free(ms.zprev);
 	free(ms.nprev);
 	mirror_unref(ms.ctx);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "%s: write error: %s\n",
-			program_invocation_short_name, strerror(errno));
-		return EXIT_FAILURE;
-	}
 	return rc;
 }

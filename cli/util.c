@@ -3,12 +3,16 @@
  * util.c - small helpers the command-line tools share.
  */
 #include <errno.h>
-#include <limits.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "config.h"
+#include "libmirror.h"
+#include "range.h"
 #include "util.h"
 
 void size_to_human(unsigned long long bytes, char *buf, size_t len)
@@ -39,6 +43,24 @@ void size_to_human(unsigned long long bytes, char *buf, size_t len)
 		snprintf(buf, len, "%llu%c", whole, suffix[exp]);
 }
 
+void fmt_size(unsigned long long v, bool bytes, char *buf, size_t len)
+{
+	if (v == MIRROR_UNKNOWN)
+		snprintf(buf, len, "-");
+	else if (bytes)
+		snprintf(buf, len, "%llu", v);
+	else
+		size_to_human(v, buf, len);
+}
+
+void fmt_count(unsigned long long v, char *buf, size_t len)
+{
+	if (v == MIRROR_UNKNOWN)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%llu", v);
+}
+
 bool parse_ulong(const char *s, unsigned long min, unsigned long max,
 		 unsigned long *val)
 {
@@ -50,6 +72,28 @@ bool parse_ulong(const char *s, unsigned long min, unsigned long max,
 	errno = 0;
 	v = strtoul(s, &end, 10);
 	if (errno || *end || v < min || v > max)
+		return false;
+	*val = v;
+	return true;
+}
+
+bool parse_u64(const char *s, unsigned long long min, unsigned long long max,
+	       unsigned long long *val)
+{
+	u64 v;
+
+	if (!s || mc_number_parse(s, strlen(s), false, &v) < 0 || v < min ||
+	    v > max)
+		return false;
+	*val = v;
+	return true;
+}
+
+bool parse_size(const char *s, unsigned long long *val)
+{
+	u64 v;
+
+	if (!s || mc_number_parse(s, strlen(s), true, &v) < 0)
 		return false;
 	*val = v;
 	return true;
@@ -70,6 +114,20 @@ bool parse_seconds(const char *s, double min, double max, double *val)
 	return true;
 }
 
+void print_version(void)
+{
+	printf("%s from %s %s\n", program_invocation_short_name, PACKAGE_NAME,
+	       PACKAGE_VERSION);
+	exit(EXIT_SUCCESS);
+}
+
+void usage_hint(void)
+{
+	fprintf(stderr, "Try '%s --help' for more information.\n",
+		program_invocation_short_name);
+	exit(EXIT_USAGE);
+}
+
 double percent(unsigned long long part, unsigned long long whole)
 {
 	if (!whole)
@@ -77,19 +135,55 @@ double percent(unsigned long long part, unsigned long long whole)
 	return (double)part * 100.0 / (double)whole;
 }
 
-/* The first line of 'path' into buf, without its newline; 0 or -errno. */
-static int read_line(const char *path, char *buf, size_t len)
+int sysroot_path(char *buf, size_t len, const char *sysroot, const char *path)
 {
-	FILE *f = fopen(path, "re");
-	int rc = 0;
+	int n = snprintf(buf, len, "%s%s",
+			 sysroot && strcmp(sysroot, "/") ? sysroot : "", path);
 
-	if (!f)
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+int read_text(const char *sysroot, const char *path, char *buf, size_t len)
+{
+	char full[4096];
+	ssize_t n;
+	int fd, rc;
+
+	rc = sysroot_path(full, sizeof(full), sysroot, path);
+	if (rc < 0)
+		return rc;
+	fd = open(full, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return -errno;
-	if (!fgets(buf, (int)len, f))
-		rc = ferror(f) ? -EIO : -ENODATA;
-	else
-		buf[strcspn(buf, "\n")] = '\0';
-	fclose(f);
+	n = read(fd, buf, len - 1);
+	rc = n < 0 ? -errno : 0;
+	close(fd);
+	if (rc < 0)
+		return rc;
+	while (n > 0 && buf[n - 1] == '\n')
+		n--;
+	buf[n] = '\0';
+	return 0;
+}
+
+int write_text(const char *sysroot, const char *path, const char *text)
+{
+	char full[4096];
+	size_t len = strlen(text);
+	ssize_t n;
+	int fd, rc;
+
+	rc = sysroot_path(full, sizeof(full), sysroot, path);
+	if (rc < 0)
+		return rc;
+	/* O_TRUNC means nothing to sysfs and debugfs; captured trees need it. */
+	fd = open(full, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, len);
+	rc = n < 0 ? -errno : (size_t)n != len ? -EIO : 0;
+	if (close(fd) < 0 && !rc)
+		rc = -errno;
 	return rc;
 }
 
@@ -97,14 +191,13 @@ int memory_online(const char *root, unsigned long long start,
 		  unsigned long long end, unsigned int *onlined, char *why,
 		  size_t whylen)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 64], buf[64];
+	const char *dir = "/sys/devices/system/memory";
+	char path[128], buf[64];
 	unsigned long long bs, b;
 	int rc;
 
-	snprintf(dir, sizeof(dir), "%s/sys/devices/system/memory",
-		 root ? root : "");
 	snprintf(path, sizeof(path), "%s/block_size_bytes", dir);
-	rc = read_line(path, buf, sizeof(buf));
+	rc = read_text(root, path, buf, sizeof(buf));
 	if (rc < 0) {
 		snprintf(why, whylen, "%s: %s", path, strerror(-rc));
 		return rc;
@@ -116,19 +209,12 @@ int memory_online(const char *root, unsigned long long start,
 		return -EINVAL;
 	}
 	for (b = start / bs; b < (end + bs - 1) / bs; b++) {
-		FILE *f;
-
 		snprintf(path, sizeof(path), "%s/memory%llu/state", dir, b);
-		rc = read_line(path, buf, sizeof(buf));
+		rc = read_text(root, path, buf, sizeof(buf));
 		if (rc == 0 && strcmp(buf, "online") == 0)
 			continue;
-		f = rc == 0 ? fopen(path, "we") : NULL;
-		if (f) {
-			fputs("online", f);
-			rc = fclose(f) ? -errno : 0;
-		} else if (rc == 0) {
-			rc = -errno;
-		}
+		if (rc == 0)
+			rc = write_text(root, path, "online");
 		if (rc < 0) {
 			snprintf(why, whylen, "memory%llu (0x%llx): cannot put it online: %s",
 				 b, b * bs, strerror(-rc));

@@ -18,12 +18,52 @@
  */
 void size_to_human(unsigned long long bytes, char *buf, size_t len);
 
+/* A size for a table: in bytes or size_to_human(); "-" for MIRROR_UNKNOWN. */
+void fmt_size(unsigned long long v, bool bytes, char *buf, size_t len);
+
+/* A count for a table; "-" for MIRROR_UNKNOWN. */
+void fmt_count(unsigned long long v, char *buf, size_t len);
+
 /* A whole decimal number in [min, max]; false on anything else. */
 bool parse_ulong(const char *s, unsigned long min, unsigned long max,
 		 unsigned long *val);
 
+/*
+ * A number for an address, a mask or a count: decimal or 0x hex (never
+ * octal), nothing before or after it, in [min, max].  The core's parser
+ * (mc_number_parse), as the kernel's ranges= uses it.
+ */
+bool parse_u64(const char *s, unsigned long long min, unsigned long long max,
+	       unsigned long long *val);
+
+/*
+ * A size: such a number with an optional K, M, G or T (powers of 1024),
+ * optionally followed by B or iB ("64M", "64MB", "64MiB"); anything that
+ * does not fit in 64 bits is refused, never wrapped.
+ */
+bool parse_size(const char *s, unsigned long long *val);
+
 /* Seconds as "2", "0.5", "1.25"; false unless finite and in [min, max]. */
 bool parse_seconds(const char *s, double min, double max, double *val);
+
+/* "PROG from mirror VERSION" on stdout, exit 0 (-V, --version). */
+void __attribute__((noreturn)) print_version(void);
+
+/* "Try 'PROG --help' ..." on stderr, exit 2: after getopt's own message. */
+void __attribute__((noreturn)) usage_hint(void);
+
+/* 'path' below 'sysroot' (NULL or "/": the running system) into buf. */
+int sysroot_path(char *buf, size_t len, const char *sysroot, const char *path);
+
+/*
+ * The one reader of small text files (sysfs values, /proc/PID/status)
+ * for the tools and the drills: 'path' below 'sysroot' into buf, without
+ * trailing newlines.  0 or -errno.
+ */
+int read_text(const char *sysroot, const char *path, char *buf, size_t len);
+
+/* Write 'text' to a file (below 'sysroot'); 0 or -errno. */
+int write_text(const char *sysroot, const char *path, const char *text);
 
 /* Percentage of part in whole, or -1 when whole is 0. */
 double percent(unsigned long long part, unsigned long long whole);

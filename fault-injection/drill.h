@@ -15,6 +15,8 @@
 
 #include <jansson.h>
 
+#include "util.h"
+
 struct mirror_ctx;
 
 /* Exit codes (mirror-drill(8)). */
@@ -25,7 +27,9 @@ struct mirror_ctx;
 #define DRILL_EXIT_BUSY		4	/* another drill is running */
 #define DRILL_EXIT_INTERRUPTED	130	/* Ctrl-C: cleaned up, no verdict */
 
-#define DRILL_PAGE_SIZE		4096UL
+/* The page size of the running system (drills run on the real machine). */
+unsigned long drill_page_size(void);
+#define DRILL_PAGE_SIZE		drill_page_size()
 
 enum drill_repair {
 	DRILL_REPAIR_KERNEL,	/* report each error through memory_failure() */
@@ -134,14 +138,11 @@ int victim_stop(struct victim *v);
 /* Whether the victim is still running (not exited, not killed). */
 bool victim_alive(struct victim *v, int *status);
 
-/* ---- procmem.c: what a process has where -------------------------------- */
-
 /*
- * Page frame numbers of 'n' pages from 'vaddr' of 'pid' (0 for a page not
- * in memory).  -EPERM when the kernel hides them (needs CAP_SYS_ADMIN).
+ * ---- procmem.c: what a process has where --------------------------------
+ * (its page frame numbers: libmirror's mirror_proc_get_pfns())
  */
-int proc_pfns(const char *sysroot, pid_t pid, unsigned long long vaddr,
-	      size_t n, uint64_t *pfns);
+
 /* Private anonymous writable mappings of 'pid': calls fn for each. */
 int proc_anon_maps(const char *sysroot, pid_t pid,
 		   int (*fn)(unsigned long long start, unsigned long long end,
@@ -152,12 +153,7 @@ int proc_mem_read(pid_t pid, unsigned long long vaddr, void *buf, size_t len);
 long long proc_meminfo(const char *sysroot, const char *key);
 /* Whether 'pid' exists and is not a zombie. */
 bool proc_running(const char *sysroot, pid_t pid);
-/* 'path' below 'sysroot' (NULL or "/": the running system) into buf. */
-int drill_path(char *buf, size_t len, const char *sysroot, const char *path);
-/* Write 'text' to a file (below 'sysroot'); 0 or -errno. */
-int write_text(const char *sysroot, const char *path, const char *text);
-/* Read a small file (below 'sysroot') into buf, no trailing newline. */
-int read_text(const char *sysroot, const char *path, char *buf, size_t len);
+/* sysroot_path(), read_text(), write_text(): cli/util.h. */
 
 /* ---- uevent.c: mirror.ko's uevents, through libudev ---------------------- */
 
@@ -193,7 +189,7 @@ extern volatile sig_atomic_t drill_interrupted;
 struct drill_cleanup {
 	struct mirror_ctx *ctx;
 	struct victim *victim;
-	uint64_t *poisoned;		/* pfns */
+	unsigned long long *poisoned;	/* pfns */
 	size_t nr_poisoned;
 	long long saved_interval;	/* -1: not changed */
 	char *saved_table;		/* energy table text, or NULL */

@@ -29,6 +29,7 @@
 #include "config.h"
 #include "drill.h"
 #include "libmirror.h"
+#include "output.h"
 #include "util.h"
 
 #define DRILL_LOCK_DEFAULT	"/run/mirror-drill.lock"
@@ -239,45 +240,13 @@ static void usage(void)
 	      "See mirror-drill(8).\n", stdout);
 }
 
-/* "4096", "4K", "4M", "1G" (binary units). */
-static bool parse_size(const char *s, unsigned long long *val)
+unsigned long drill_page_size(void)
 {
-	unsigned long long v;
-	char *end;
+	static unsigned long ps;
 
-	if (!s || *s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno)
-		return false;
-	switch (*end) {
-	case 'K': case 'k': v <<= 10; end++; break;
-	case 'M': case 'm': v <<= 20; end++; break;
-	case 'G': case 'g': v <<= 30; end++; break;
-	case '\0': break;
-	default: return false;
-	}
-	if (*end == 'i' && end[1] == 'B')
-		end += 2;
-	*val = v;
-	return *end == '\0';
-}
-
-static bool parse_ull(const char *s, int base, unsigned long long min,
-		      unsigned long long max, unsigned long long *val)
-{
-	unsigned long long v;
-	char *end;
-
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, base);
-	if (errno || *end || v < min || v > max)
-		return false;
-	*val = v;
-	return true;
+	if (!ps)
+		ps = (unsigned long)sysconf(_SC_PAGESIZE);
+	return ps;
 }
 
 enum {
@@ -319,7 +288,7 @@ static int parse_args(int argc, char **argv, struct drill_opts *o,
 				NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			if (!parse_ull(optarg, 10, 1, 65536, &v)) {
+			if (!parse_u64(optarg, 1, 65536, &v)) {
 				drill_err("--pages: '%s' is not a number of pages from 1 to 65536", optarg);
 				return DRILL_EXIT_USAGE;
 			}
@@ -331,19 +300,20 @@ static int parse_args(int argc, char **argv, struct drill_opts *o,
 			    o->size < DRILL_PAGE_SIZE ||
 			    o->size > (1ULL << 30) ||
 			    o->size % DRILL_PAGE_SIZE) {
-				drill_err("--size: '%s' is not a whole number of 4K pages from 4K to 1G", optarg);
+				drill_err("--size: '%s' is not a whole number of %luK pages up to 1G",
+					  optarg, DRILL_PAGE_SIZE >> 10);
 				return DRILL_EXIT_USAGE;
 			}
 			break;
 		case 'p':
-			if (!parse_ull(optarg, 10, 1, 0x7fffffff, &v)) {
+			if (!parse_u64(optarg, 1, 0x7fffffff, &v)) {
 				drill_err("--pid: '%s' is not a process id", optarg);
 				return DRILL_EXIT_USAGE;
 			}
 			o->pid = (pid_t)v;
 			break;
 		case 'm':
-			if (!parse_ull(optarg, 0, 1, ~0ULL, &o->mask)) {
+			if (!parse_u64(optarg, 1, ~0ULL, &o->mask)) {
 				drill_err("--mask: '%s' is not a non-zero 64-bit number", optarg);
 				return DRILL_EXIT_USAGE;
 			}
@@ -371,7 +341,7 @@ static int parse_args(int argc, char **argv, struct drill_opts *o,
 			}
 			break;
 		case 'r':
-			if (!parse_ull(optarg, 10, 1, 1000000, &v)) {
+			if (!parse_u64(optarg, 1, 1000000, &v)) {
 				drill_err("--rounds: '%s' is not a number from 1 to 1000000", optarg);
 				return DRILL_EXIT_USAGE;
 			}
@@ -390,7 +360,7 @@ static int parse_args(int argc, char **argv, struct drill_opts *o,
 			}
 			break;
 		case OPT_ADDR:
-			if (!parse_ull(optarg, 0, 0, ~0ULL, &o->addr)) {
+			if (!parse_u64(optarg, 0, ~0ULL, &o->addr)) {
 				drill_err("--addr: '%s' is not a physical address", optarg);
 				return DRILL_EXIT_USAGE;
 			}
@@ -412,9 +382,7 @@ static int parse_args(int argc, char **argv, struct drill_opts *o,
 			usage();
 			exit(DRILL_EXIT_PASS);
 		case 'V':
-			printf("mirror-drill from %s %s\n", PACKAGE_NAME,
-			       PACKAGE_VERSION);
-			exit(DRILL_EXIT_PASS);
+			print_version();
 		case ':':
 			drill_err("option '%s' needs an argument", argv[optind - 1]);
 			return DRILL_EXIT_USAGE;
@@ -509,6 +477,7 @@ int main(int argc, char **argv)
 	size_t i, nr = 0;
 	int rc, lock;
 
+	close_stdout_atexit();
 	rc = parse_args(argc, argv, &o, &scenario);
 	if (rc)
 		return rc;

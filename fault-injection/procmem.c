@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * procmem.c - what the drill reads of processes and of the kernel's text
- * files: page frame numbers from /proc/PID/pagemap, anonymous mappings
- * from /proc/PID/maps, memory through /proc/PID/mem, /proc/meminfo,
- * one-line files below the sysroot, and the kernel's hwpoison injector.
+ * files (page frame numbers come from libmirror): anonymous mappings
+ * from /proc/PID/maps, memory through /proc/PID/mem, /proc/meminfo and
+ * /proc/PID/status (with the core's field parser), and the kernel's
+ * hwpoison injector.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,56 +16,7 @@
 #include <libkmod.h>
 
 #include "drill.h"
-
-/* pagemap entry bits (Documentation/admin-guide/mm/pagemap.rst). */
-#define PM_PRESENT	(1ULL << 63)
-#define PM_PFN_MASK	((1ULL << 55) - 1)
-
-int drill_path(char *buf, size_t len, const char *sysroot, const char *path)
-{
-	int n = snprintf(buf, len, "%s%s",
-			 sysroot && strcmp(sysroot, "/") ? sysroot : "", path);
-
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
-int proc_pfns(const char *sysroot, pid_t pid, unsigned long long vaddr,
-	      size_t n, uint64_t *pfns)
-{
-	char rel[64], path[4096];
-	bool present = false, hidden = true;
-	ssize_t got;
-	size_t i;
-	int fd, rc;
-
-	snprintf(rel, sizeof(rel), "/proc/%d/pagemap", (int)pid);
-	rc = drill_path(path, sizeof(path), sysroot, rel);
-	if (rc < 0)
-		return rc;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	got = pread(fd, pfns, n * sizeof(*pfns),
-		    (off_t)(vaddr / DRILL_PAGE_SIZE * sizeof(*pfns)));
-	rc = got < 0 ? -errno : 0;
-	close(fd);
-	if (rc < 0)
-		return rc;
-	if ((size_t)got != n * sizeof(*pfns))
-		return -EIO;
-	for (i = 0; i < n; i++) {
-		if (pfns[i] & PM_PRESENT) {
-			present = true;
-			if (pfns[i] & PM_PFN_MASK)
-				hidden = false;
-			pfns[i] &= PM_PFN_MASK;
-		} else {
-			pfns[i] = 0;
-		}
-	}
-	/* Present pages with frame 0 everywhere: the kernel hid them. */
-	return present && hidden ? -EPERM : 0;
-}
+#include "field.h"
 
 int proc_anon_maps(const char *sysroot, pid_t pid,
 		   int (*fn)(unsigned long long start, unsigned long long end,
@@ -75,7 +27,7 @@ int proc_anon_maps(const char *sysroot, pid_t pid,
 	int rc = 0;
 
 	snprintf(rel, sizeof(rel), "/proc/%d/maps", (int)pid);
-	rc = drill_path(path, sizeof(path), sysroot, rel);
+	rc = sysroot_path(path, sizeof(path), sysroot, rel);
 	if (rc < 0)
 		return rc;
 	f = fopen(path, "re");
@@ -117,89 +69,29 @@ int proc_mem_read(pid_t pid, unsigned long long vaddr, void *buf, size_t len)
 	return rc;
 }
 
+
 long long proc_meminfo(const char *sysroot, const char *key)
 {
-	char path[4096], line[256];
-	size_t klen = strlen(key);
-	long long val = -ENOENT;
-	FILE *f;
+	char buf[8192];
+	u64 v;
+	int rc = read_text(sysroot, "/proc/meminfo", buf, sizeof(buf));
 
-	if (drill_path(path, sizeof(path), sysroot, "/proc/meminfo") < 0)
-		return -ENAMETOOLONG;
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long kb;
-
-		if (strncmp(line, key, klen) || line[klen] != ':')
-			continue;
-		if (sscanf(line + klen + 1, "%llu", &kb) == 1)
-			val = (long long)kb * 1024;
-		break;
-	}
-	fclose(f);
-	return val;
+	if (rc == 0)
+		rc = mc_field_kb(buf, strlen(buf), key, &v);
+	return rc < 0 ? rc : (long long)v;
 }
 
 bool proc_running(const char *sysroot, pid_t pid)
 {
 	char rel[64], buf[4096];
 	const char *state;
+	size_t n;
 
 	snprintf(rel, sizeof(rel), "/proc/%d/status", (int)pid);
-	if (read_text(sysroot, rel, buf, sizeof(buf)) < 0)
+	if (read_text(sysroot, rel, buf, sizeof(buf)) < 0 ||
+	    mc_field_find(buf, strlen(buf), "State", &state, &n) < 0 || !n)
 		return false;
-	state = strstr(buf, "\nState:");
-	if (!state)
-		return false;
-	state += strlen("\nState:");
-	state += strspn(state, " \t");
 	return *state != 'Z' && *state != 'X';
-}
-
-int write_text(const char *sysroot, const char *path, const char *text)
-{
-	char full[4096];
-	size_t len = strlen(text);
-	ssize_t n;
-	int fd, rc;
-
-	rc = drill_path(full, sizeof(full), sysroot, path);
-	if (rc < 0)
-		return rc;
-	/* O_TRUNC means nothing to sysfs and debugfs; captured trees need it. */
-	fd = open(full, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, text, len);
-	rc = n < 0 ? -errno : (size_t)n != len ? -EIO : 0;
-	if (close(fd) < 0 && !rc)
-		rc = -errno;
-	return rc;
-}
-
-int read_text(const char *sysroot, const char *path, char *buf, size_t len)
-{
-	char full[4096];
-	ssize_t n;
-	int fd, rc;
-
-	rc = drill_path(full, sizeof(full), sysroot, path);
-	if (rc < 0)
-		return rc;
-	fd = open(full, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	rc = n < 0 ? -errno : 0;
-	close(fd);
-	if (rc < 0)
-		return rc;
-	while (n > 0 && buf[n - 1] == '\n')
-		n--;
-	buf[n] = '\0';
-	return 0;
 }
 
 /*

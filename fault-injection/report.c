@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "drill.h"
+#include "output.h"
 
 #define DRILL_JSON_SCHEMA	1
 
@@ -99,7 +100,7 @@ void report_metric_real(struct drill_report *r, const char *key, double v)
 
 void report_metric_str(struct drill_report *r, const char *key, const char *v)
 {
-	json_object_set_new(r->metrics, key, json_string(v));
+	json_object_set_new(r->metrics, key, json_text(v));
 }
 
 /* A drill with no check proved nothing: it does not pass. */
@@ -165,13 +166,13 @@ static json_t *report_json(const struct drill_report *r)
 
 	for (i = 0; i < r->nr_checks; i++)
 		json_array_append_new(checks,
-			json_pack("{s:s, s:b, s:s}",
-				  "name", r->checks[i].name,
+			json_pack("{s:o, s:b, s:o}",
+				  "name", json_text(r->checks[i].name),
 				  "ok", r->checks[i].ok,
-				  "detail", r->checks[i].detail ?
-					    r->checks[i].detail : ""));
+				  "detail", json_text(r->checks[i].detail ?
+						      r->checks[i].detail : "")));
 	for (i = 0; i < r->nr_notes; i++)
-		json_array_append_new(notes, json_string(r->notes[i]));
+		json_array_append_new(notes, json_text(r->notes[i]));
 	return json_pack("{s:s, s:s, s:o, s:o, s:O}",
 			 "scenario", r->scenario,
 			 "verdict", report_passed(r) ? "pass" : "fail",
@@ -195,9 +196,8 @@ static void print_json(const struct drill_report *reports, size_t n,
 			"drills", drills);
 	if (contrast)
 		json_object_set(top, "contrast", contrast);
-	json_dumpf(top, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-				 JSON_REAL_PRECISION(6));
-	putchar('\n');
+	json_print(stdout, top, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+				JSON_REAL_PRECISION(6));
 	json_decref(top);
 }
 

@@ -43,7 +43,7 @@ static void victim_ordinary(struct mirror_ctx *ctx, struct victim *v)
 }
 
 static int poison_pages(const struct drill_opts *o, struct victim *v,
-			const size_t *idx, const uint64_t *pfns, size_t n,
+			const size_t *idx, const unsigned long long *pfns, size_t n,
 			struct drill_report *r)
 {
 	char cmd[4096], ans[128];
@@ -104,7 +104,7 @@ int drill_control(struct mirror_ctx *ctx, const struct drill_opts *o,
 {
 	size_t npages = o->size / DRILL_PAGE_SIZE, i, k = 0, ordinary = 0, seen;
 	long long hc_before, hc_after;
-	uint64_t *pfns = NULL, *picked = NULL;
+	unsigned long long *pfns = NULL, *picked = NULL;
 	size_t *idx = NULL;
 	static struct victim v;	/* drill_cleanup stops it, after we return */
 	char ans[256];
@@ -140,7 +140,7 @@ int drill_control(struct mirror_ctx *ctx, const struct drill_opts *o,
 		rc = DRILL_EXIT_FAIL;
 		goto out;
 	}
-	if (proc_pfns(NULL, v.pid, v.addr, npages, pfns) < 0) {
+	if (mirror_proc_get_pfns(ctx, v.pid, v.addr, npages, pfns) < 0) {
 		drill_err("/proc/%d/pagemap: frame numbers hidden (run as root)",
 			  (int)v.pid);
 		rc = DRILL_EXIT_CANNOT;

@@ -90,12 +90,12 @@ static void problem(struct tally *t, const char *fmt, ...)
 /* Pages of [addr, addr + len) of 'pid' that sit in mirror zones. */
 static size_t mirrored_pages(struct mirror_ctx *ctx, pid_t pid,
 			     unsigned long long addr, size_t npages,
-			     uint64_t *pfns, size_t *resident)
+			     unsigned long long *pfns, size_t *resident)
 {
 	size_t i, in = 0;
 
 	*resident = 0;
-	if (proc_pfns(NULL, pid, addr, npages, pfns) < 0)
+	if (mirror_proc_get_pfns(ctx, pid, addr, npages, pfns) < 0)
 		return 0;
 	for (i = 0; i < npages; i++) {
 		if (!pfns[i])
@@ -121,7 +121,7 @@ static void pick_word(struct pick *p)
 
 /* Spread n picks evenly over the candidate pages (pfns[i] != 0). */
 static void spread_picks(struct mirror_ctx *ctx, const struct drill_opts *o,
-			 unsigned long long addr, const uint64_t *pfns,
+			 unsigned long long addr, const unsigned long long *pfns,
 			 size_t npages, size_t candidates, struct pick *picks)
 {
 	size_t stride = candidates / o->pages, i, k = 0, seen = 0;
@@ -154,11 +154,11 @@ static int scan_range(unsigned long long start, unsigned long long end,
 {
 	struct pid_scan *s = arg;
 	size_t n = (size_t)((end - start) / DRILL_PAGE_SIZE), i;
-	uint64_t *pfns = calloc(n, sizeof(*pfns));
+	unsigned long long *pfns = calloc(n, sizeof(*pfns));
 
 	if (!pfns)
 		return -ENOMEM;
-	if (proc_pfns(NULL, s->pid, start, n, pfns) == 0) {
+	if (mirror_proc_get_pfns(s->ctx, s->pid, start, n, pfns) == 0) {
 		for (i = 0; i < n; i++) {
 			unsigned long long pa = pfns[i] * DRILL_PAGE_SIZE;
 
@@ -470,7 +470,7 @@ static int own_victim(struct mirror_ctx *ctx, const struct drill_opts *o,
 {
 	size_t npages = o->size / DRILL_PAGE_SIZE, resident, in;
 	struct mirror_first_info info;
-	uint64_t *pfns;
+	unsigned long long *pfns;
 	int rc;
 
 	if (victim_start(v, o->size))

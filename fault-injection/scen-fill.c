@@ -55,13 +55,14 @@ static long first_wrong(const unsigned char *page, unsigned char byte)
 }
 
 /* One node: map n pages from its zones and check every byte of each. */
-static void check_node(struct mirror_memmap *map, int fd, int nid, unsigned long n, const char *when,
+static void check_node(struct mirror_ctx *ctx, struct mirror_memmap *map,
+		       int fd, int nid, unsigned long n, const char *when,
 		       struct fill_count *fc, struct drill_report *r)
 {
 	size_t len = n * DRILL_PAGE_SIZE, i;
 	unsigned long wrong = 0, elsewhere = 0;
 	char where[128] = "";
-	uint64_t *pfns;
+	unsigned long long *pfns;
 	unsigned char *p;
 	int rc;
 
@@ -77,8 +78,9 @@ static void check_node(struct mirror_memmap *map, int fd, int nid, unsigned long
 	/* Touch every page read-only first: that maps it, nothing more. */
 	for (i = 0; i < n; i++)
 		(void)*(volatile unsigned char *)(p + i * DRILL_PAGE_SIZE);
-	rc = pfns ? proc_pfns(NULL, getpid(), (unsigned long long)(uintptr_t)p,
-			      n, pfns) : -ENOMEM;
+	rc = pfns ? mirror_proc_get_pfns(ctx, getpid(),
+					 (unsigned long long)(uintptr_t)p, n,
+					 pfns) : -ENOMEM;
 	for (i = 0; i < n && rc == 0; i++) {
 		unsigned long long pa = pfns[i] * DRILL_PAGE_SIZE;
 		int type = pfns[i] ? zone_page_type(map, pa, nid) : -1;
@@ -130,7 +132,7 @@ static int check_all_nodes(struct mirror_ctx *ctx, int fd, unsigned long n,
 		return rc;
 	mirror_node_foreach(ctx, node)
 		if (mirror_node_get_nr_zones(node))
-			check_node(map, fd, mirror_node_get_id(node), n,
+			check_node(ctx, map, fd, mirror_node_get_id(node), n,
 				   when, &fc, r);
 	rc = mirror_memmap_read(ctx, &after);
 	if (rc) {

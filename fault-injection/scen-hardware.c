@@ -81,7 +81,7 @@ static int edac_read(const char *sysroot, struct edac_counts *c)
 	int rc;
 
 	memset(c, 0, sizeof(*c));
-	rc = drill_path(dir, sizeof(dir), sysroot, EDAC_MC_DIR);
+	rc = sysroot_path(dir, sizeof(dir), sysroot, EDAC_MC_DIR);
 	if (rc < 0)
 		return rc;
 	dp = opendir(dir);
@@ -190,7 +190,7 @@ static int check_einj(const char *sysroot)
 	struct stat st;
 	int rc;
 
-	if (drill_path(path, sizeof(path), sysroot, EINJ_DIR) < 0) {
+	if (sysroot_path(path, sizeof(path), sysroot, EINJ_DIR) < 0) {
 		drill_err("%s: path too long", EINJ_DIR);
 		return DRILL_EXIT_CANNOT;
 	}
@@ -230,7 +230,7 @@ static bool einj_has(const char *sysroot, const char *file)
 	struct stat st;
 
 	snprintf(rel, sizeof(rel), EINJ_DIR "/%s", file);
-	return drill_path(path, sizeof(path), sysroot, rel) == 0 &&
+	return sysroot_path(path, sizeof(path), sysroot, rel) == 0 &&
 	       stat(path, &st) == 0;
 }
 

@@ -130,7 +130,7 @@ static int read_zone_counters(struct mirror_ctx *ctx, int fd,
 			     false, &c[ZC_PAGES_PRESENT]);
 		if (rc < 0)
 			return rc;
-		if (c[ZC_PAGES_PRESENT] > (z->end - z->start) / MIRROR_PAGE_SIZE)
+		if (c[ZC_PAGES_PRESENT] > (z->end - z->start) / ctx->page_size)
 			return mirror_error(ctx, -EINVAL,
 					    "%s/%s: pages_present %llu exceeds the range",
 					    path, z->name, c[ZC_PAGES_PRESENT]);
@@ -184,7 +184,7 @@ static int read_zone(struct mirror_ctx *ctx, int fd, const char *path,
 					    "%s/%s/node: node %llu out of range",
 					    path, z->name, node);
 		if (size == 0 || start + size < start ||
-		    (start | size) % MIRROR_PAGE_SIZE)
+		    (start | size) % ctx->page_size)
 			return mirror_error(ctx, -EINVAL,
 					    "%s/%s: bad range start 0x%llx size %llu",
 					    path, z->name, start, size);

@@ -129,8 +129,8 @@ MIRROR_EXPORT int mirror_channel_inject(struct mirror_ctx *ctx,
 					unsigned long long paddr,
 					unsigned long long mask)
 {
-	unsigned long long pfn = paddr / MIRROR_PAGE_SIZE;
-	unsigned int offset = (unsigned int)(paddr % MIRROR_PAGE_SIZE);
+	unsigned long long pfn = paddr / ctx->page_size;
+	unsigned int offset = (unsigned int)(paddr % ctx->page_size);
 	char path[MIRROR_PATH_MAX], buf[96];
 	int rc;
 

@@ -13,7 +13,6 @@
 #define MIRROR_EXPORT __attribute__((visibility("default")))
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define MIRROR_PAGE_SIZE	4096ULL
 #define MIRROR_PATH_MAX		4096
 /* The largest sysfs attribute the module writes is a zone's occupied list. */
 #define MIRROR_ATTR_MAX		64
@@ -135,6 +134,8 @@ struct mirror_ctx {
 	const struct mirror_backend *backend;
 	char description[128];
 	char errbuf[MIRROR_PATH_MAX + 256];
+	/* Of the system read: the running one, or the sysroot's capture. */
+	unsigned long page_size;
 
 	/* mirror.ko */
 	unsigned int abi_version;
@@ -251,25 +252,50 @@ int mirror_zoneinfo_load(struct mirror_ctx *ctx);
 int mirror_zoneinfo_refresh(struct mirror_ctx *ctx);
 int mirror_cmdline_has(struct mirror_ctx *ctx, const char *token,
 		       char *why, size_t len);
-/* /proc/meminfo "Key:   N kB" into bytes; -ENOENT when absent. */
+/* /proc/meminfo "Key:   N kB" into bytes (the core's mc_field_kb); -ENOENT
+ * when absent. */
 int mirror_meminfo_get(const char *text, const char *key,
 		       unsigned long long *bytes);
 
 void mirror_procs_free(struct mirror_ctx *ctx);
+
+/* /proc/PID/pagemap entries (Documentation/admin-guide/mm/pagemap.rst). */
+#define MIRROR_PM_PRESENT	(1ULL << 63)
+#define MIRROR_PM_SWAPPED	(1ULL << 62)
+#define MIRROR_PM_PFN_MASK	((1ULL << 55) - 1)
+
+/*
+ * proc.c: the one pagemap reader.  Open /proc/PID/pagemap below the
+ * sysroot (path into 'path'): the fd, or -ESRCH (no such process) or
+ * -errno with the error recorded.
+ */
+int mirror_pagemap_open(struct mirror_ctx *ctx, pid_t pid, char *path,
+			size_t len);
+/*
+ * Entries of pages [vpn, vpn + n) from an open pagemap: how many were read
+ * (fewer past the end of a captured file), or -errno recorded.
+ */
+ssize_t mirror_pagemap_read(struct mirror_ctx *ctx, const char *path, int fd,
+			    unsigned long long vpn, unsigned long long *buf,
+			    size_t n);
 /* process.c: a process's MIRROR_FIRST flag on mirror.ko, -1 unknown. */
 int mirror_first_flag(struct mirror_ctx *ctx, pid_t pid);
 
+/* A sum beyond 64 bits is not known either: never a wrapped value. */
 static inline unsigned long long mirror_add(unsigned long long a,
 					    unsigned long long b)
 {
-	if (a == MIRROR_UNKNOWN || b == MIRROR_UNKNOWN)
+	if (a == MIRROR_UNKNOWN || b == MIRROR_UNKNOWN || a + b < a)
 		return MIRROR_UNKNOWN;
 	return a + b;
 }
 
-static inline unsigned long long mirror_pages_to_bytes(unsigned long long p)
+static inline unsigned long long mirror_pages_to_bytes(struct mirror_ctx *ctx,
+						       unsigned long long p)
 {
-	return p == MIRROR_UNKNOWN ? MIRROR_UNKNOWN : p * MIRROR_PAGE_SIZE;
+	if (p == MIRROR_UNKNOWN || p > MIRROR_UNKNOWN / ctx->page_size)
+		return MIRROR_UNKNOWN;
+	return p * ctx->page_size;
 }
 
 #endif /* LIBMIRROR_PRIVATE_H */

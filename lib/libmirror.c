@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "libmirror-private.h"
 
@@ -86,6 +87,7 @@ MIRROR_EXPORT int mirror_new(struct mirror_ctx **ctx)
 	c->bad_frees = c->ordinary_pages = MIRROR_UNKNOWN;
 	c->log_fn = log_stderr;
 	c->log_priority = LOG_ERR;
+	c->page_size = (unsigned long)sysconf(_SC_PAGESIZE);
 
 	env = secure_getenv("MIRROR_LOG");
 	if (env)
@@ -176,16 +178,50 @@ MIRROR_EXPORT const char *mirror_get_last_error(struct mirror_ctx *ctx)
 	return ctx->errbuf;
 }
 
+/*
+ * The page size of a captured system: the first "KernelPageSize:" of its
+ * proc/self/smaps (a capture from a machine whose page size differs from
+ * this one's must hold that file), else this machine's.
+ */
+static int sysroot_page_size(struct mirror_ctx *ctx, const char *dir,
+			     size_t len, unsigned long *page_size)
+{
+	char path[MIRROR_PATH_MAX];
+	unsigned long long v;
+	char *text;
+	int rc;
+
+	*page_size = (unsigned long)sysconf(_SC_PAGESIZE);
+	snprintf(path, sizeof(path), "%.*s/proc/self/smaps", (int)len, dir);
+	if (access(path, F_OK) < 0)
+		return 0;
+	rc = mirror_file_read(ctx, path, 16U << 20, &text, NULL);
+	if (rc < 0)
+		return rc;
+	rc = mirror_meminfo_get(text, "KernelPageSize", &v);
+	free(text);
+	/* Pages of 4 KiB to 1 MiB, a power of two: what Linux builds with. */
+	if (rc < 0 || v < 4096 || v > (1ULL << 20) || (v & (v - 1)))
+		return mirror_error(ctx, -EINVAL,
+				    "%s: no KernelPageSize: line of a page size (4 kB to 1024 kB, a power of two)",
+				    path);
+	*page_size = (unsigned long)v;
+	return 0;
+}
+
 MIRROR_EXPORT int mirror_set_sysroot(struct mirror_ctx *ctx, const char *dir)
 {
+	unsigned long page_size;
 	struct stat st;
 	size_t len;
+	int rc;
 
 	if (ctx->backend)
 		return mirror_error(ctx, -EBUSY,
 				    "sysroot: cannot change after loading");
 	if (!dir || !*dir || strcmp(dir, "/") == 0) {
 		ctx->sysroot[0] = '\0';
+		ctx->page_size = (unsigned long)sysconf(_SC_PAGESIZE);
 		return 0;
 	}
 	if (stat(dir, &st) < 0)
@@ -201,8 +237,12 @@ MIRROR_EXPORT int mirror_set_sysroot(struct mirror_ctx *ctx, const char *dir)
 	if (len >= sizeof(ctx->sysroot) - 256)
 		return mirror_error(ctx, -ENAMETOOLONG, "sysroot %s: too long",
 				    dir);
+	rc = sysroot_page_size(ctx, dir, len, &page_size);
+	if (rc < 0)
+		return rc;
 	memcpy(ctx->sysroot, dir, len);
 	ctx->sysroot[len] = '\0';
+	ctx->page_size = page_size;
 	return 0;
 }
 
@@ -387,7 +427,7 @@ MIRROR_EXPORT unsigned int mirror_get_abi_version(struct mirror_ctx *ctx)
 
 MIRROR_EXPORT unsigned long mirror_get_page_size(struct mirror_ctx *ctx)
 {
-	return MIRROR_PAGE_SIZE;
+	return ctx->page_size;
 }
 
 MIRROR_EXPORT unsigned int mirror_get_nr_zones(struct mirror_ctx *ctx)
@@ -440,14 +480,14 @@ MIRROR_EXPORT unsigned long long mirror_get_total_bytes(struct mirror_ctx *ctx)
 {
 	if (is_reliable(ctx))
 		return ctx->reliable[RC_TOTAL];
-	return mirror_pages_to_bytes(sum_zones(ctx, ZC_PAGES_TOTAL));
+	return mirror_pages_to_bytes(ctx, sum_zones(ctx, ZC_PAGES_TOTAL));
 }
 
 MIRROR_EXPORT unsigned long long mirror_get_used_bytes(struct mirror_ctx *ctx)
 {
 	if (is_reliable(ctx))
 		return ctx->reliable[RC_USED];
-	return mirror_pages_to_bytes(sum_zones(ctx, ZC_PAGES_USED));
+	return mirror_pages_to_bytes(ctx, sum_zones(ctx, ZC_PAGES_USED));
 }
 
 MIRROR_EXPORT unsigned long long mirror_get_free_bytes(struct mirror_ctx *ctx)
@@ -461,7 +501,7 @@ MIRROR_EXPORT unsigned long long mirror_get_free_bytes(struct mirror_ctx *ctx)
 			return MIRROR_UNKNOWN;
 		return used > total ? 0 : total - used;
 	}
-	return mirror_pages_to_bytes(sum_zones(ctx, ZC_PAGES_FREE));
+	return mirror_pages_to_bytes(ctx, sum_zones(ctx, ZC_PAGES_FREE));
 }
 
 MIRROR_EXPORT unsigned long long mirror_get_allocs(struct mirror_ctx *ctx)
@@ -492,7 +532,7 @@ MIRROR_EXPORT unsigned long long mirror_get_bad_frees(struct mirror_ctx *ctx)
 
 MIRROR_EXPORT unsigned long long mirror_get_ordinary_bytes(struct mirror_ctx *ctx)
 {
-	return is_module(ctx) ? mirror_pages_to_bytes(ctx->ordinary_pages) :
+	return is_module(ctx) ? mirror_pages_to_bytes(ctx, ctx->ordinary_pages) :
 				MIRROR_UNKNOWN;
 }
 

@@ -230,8 +230,16 @@ const char *mirror_policy_get_description(struct mirror_policy *policy);
 const char *mirror_policy_get_path(struct mirror_policy *policy);
 enum mirror_policy_type mirror_policy_get_type(struct mirror_policy *policy);
 /*
- * Read the current value from the system.  A limit of ~0ULL (the kernel's
- * ULONG_MAX) means "no limit".
+ * A MIRROR_POLICY_BYTES limit that does not limit: the kernel's ULONG_MAX.
+ * A policy value is never "unknown": a value that cannot be read is an
+ * error of mirror_policy_get_value(), so MIRROR_NO_LIMIT, although it has
+ * the bits of MIRROR_UNKNOWN, always means "no limit" there.
+ */
+#define MIRROR_NO_LIMIT		(~0ULL)
+
+/*
+ * Read the current value from the system: 0, or a negative errno (the
+ * value unknown) with the last error naming the file.
  */
 int mirror_policy_get_value(struct mirror_policy *policy,
 			    unsigned long long *value);
@@ -368,6 +376,18 @@ int mirror_memmap_type_get_fill_bit(struct mirror_memmap *map, unsigned int i);
 unsigned long long mirror_memmap_type_get_counter(struct mirror_memmap *map,
 						  unsigned int i,
 						  enum mirror_memtype_counter c);
+
+/*
+ * The page frame numbers of 'n' pages of process 'pid' from virtual
+ * address 'vaddr' on (/proc/PID/pagemap below the sysroot; no
+ * mirror_load() needed): pfns[i] is 0 for a page not in memory.  -ESRCH:
+ * no such process; -EPERM: the frame numbers are hidden (every present
+ * page shows 0: reading them needs CAP_SYS_ADMIN); -EIO: the range runs
+ * past the end of the address space.
+ */
+int mirror_proc_get_pfns(struct mirror_ctx *ctx, pid_t pid,
+			 unsigned long long vaddr, size_t n,
+			 unsigned long long *pfns);
 
 /*
  * The physical address behind virtual address 'vaddr' of process 'pid'

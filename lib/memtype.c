@@ -574,7 +574,7 @@ MIRROR_EXPORT int mirror_virt_to_phys(struct mirror_ctx *ctx, pid_t pid,
 				      unsigned long long *paddr)
 {
 	char path[MIRROR_PATH_MAX];
-	uint64_t entry;
+	unsigned long long entry;
 	ssize_t n;
 	int rc, fd;
 
@@ -588,38 +588,27 @@ MIRROR_EXPORT int mirror_virt_to_phys(struct mirror_ctx *ctx, pid_t pid,
 		return mirror_error(ctx, -ENXIO,
 				    "0x%llx is not mapped in process %d",
 				    vaddr, (int)pid);
-	rc = mirror_path(ctx, path, sizeof(path), "/proc/%d/pagemap",
-			 (int)pid);
-	if (rc < 0)
-		return rc;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		rc = -errno;
-		if (rc == -ENOENT)
-			return mirror_error(ctx, -ESRCH, "no process %d",
-					    (int)pid);
-		return mirror_error(ctx, rc, "%s: %s", path, strerror(-rc));
-	}
-	n = pread(fd, &entry, sizeof(entry),
-		  (off_t)((vaddr / MIRROR_PAGE_SIZE) * sizeof(entry)));
-	rc = n < 0 ? -errno : 0;
+	fd = mirror_pagemap_open(ctx, pid, path, sizeof(path));
+	if (fd < 0)
+		return fd;
+	n = mirror_pagemap_read(ctx, path, fd, vaddr / ctx->page_size, &entry, 1);
 	close(fd);
-	if (rc < 0)
-		return mirror_error(ctx, rc, "%s: %s", path, strerror(-rc));
-	if (n != (ssize_t)sizeof(entry))
+	if (n < 0)
+		return (int)n;
+	if (n != 1)
 		return mirror_error(ctx, -EIO, "%s: short read at 0x%llx",
 				    path, vaddr);
-	if (!(entry >> 63 & 1))
+	if (!(entry & MIRROR_PM_PRESENT))
 		return mirror_error(ctx, -ENXIO,
 				    "0x%llx in process %d is mapped but not in memory (%s)",
 				    vaddr, (int)pid,
-				    entry >> 62 & 1 ? "swapped out" :
+				    entry & MIRROR_PM_SWAPPED ? "swapped out" :
 				    "never touched");
-	if (!(entry & ((1ULL << 55) - 1)))
+	if (!(entry & MIRROR_PM_PFN_MASK))
 		return mirror_error(ctx, -EPERM,
 				    "%s: page frame numbers are hidden (reading them needs CAP_SYS_ADMIN)",
 				    path);
-	*paddr = (entry & ((1ULL << 55) - 1)) * MIRROR_PAGE_SIZE +
-		 vaddr % MIRROR_PAGE_SIZE;
+	*paddr = (entry & MIRROR_PM_PFN_MASK) * ctx->page_size +
+		 vaddr % ctx->page_size;
 	return 0;
 }

@@ -19,13 +19,12 @@
 
 #include "libmirror-private.h"
 
-#define PM_PRESENT		(1ULL << 63)
-#define PM_PFN_MASK		((1ULL << 55) - 1)
 /* Addresses from here on are the kernel's ([vsyscall]), not the process's. */
 #define USER_ADDR_END		0x0000800000000000ULL
 #define PM_BATCH		512
 
 struct classifier {
+	unsigned long long page_size;
 	struct mirror_span *mirror;	/* sorted by start */
 	unsigned int nr_mirror;
 	struct mirror_span *other;
@@ -50,6 +49,7 @@ static int classifier_init(struct mirror_ctx *ctx, struct classifier *cl)
 	unsigned int i;
 
 	memset(cl, 0, sizeof(*cl));
+	cl->page_size = ctx->page_size;
 	cl->mirror = calloc(ctx->nr_spans + 1, sizeof(*cl->mirror));
 	cl->other = calloc(ctx->nr_spans + 1, sizeof(*cl->other));
 	if (!cl->mirror || !cl->other) {
@@ -105,11 +105,101 @@ static bool spans_hold(const struct mirror_span *s, unsigned int n,
  */
 static bool classify(const struct classifier *cl, unsigned long long pfn)
 {
-	unsigned long long addr = pfn * MIRROR_PAGE_SIZE;
+	unsigned long long addr = pfn * cl->page_size;
 
 	if (cl->nr_other && spans_hold(cl->other, cl->nr_other, addr))
 		return false;
 	return spans_hold(cl->mirror, cl->nr_mirror, addr);
+}
+
+int mirror_pagemap_open(struct mirror_ctx *ctx, pid_t pid, char *path,
+			size_t len)
+{
+	int fd, rc;
+
+	rc = mirror_path(ctx, path, len, "/proc/%d/pagemap", (int)pid);
+	if (rc < 0)
+		return rc;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	rc = -errno;
+	/* A missing process, or a process without the file (a bad capture). */
+	if (rc == -ENOENT) {
+		char dir[MIRROR_PATH_MAX];
+		struct stat st;
+
+		if (mirror_path(ctx, dir, sizeof(dir), "/proc/%d", (int)pid) == 0 &&
+		    stat(dir, &st) < 0)
+			return mirror_error(ctx, -ESRCH, "no process %d",
+					    (int)pid);
+	}
+	return mirror_error(ctx, rc, "%s: %s", path, strerror(-rc));
+}
+
+ssize_t mirror_pagemap_read(struct mirror_ctx *ctx, const char *path, int fd,
+			    unsigned long long vpn, unsigned long long *buf,
+			    size_t n)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t got = pread(fd, buf + done, (n - done) * sizeof(*buf),
+				    (off_t)((vpn + done) * sizeof(*buf)));
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return mirror_error(ctx, -errno, "%s: %s", path,
+					    strerror(errno));
+		if (got == 0)
+			break;
+		done += (size_t)got / sizeof(*buf);
+	}
+	return (ssize_t)done;
+}
+
+MIRROR_EXPORT int mirror_proc_get_pfns(struct mirror_ctx *ctx, pid_t pid,
+				       unsigned long long vaddr, size_t n,
+				       unsigned long long *pfns)
+{
+	char path[MIRROR_PATH_MAX];
+	bool present = false, hidden = true;
+	ssize_t got;
+	size_t i;
+	int fd;
+
+	if (pid <= 0)
+		return mirror_error(ctx, -EINVAL, "invalid process id %d",
+				    (int)pid);
+	fd = mirror_pagemap_open(ctx, pid, path, sizeof(path));
+	if (fd < 0)
+		return fd;
+	got = mirror_pagemap_read(ctx, path, fd, vaddr / ctx->page_size, pfns,
+				  n);
+	close(fd);
+	if (got < 0)
+		return (int)got;
+	if ((size_t)got != n)
+		return mirror_error(ctx, -EIO,
+				    "%s: %zu pages from 0x%llx: past the end of the address space",
+				    path, n, vaddr);
+	for (i = 0; i < n; i++) {
+		if (pfns[i] & MIRROR_PM_PRESENT) {
+			present = true;
+			if (pfns[i] & MIRROR_PM_PFN_MASK)
+				hidden = false;
+			pfns[i] &= MIRROR_PM_PFN_MASK;
+		} else {
+			pfns[i] = 0;
+		}
+	}
+	/* Present pages with frame 0 everywhere: the kernel hid them. */
+	if (present && hidden)
+		return mirror_error(ctx, -EPERM,
+				    "%s: page frame numbers are hidden (reading them needs CAP_SYS_ADMIN)",
+				    path);
+	return 0;
 }
 
 static int pagemap_range(struct mirror_ctx *ctx, const char *path, int fd,
@@ -117,8 +207,8 @@ static int pagemap_range(struct mirror_ctx *ctx, const char *path, int fd,
 			 unsigned long long end, struct pm_count *cnt)
 {
 	unsigned long long buf[PM_BATCH];
-	unsigned long long vpn = start / MIRROR_PAGE_SIZE;
-	unsigned long long last = end / MIRROR_PAGE_SIZE;
+	unsigned long long vpn = start / ctx->page_size;
+	unsigned long long last = end / ctx->page_size;
 
 	while (vpn < last) {
 		unsigned long long want = last - vpn;
@@ -127,19 +217,17 @@ static int pagemap_range(struct mirror_ctx *ctx, const char *path, int fd,
 
 		if (want > PM_BATCH)
 			want = PM_BATCH;
-		n = pread(fd, buf, want * sizeof(buf[0]),
-			  (off_t)(vpn * sizeof(buf[0])));
+		n = mirror_pagemap_read(ctx, path, fd, vpn, buf, (size_t)want);
 		if (n < 0)
-			return mirror_error(ctx, -errno, "%s: %s", path,
-					    strerror(errno));
+			return (int)n;
 		/* Past the end of a captured file: nothing resident there. */
 		if (n == 0)
 			break;
-		got = (size_t)n / sizeof(buf[0]);
+		got = (size_t)n;
 		for (i = 0; i < got; i++) {
-			unsigned long long pfn = buf[i] & PM_PFN_MASK;
+			unsigned long long pfn = buf[i] & MIRROR_PM_PFN_MASK;
 
-			if (!(buf[i] & PM_PRESENT))
+			if (!(buf[i] & MIRROR_PM_PRESENT))
 				continue;
 			cnt->resident++;
 			if (!pfn)
@@ -155,8 +243,8 @@ static int pagemap_range(struct mirror_ctx *ctx, const char *path, int fd,
 }
 
 /* One line of /proc/PID/maps: "start-end perms ...". */
-static int maps_line(const char *line, unsigned long long *start,
-		     unsigned long long *end)
+static int maps_line(const char *line, unsigned long long page_size,
+		     unsigned long long *start, unsigned long long *end)
 {
 	char *p;
 
@@ -166,7 +254,7 @@ static int maps_line(const char *line, unsigned long long *start,
 	line = p + 1;
 	*end = strtoull(line, &p, 16);
 	if (p == line || *p != ' ' || *end < *start ||
-	    (*start | *end) % MIRROR_PAGE_SIZE)
+	    (*start | *end) % page_size)
 		return -EINVAL;
 	return 0;
 }
@@ -192,8 +280,6 @@ static int pagemap_scan(struct mirror_ctx *ctx, struct mirror_proc *p)
 	int fd, rc;
 
 	rc = mirror_path(ctx, maps, sizeof(maps), "/proc/%d/maps", p->pid);
-	if (rc == 0)
-		rc = mirror_path(ctx, pm, sizeof(pm), "/proc/%d/pagemap", p->pid);
 	if (rc < 0)
 		return rc;
 	rc = mirror_file_read(ctx, maps, 64U << 20, &text, NULL);
@@ -201,13 +287,12 @@ static int pagemap_scan(struct mirror_ctx *ctx, struct mirror_proc *p)
 		return denied(ctx, maps);
 	if (rc < 0)
 		return rc;
-	fd = open(pm, O_RDONLY | O_CLOEXEC);
+	fd = mirror_pagemap_open(ctx, p->pid, pm, sizeof(pm));
 	if (fd < 0) {
-		rc = -errno;
 		free(text);
-		if (rc == -EACCES || rc == -EPERM)
+		if (fd == -EACCES || fd == -EPERM)
 			return denied(ctx, pm);
-		return mirror_error(ctx, rc, "%s: %s", pm, strerror(-rc));
+		return fd;
 	}
 	rc = classifier_init(ctx, &cl);
 	if (rc < 0)
@@ -217,7 +302,7 @@ static int pagemap_scan(struct mirror_ctx *ctx, struct mirror_proc *p)
 		unsigned long long start, end;
 
 		lineno++;
-		if (maps_line(line, &start, &end) < 0) {
+		if (maps_line(line, ctx->page_size, &start, &end) < 0) {
 			rc = mirror_error(ctx, -EINVAL, "%s:%u: garbled line",
 					  maps, lineno);
 			break;
@@ -235,8 +320,8 @@ static int pagemap_scan(struct mirror_ctx *ctx, struct mirror_proc *p)
 				  pm);
 	if (rc == 0) {
 		p->source = MIRROR_PROC_PAGEMAP;
-		p->resident = cnt.resident * MIRROR_PAGE_SIZE;
-		p->mirror = cnt.mirror * MIRROR_PAGE_SIZE;
+		p->resident = cnt.resident * ctx->page_size;
+		p->mirror = cnt.mirror * ctx->page_size;
 		p->other = p->resident - p->mirror;
 	}
 out:

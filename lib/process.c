@@ -185,10 +185,10 @@ MIRROR_EXPORT int mirror_first_set(struct mirror_ctx *ctx, pid_t pid,
 		return mirror_error(ctx, -EOPNOTSUPP,
 				    "the %s backend has no per-process flag",
 				    ctx->backend->name);
-	if (limit_bytes % 4096)
+	if (limit_bytes % ctx->page_size)
 		return mirror_error(ctx, -EINVAL,
-				    "limit %llu is not a multiple of 4096 bytes",
-				    limit_bytes);
+				    "limit %llu is not a multiple of the page size (%lu bytes)",
+				    limit_bytes, ctx->page_size);
 	req.limit_bytes = limit_bytes;
 	req.flags = flags & MIRROR_FIRST_NOMOVE ? MIRROR_PROC_NOMOVE : 0;
 	rc = module_ioctl(ctx, MIRROR_IOC_SET, &req, "process");

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "field.h"
 #include "libmirror-private.h"
 
 #define ZONEINFO		"/proc/zoneinfo"
@@ -152,7 +153,7 @@ static int check_zone(struct mirror_ctx *ctx, const char *path,
 	if (z->v[ZI_PRESENT] > z->v[ZI_SPANNED])
 		return zone_bad(ctx, path, z, "present", ZI_PRESENT, "spanned",
 				ZI_SPANNED);
-	if (z->v[ZI_START_PFN] + z->v[ZI_SPANNED] > (~0ULL >> 12))
+	if (z->v[ZI_START_PFN] + z->v[ZI_SPANNED] > ~0ULL / ctx->page_size)
 		return mirror_error(ctx, -EINVAL,
 				    "%s:%u: node %d zone %s: start_pfn %llu + spanned overflows",
 				    path, z->line, z->node, z->name,
@@ -341,8 +342,8 @@ int mirror_zoneinfo_load(struct mirror_ctx *ctx)
 		mz = &ctx->zones[kept++];
 		mz->node_id = zi[i].node;
 		memcpy(mz->name, zi[i].name, sizeof(mz->name));
-		mz->start = zi[i].v[ZI_START_PFN] * MIRROR_PAGE_SIZE;
-		mz->end = mz->start + zi[i].v[ZI_SPANNED] * MIRROR_PAGE_SIZE;
+		mz->start = zi[i].v[ZI_START_PFN] * ctx->page_size;
+		mz->end = mz->start + zi[i].v[ZI_SPANNED] * ctx->page_size;
 		mz->mirrored = zone_is_mirrored(zi[i].name);
 		mz->id = mz->mirrored ? id++ : ~0U;
 		zone_fill(mz, &zi[i]);
@@ -400,34 +401,12 @@ int mirror_zoneinfo_refresh(struct mirror_ctx *ctx)
 int mirror_meminfo_get(const char *text, const char *key,
 		       unsigned long long *bytes)
 {
-	size_t kl = strlen(key);
-	const char *p = text;
+	u64 v;
+	int rc = mc_field_kb(text, strlen(text), key, &v);
 
-	while (p && *p) {
-		if (strncmp(p, key, kl) == 0 && p[kl] == ':') {
-			unsigned long long v = 0;
-			const char *q = p + kl + 1;
-			bool digits = false;
-
-			while (*q == ' ' || *q == '\t')
-				q++;
-			while (*q >= '0' && *q <= '9') {
-				if (v > (~0ULL >> 10) / 10)
-					return -ERANGE;
-				v = v * 10 + (unsigned long long)(*q++ - '0');
-				digits = true;
-			}
-			if (!digits || strncmp(q, " kB", 3) != 0 ||
-			    (q[3] != '\n' && q[3] != '\0'))
-				return -EINVAL;
-			*bytes = v * 1024;
-			return 0;
-		}
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return -ENOENT;
+	if (rc == 0)
+		*bytes = v;
+	return rc;
 }
 
 int mirror_cmdline_has(struct mirror_ctx *ctx, const char *token, char *why,

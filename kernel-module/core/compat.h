@@ -92,8 +92,15 @@ static inline unsigned int mc_popcount(unsigned long x)
 
 #define MC_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* Page geometry of the core; x86-64 and the usual arm64 configuration. */
+/*
+ * Page geometry of the core: the kernel's own in the module; in userspace
+ * (the unit tests and the tools' checks) the usual 4 KiB.
+ */
+#ifdef __KERNEL__
+#define MC_PAGE_SHIFT		PAGE_SHIFT
+#else
 #define MC_PAGE_SHIFT		12
+#endif
 #define MC_PAGE_SIZE		(1ULL << MC_PAGE_SHIFT)
 
 #endif /* MIRROR_CORE_COMPAT_H */

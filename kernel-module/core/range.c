@@ -250,8 +250,9 @@ static int mc_pending_check(const char *text, const struct mc_pending *p,
 
 /*
  * Parse one number at text[*pos]: decimal, or hex after 0x/0X, and with
- * 'suffix' an optional K/M/G/T (binary, either case).  Returns 0, -EINVAL
- * when there is no number here, or -ERANGE when it exceeds 64 bits.
+ * 'suffix' an optional K/M/G/T (binary, either case) that may be followed
+ * by "B" or "iB" ("64M", "64MB", "64MiB" are all 64 MiB).  Returns 0,
+ * -EINVAL when there is no number here, or -ERANGE when it exceeds 64 bits.
  */
 static int mc_parse_number(const char *text, size_t len, size_t *pos,
 			   bool suffix, u64 *val)
@@ -303,9 +304,31 @@ static int mc_parse_number(const char *text, size_t len, size_t *pos,
 				return -ERANGE;
 			v <<= shift;
 			i++;
+			if (i < len && (text[i] == 'B' || text[i] == 'b'))
+				i++;
+			else if (i + 1 < len && text[i] == 'i' &&
+				 text[i + 1] == 'B')
+				i += 2;
 		}
 	}
 	*pos = i;
+	*val = v;
+	return 0;
+}
+
+int mc_number_parse(const char *text, size_t len, bool suffix, u64 *val)
+{
+	size_t pos = 0;
+	u64 v;
+	int ret;
+
+	if (len > MC_LINE_MAX)
+		return -EINVAL;
+	ret = mc_parse_number(text, len, &pos, suffix, &v);
+	if (ret)
+		return ret;
+	if (pos != len)
+		return -EINVAL;
 	*val = v;
 	return 0;
 }

@@ -100,6 +100,16 @@ int mc_ranges_format(const struct mc_range_list *list, char *buf,
 int mc_e820_format(const struct mc_range_list *list, char *buf,
 		   size_t buflen);
 
+/*
+ * The one number parser of the project, for the tools too: all of
+ * text[0..len) must be a number, decimal or 0x hex (never octal: "010" is
+ * ten), with 'suffix' an optional K/M/G/T (powers of 1024, either case)
+ * optionally followed by "B" or "iB".  No sign, no space, nothing after.
+ * Returns 0, -EINVAL (not such a number) or -ERANGE (beyond 64 bits,
+ * suffix included).  ranges= sizes and starts are read the same way.
+ */
+int mc_number_parse(const char *text, size_t len, bool suffix, u64 *val);
+
 /* One size with the largest exact binary suffix: "512M", "4K", "1000". */
 int mc_size_format(u64 bytes, char *buf, size_t buflen);
 

@@ -54,6 +54,25 @@ expect_fail() {
 	fi
 }
 
+# golden NAME COMMAND...: COMMAND succeeds, says nothing on stderr, and
+# prints testsuite/golden/NAME exactly (MIRROR_REGEN=1 rewrites NAME).
+golden() {
+	_name=$1
+	shift
+	if ! "$@" >"$TMP/$_name" 2>"$TMP/err"; then
+		fail "$_name: $* failed: $(cat "$TMP/err")"
+	elif [ -s "$TMP/err" ]; then
+		fail "$_name: $* said: $(cat "$TMP/err")"
+	elif [ "${MIRROR_REGEN:-}" = 1 ]; then
+		cp "$TMP/$_name" "$GOLDEN/$_name"
+		echo "regenerated $_name"
+	elif diff -u "$GOLDEN/$_name" "$TMP/$_name"; then
+		pass "$_name"
+	else
+		fail "$_name differs from the golden output"
+	fi
+}
+
 # ---- man page against --help ---------------------------------------------
 
 # opts_in_help FILE [all]: the options (-x, --long) named in the Options:

@@ -34,13 +34,13 @@ expect_fail 2 "needs an argument" -- "$DRILL" failover --pages
 for bad in 0 -1 x 1.5 65537 ""; do
 	expect_fail 2 "--pages: '$bad'" -- "$DRILL" --pages "$bad" failover
 done
-for bad in 0 4097 1T 1.5M -4K 4X; do
+for bad in 0 4097 1T 1.5M -4K 4X 18014398509481985M " 4M" "4M " 4KiBB; do
 	expect_fail 2 "--size: '$bad'" -- "$DRILL" --size "$bad" failover
 done
 for bad in 0 -3 abc 99999999999; do
 	expect_fail 2 "--pid: '$bad'" -- "$DRILL" --pid "$bad" failover
 done
-for bad in 0 -1 0xg; do
+for bad in 0 -1 0xg " 1" 1K; do
 	expect_fail 2 "--mask: '$bad'" -- "$DRILL" --mask "$bad" failover
 done
 for bad in 0 -1 nan inf 1e9 x; do
@@ -56,6 +56,11 @@ expect_fail 2 "more pages than the victim" -- "$DRILL" -n 2000 failover
 # No mirrored memory below the sysroot: exit 3, one line naming what was checked.
 mkdir -p "$TMP/empty"
 expect_fail 3 "no mirrored memory found" -- "$DRILL" --sysroot "$TMP/empty" failover
+# The sizes every tool reads (the core's parser): past the command line.
+for good in 4M 4MB 4MiB 4096K 0x400000; do
+	expect_fail 3 "no mirrored memory found" -- "$DRILL" --sysroot "$TMP/empty" \
+		--size "$good" failover
+done
 
 # The module's tree without its channel (a captured firmware-mode machine).
 expect_fail 3 "emulated mirror channel" -- \

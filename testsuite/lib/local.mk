@@ -19,6 +19,7 @@ lib_json_check_LDADD = $(JANSSON_LIBS)
 TESTS += \
 	lib/test-libmirror \
 	lib/libmirror-symbols.sh \
+	lib/libmirror-manpages.sh \
 	lib/mirrorstat-golden.sh \
 	lib/mirrorstat-json.sh \
 	lib/mirrorstat-prometheus.sh \
@@ -29,7 +30,8 @@ TESTS += \
 	lib/mirrorctl-cli.sh \
 	lib/memtype-golden.sh \
 	lib/drill-cli.sh \
-	lib/drill-hardware.sh
+	lib/drill-hardware.sh \
+	lib/output-contracts.sh
 
 EXTRA_DIST += \
 	lib/memtype-golden.sh \
@@ -37,6 +39,7 @@ EXTRA_DIST += \
 	lib/drill-hardware.sh \
 	lib/common.sh \
 	lib/libmirror-symbols.sh \
+	lib/libmirror-manpages.sh \
 	lib/mirrorstat-golden.sh \
 	lib/mirrorstat-json.sh \
 	lib/mirrorstat-prometheus.sh \
@@ -45,6 +48,7 @@ EXTRA_DIST += \
 	lib/mirrorstat-realproc.sh \
 	lib/mirrorstat-manpage.sh \
 	lib/mirrorctl-cli.sh \
+	lib/output-contracts.sh \
 	fixtures golden bench/mirrorstat.sh
 
 # mirrorstat -J on the generated 64-node machine against reading the same

@@ -9,27 +9,26 @@ MEMTYPE=$top_builddir/cli/memtype
 FX=$FIXTURES/memtype-vm
 [ -x "$MEMTYPE" ] || { echo "memtype is not built"; exit 77; }
 
-golden() {
+mt() {
 	name=$1
 	shift
-	if "$MEMTYPE" --sysroot "$FX" "$@" >"$TMP/out" 2>"$TMP/err" &&
-	   diff -u "$GOLDEN/memtype-vm-$name" "$TMP/out" && [ ! -s "$TMP/err" ]; then
-		pass "memtype $* = $name"
-	else
-		fail "memtype $*: differs from $name: $(cat "$TMP/err")"
-	fi
+	golden "memtype-vm-$name" "$MEMTYPE" --sysroot "$FX" "$@"
 }
 
-golden list.txt list
-golden list.txt
-golden list.json -J list
-golden lookup.txt lookup 0x8001234
-golden lookup-pid.txt lookup --pid 4242 0x400abc
-golden lookup-pid.json -J lookup -p 4242 0x400abc
-golden energy.txt energy
-golden stats.txt stats
-golden stats.json -J stats
-golden stats-raw.txt -r -n -o TYPE,FILL,ALLOC1,SAVED stats
+mt list.txt list
+mt list.txt
+mt list.json -J list
+mt lookup.txt lookup 0x8001234
+mt lookup-pid.txt lookup --pid 4242 0x400abc
+mt lookup-pid.json -J lookup -p 4242 0x400abc
+mt energy.txt energy
+mt stats.txt stats
+mt stats.json -J stats
+mt stats-raw.txt -r -n -o TYPE,FILL,ALLOC1,SAVED stats
+mt list.txt --output-all list
+# -b: sizes in bytes (the first range of System RAM, 0x1000-0x9fbff).
+[ "$("$MEMTYPE" --sysroot "$FX" -b -r -n -o SIZE list | head -1)" = 650240 ] &&
+	pass "list -b: SIZE in bytes" || fail "list -b: $("$MEMTYPE" --sysroot "$FX" -b -r -n -o SIZE list | head -1)"
 
 for j in list.json lookup-pid.json stats.json; do
 	if [ -x "$JSON_CHECK" ]; then
@@ -47,7 +46,16 @@ expect_fail 1 "mapped but not in memory" -- "$MEMTYPE" --sysroot "$FX" lookup --
 expect_fail 1 "page frame numbers are hidden" -- "$MEMTYPE" --sysroot "$FX" lookup --pid 4243 0x400000
 expect_fail 1 "no process 4244" -- "$MEMTYPE" --sysroot "$FX" lookup --pid 4244 0x400000
 expect_fail 2 "invalid address" -- "$MEMTYPE" lookup 0xzz
+expect_fail 2 "apply to tables" -- "$MEMTYPE" lookup -b 5
+expect_fail 2 "apply to tables" -- "$MEMTYPE" --output-all energy load -
 expect_fail 2 "invalid address" -- "$MEMTYPE" lookup -- -5
+expect_fail 2 "invalid address ' 5'" -- "$MEMTYPE" lookup " 5"
+expect_fail 2 "invalid address '5 '" -- "$MEMTYPE" lookup "5 "
+expect_fail 2 "invalid address '4K'" -- "$MEMTYPE" lookup 4K
+# Decimal, never octal: 0134217728 is 128 MiB (PCM in the map), not 0x170000.
+"$MEMTYPE" --sysroot "$FX" -J lookup 0134217728 >"$TMP/out" 2>&1 &&
+	grep -q '"physical": "0x8000000"' "$TMP/out" &&
+	pass "lookup 0134217728 is decimal" || fail "lookup 0134217728: $(cat "$TMP/out")"
 expect_fail 2 "lookup takes one address" -- "$MEMTYPE" lookup
 expect_fail 2 "unknown command" -- "$MEMTYPE" frobnicate
 expect_fail 2 "unknown column" -- "$MEMTYPE" -o NOPE list

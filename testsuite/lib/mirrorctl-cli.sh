@@ -14,7 +14,7 @@ KC=$FIXTURES/kernelcore-48g
 "$MIRRORCTL" --help >"$TMP/help" || fail "--help failed"
 # The commands' own options are in the usage lines: compare them all.
 check_man_opts "$TMP/help" "$MAN" all SYNOPSIS COMMANDS OPTIONS
-sed -n 's/^ mirrorctl \(\[-J\] \)\{0,1\}\([a-z][a-z]*\).*/\2/p' "$TMP/help" |
+sed -n 's/^ mirrorctl \(\[options\] \)\{0,1\}\([a-z][a-z]*\).*/\2/p' "$TMP/help" |
 	sort -u >"$TMP/help-cmds"
 # Each command is the tag line after a .TP in COMMANDS.
 sed -n '/^\.SH COMMANDS/,/^\.SH /p' "$MAN" | sed -n '/^\.TP/{n;p;}' |
@@ -30,6 +30,7 @@ for code in 0 1 2 3; do
 done
 grep -q '^Exit status: 0 done, 1 failed, 2 bad command line, 3 no mirrored memory' "$TMP/help" ||
 	fail "--help lacks the exit codes"
+check_man_cols "$TMP/help" "$MAN"
 check_man_renders "$MAN"
 
 # ---- bad command lines: nothing is looked at, let alone changed ---------
@@ -47,11 +48,19 @@ expect_fail 2 "'-5' is not a process id" -- "$MIRRORCTL" clear -- -5
 expect_fail 2 "'99999999999999' is not a process id" -- "$MIRRORCTL" set 99999999999999
 expect_fail 2 "PID 7 is given twice" -- "$MIRRORCTL" set 7 8 7
 # The whole line is read before any process is: pid 1 would be refused.
-expect_fail 2 "'--bogus' is not a process id" -- "$MIRRORCTL" set 1 --bogus
+expect_fail 2 "set: unknown option '--bogus'" -- "$MIRRORCTL" set 1 --bogus
+expect_fail 2 "show: unknown option '--bogus'" -- "$MIRRORCTL" show 1 --bogus
 expect_fail 2 "'0' is not a size above 0" -- "$MIRRORCTL" set --limit 0 7
 expect_fail 2 "'12Q' is not a size above 0" -- "$MIRRORCTL" set --limit 12Q 7
-expect_fail 2 "'4097' is not a multiple of 4096" -- "$MIRRORCTL" set --limit 4097 7
+expect_fail 2 "'4097' is not a multiple of the page size (4096 bytes)" -- "$MIRRORCTL" set --limit 4097 7
 expect_fail 2 "--limit is for set" -- "$MIRRORCTL" clear --limit 1M 7
+expect_fail 2 "'18014398509481985M' is not a size above 0" -- "$MIRRORCTL" set --limit 18014398509481985M 7
+expect_fail 2 "' 64M' is not a size above 0" -- "$MIRRORCTL" set --limit " 64M" 7
+# The same sizes as mirror-drill's and the module's: past the parsing,
+# the process is looked up (and is not there).
+for good in 64M 64MB 64MiB 65536K 0x4000000; do
+	expect_fail 1 "no process 7" -- "$MIRRORCTL" set --limit "$good" 7
+done
 expect_fail 2 "--move-back is for clear" -- "$MIRRORCTL" set --move-back 7
 expect_fail 2 "--to-mirror or --to-normal is required" -- "$MIRRORCTL" migrate 7
 expect_fail 2 "give one of --to-mirror and --to-normal" -- \
@@ -67,6 +76,20 @@ expect_fail 2 "size not aligned to 2M" -- "$MIRRORCTL" load --ranges 3M@0
 expect_fail 2 "missing the argument of option '--ranges'" -- "$MIRRORCTL" load --ranges
 expect_fail 2 "set: unknown option '--frob'" -- "$MIRRORCTL" set --frob 7
 expect_fail 2 "unknown option '--frob'" -- "$MIRRORCTL" --frob show
+# -J and --sysroot where they mean nothing; table options with -J.
+for cmd in "run -- true" "load" "unload"; do
+	# shellcheck disable=SC2086
+	expect_fail 2 "${cmd%% *}: -J does not apply" -- "$MIRRORCTL" -J $cmd
+	# shellcheck disable=SC2086
+	expect_fail 2 "${cmd%% *}: --sysroot does not apply" -- "$MIRRORCTL" --sysroot "$TMP/empty" $cmd
+done
+expect_fail 2 "run: unexpected 'true' (the command goes after --)" -- "$MIRRORCTL" run true
+expect_fail 2 "run: unknown option '--bogus'" -- "$MIRRORCTL" run --bogus -- true
+expect_fail 2 "show: -o, --output-all, -b, -n and -r are for the table, not -J" -- \
+	"$MIRRORCTL" show -J -o PID
+expect_fail 2 "unknown column: BOGUS" -- "$MIRRORCTL" show -o PID,BOGUS
+expect_fail 2 "unknown column: PID" -- "$MIRRORCTL" policy -o PID
+expect_fail 2 "--sysroot: empty directory name" -- "$MIRRORCTL" --sysroot "" show
 
 # ---- no backend -------------------------------------------------------------
 
@@ -92,10 +115,40 @@ expect_fail 3 "cannot move a process's existing pages" -- \
 expect_fail 3 "cannot move existing pages" -- "$MIRRORCTL" clear --move-back 1000
 expect_fail 1 "process 2 (kthreadd) is a kernel thread" -- "$MIRRORCTL" set 2
 expect_fail 1 "no process 4242" -- "$MIRRORCTL" show 4242
-"$MIRRORCTL" policy >"$TMP/out" 2>"$TMP/err" &&
+"$MIRRORCTL" policy -b >"$TMP/out" 2>"$TMP/err" &&
 	grep -q '^reliable_pagecache_max_bytes *4294967296$' "$TMP/out" &&
 	pass "openEuler: policy reads the vm sysctls" ||
 	fail "openEuler: policy: $(cat "$TMP/out" "$TMP/err")"
+
+# Tables: columns, raw, no headings, options after the command, long
+# names whole; --sysroot as the environment.
+unset MIRROR_SYSROOT
+table() {
+	want=$1
+	shift
+	if "$MIRRORCTL" "$@" >"$TMP/out" 2>"$TMP/err" &&
+	    [ "$(cat "$TMP/out")" = "$(printf "$want")" ]; then
+		pass "mirrorctl $*"
+	else
+		fail "mirrorctl $*: $(cat "$TMP/out" "$TMP/err")"
+	fi
+}
+table '1 systemd yes\n1000 java yes' --sysroot "$OE" show -o PID,COMMAND,FIRST -r -n
+table '1000 java no' --sysroot "$OE" show 1000 -r -n -o PID,COMMAND,INHERITED
+table 'task_reliable_limit unlimited bytes\nreliable_pagecache_max_bytes 4G bytes\nshmem_reliable_bytes_limit unlimited bytes\nreliable_debug 0 mask' \
+	--sysroot "$OE" policy -r -n -o NAME,VALUE,TYPE
+table 'task_reliable_limit unlimited\nreliable_pagecache_max_bytes 4294967296\nshmem_reliable_bytes_limit unlimited\nreliable_debug 0' \
+	--sysroot "$OE" policy -r -n -b -o NAME,VALUE
+"$MIRRORCTL" --sysroot "$OE" show 1000 -J >"$TMP/out" 2>"$TMP/err" &&
+	grep -q '"pid": 1000' "$TMP/out" && pass "show 1000 -J (option after the PID)" ||
+	fail "show 1000 -J: $(cat "$TMP/out" "$TMP/err")"
+"$MIRRORCTL" --sysroot "$OE" show --js 1000 >"$TMP/out" 2>"$TMP/err" &&
+	grep -q '"pid": 1000' "$TMP/out" && pass "show --js (abbreviated long option)" ||
+	fail "show --js: $(cat "$TMP/out" "$TMP/err")"
+"$MIRRORCTL" --sysroot "$OE" policy --output-all >"$TMP/out" &&
+	head -1 "$TMP/out" | grep -q '^NAME  *VALUE TYPE  *FILE  *DESCRIPTION$' &&
+	pass "policy --output-all" || fail "policy --output-all: $(cat "$TMP/out")"
+export MIRROR_SYSROOT="$OE"
 
 # ---- kernelcore=mirror (captured) --------------------------------------------
 

@@ -83,6 +83,12 @@ for p in 0 abc 12, ,12 -5 4242x; do
 done
 expect_fail 2 "mutually exclusive" -- ms --sysroot "$M48" -J --prometheus
 expect_fail 2 "mutually exclusive" -- ms --sysroot "$M48" -N -s
+expect_fail 2 "mutually exclusive" -- ms --sysroot "$M48" -Z -N
+expect_fail 2 "mutually exclusive" -- ms --sysroot "$M48" -Z --top 3
+for o in "-o SIZE" --output-all -b -n -r; do
+	# shellcheck disable=SC2086
+	expect_fail 2 "--prometheus has no table" -- ms --sysroot "$M48" --prometheus $o
+done
 expect_fail 2 "mutually exclusive" -- ms --sysroot "$M48" -p 1 --top 2
 expect_fail 2 "one snapshot" -- ms --sysroot "$M48" --prometheus -i 1
 expect_fail 2 "unexpected argument 'zones'" -- ms --sysroot "$M48" zones

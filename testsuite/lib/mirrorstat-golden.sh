@@ -13,18 +13,7 @@ while read -r name root opts; do
 	*) root=$FIXTURES/$root ;;
 	esac
 	# shellcheck disable=SC2086
-	if ! "$MIRRORSTAT" --sysroot "$root" $opts >"$TMP/$name" 2>"$TMP/err"; then
-		fail "$name: mirrorstat $opts failed: $(cat "$TMP/err")"
-		continue
-	fi
-	if [ "${MIRROR_REGEN:-}" = 1 ]; then
-		cp "$TMP/$name" "$GOLDEN/$name"
-		echo "regenerated $name"
-	elif diff -u "$GOLDEN/$name" "$TMP/$name"; then
-		pass "$name"
-	else
-		fail "$name differs from the golden output"
-	fi
+	golden "$name" "$MIRRORSTAT" --sysroot "$root" $opts
 done <<'CASES'
 module-48g.txt module-48g
 module-48g-nodes.txt module-48g -N
@@ -35,6 +24,8 @@ module-48g-top.txt module-48g --top 10 -o +SOURCE
 module-48g-pid.txt module-48g -p 4242,1 -b
 module-48g.json module-48g -J
 module-48g-pid.json module-48g -J -p 4242
+module-48g-cols.json module-48g -J -o ZONE,RANGE,USED
+module-48g-pid-cols.json module-48g -J -p 4242 -o +SOURCE
 module-48g.prom module-48g --prometheus
 module-48g-top.prom module-48g --prometheus --top 2
 m64-nodes.txt m64 -N

@@ -1137,6 +1137,138 @@ START_TEST(test_proc_scan_module)
 }
 END_TEST
 
+/* The one pagemap reader, as mirror-drill uses it, against virt_to_phys. */
+START_TEST(test_proc_get_pfns)
+{
+	const char *root = copy_fixture("module-48g");
+	unsigned long long pfns[64], pa;
+	struct mirror_ctx *ctx = ctx_at(fixture("module-48g"));
+	unsigned int i, present = 0;
+	int rc;
+
+	ck_assert_int_eq(mirror_proc_get_pfns(ctx, 4242, 0x600000, 32, pfns), 0);
+	for (i = 0; i < 32; i++) {
+		rc = mirror_virt_to_phys(ctx, 4242, 0x600000 + i * 4096ULL + 8, &pa);
+		if (pfns[i]) {
+			present++;
+			ck_assert_int_eq(rc, 0);
+			ck_assert(pa == pfns[i] * 4096 + 8);
+		} else {
+			ck_assert_int_eq(rc, -ENXIO);
+		}
+	}
+	ck_assert_uint_gt(present, 0);
+	ck_assert_int_eq(mirror_proc_get_pfns(ctx, 4244, 0x600000, 1, pfns),
+			 -ESRCH);
+	/* The captured file ends before 0x640000. */
+	ck_assert_int_eq(mirror_proc_get_pfns(ctx, 4242, 0x630000, 64, pfns),
+			 -EIO);
+	mirror_unref(ctx);
+
+	/* Present pages that all show frame 0: hidden, not absent. */
+	run("mkdir -p '%s/proc/5000' && "
+	    "dd if=/dev/zero bs=8 count=1024 2>/dev/null > '%s/proc/5000/pagemap' && "
+	    "printf '\\0\\0\\0\\0\\0\\0\\0\\200' >> '%s/proc/5000/pagemap'",
+	    root, root, root);
+	ctx = ctx_at(root);
+	ck_assert_int_eq(mirror_proc_get_pfns(ctx, 5000, 0x3ff000, 2, pfns),
+			 -EPERM);
+	ck_assert_ptr_nonnull(strstr(mirror_get_last_error(ctx), "CAP_SYS_ADMIN"));
+	mirror_unref(ctx);
+}
+END_TEST
+
+/* ---- what monitoring relies on ----------------------------------------- */
+
+/* The page size of a captured tree: its proc/self/smaps, 64 KiB here. */
+START_TEST(test_page_size_sysroot)
+{
+	const char *root = copy_fixture("kernelcore-48g");
+	struct mirror_ctx *small = load(fixture("kernelcore-48g")), *big;
+	struct mirror_zone *zs, *zb;
+
+	run("mkdir -p '%s/proc/self'", root);
+	write_file(root, "proc/self/smaps",
+		   "55d0c0000000-55d0c0010000 r--p 00000000 08:01 1 /bin/x\n"
+		   "Size:                 64 kB\nKernelPageSize:       64 kB\n"
+		   "MMUPageSize:          64 kB\n");
+	big = load(root);
+	ck_assert_uint_eq(mirror_get_page_size(big), 65536);
+	ck_assert(mirror_get_total_bytes(big) ==
+		  16 * mirror_get_total_bytes(small));
+	for (zs = mirror_zone_get_first(small), zb = mirror_zone_get_first(big);
+	     zs && zb; zs = mirror_zone_get_next(zs), zb = mirror_zone_get_next(zb)) {
+		ck_assert(mirror_zone_get_start(zb) ==
+			  16 * mirror_zone_get_start(zs));
+		ck_assert(mirror_zone_get_end(zb) ==
+			  16 * mirror_zone_get_end(zs));
+	}
+	ck_assert(!zs && !zb);
+	mirror_unref(small);
+	mirror_unref(big);
+}
+END_TEST
+
+/* A garbled smaps is refused, and the sysroot stays what it was. */
+START_TEST(test_page_size_garbled)
+{
+	static const char *const bad[] = { "KernelPageSize: 3 kB\n",
+		"KernelPageSize: 12 kB\n", "KernelPageSize: 2048 kB\n",
+		"KernelPageSize: many\n", "Size: 4 kB\n" };
+	const char *root = copy_fixture("kernelcore-48g");
+	struct mirror_ctx *ctx;
+	unsigned int i;
+
+	run("mkdir -p '%s/proc/self'", root);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		write_file(root, "proc/self/smaps", bad[i]);
+		ck_assert_int_eq(mirror_new(&ctx), 0);
+		mirror_set_log_priority(ctx, 0);
+		ck_assert_int_eq(mirror_set_sysroot(ctx, root), -EINVAL);
+		ck_assert_msg(strstr(mirror_get_last_error(ctx), "KernelPageSize") != NULL,
+			      "%s", mirror_get_last_error(ctx));
+		ck_assert_str_eq(mirror_get_sysroot(ctx), "/");
+		mirror_unref(ctx);
+	}
+}
+END_TEST
+
+/* A counter at 2^64-2 is kept; a sum past 2^64-1 is unknown, not wrapped. */
+START_TEST(test_counter_huge)
+{
+	const char *root = copy_fixture("module-48g");
+	struct mirror_ctx *ctx;
+
+	write_file(root, "sys/kernel/mm/mirror/zones/zone0/allocs",
+		   "18446744073709551614\n");
+	ctx = load(root);
+	ck_assert(mirror_zone_get_allocs(zone_nr(ctx, 0)) ==
+		  18446744073709551614ULL);
+	ck_assert(mirror_get_allocs(ctx) == MIRROR_UNKNOWN);
+	mirror_unref(ctx);
+}
+END_TEST
+
+/* "No limit" is a value; a policy that cannot be read is an error. */
+START_TEST(test_policy_no_limit)
+{
+	const char *root = copy_fixture("openeuler");
+	struct mirror_ctx *ctx = load(root);
+	struct mirror_policy *pol;
+	unsigned long long v = 0;
+
+	pol = mirror_policy_get_by_name(ctx, "task_reliable_limit");
+	ck_assert_ptr_nonnull(pol);
+	ck_assert_int_eq(mirror_policy_get_value(pol, &v), 0);
+	ck_assert(v == MIRROR_NO_LIMIT);
+	write_file(root, "proc/sys/vm/task_reliable_limit", "lots\n");
+	v = 7;
+	ck_assert_int_eq(mirror_policy_get_value(pol, &v), -EINVAL);
+	ck_assert(v == 7);
+	mirror_unref(ctx);
+}
+END_TEST
+
 static Suite *libmirror_suite(void)
 {
 	Suite *s = suite_create("libmirror");
@@ -1170,7 +1302,9 @@ static Suite *libmirror_suite(void)
 				test_reliable_proc_bad } },
 		{ "process", { test_pagemap_module, test_pagemap_kernelcore,
 			       test_pagemap_hidden_pfns, test_pagemap_bad,
-			       test_proc_scan_module } },
+			       test_proc_scan_module, test_proc_get_pfns } },
+		{ "contracts", { test_page_size_sysroot, test_page_size_garbled,
+				 test_counter_huge, test_policy_no_limit } },
 	};
 	unsigned int i, j;
 

@@ -6,7 +6,8 @@ UNIT_CORE_CFLAGS = $(CHECK_CFLAGS) $(MIRROR_CFLAGS) \
 	-I$(top_srcdir)/kernel-module/core
 UNIT_CORE_LDADD = $(top_builddir)/kernel-module/libmccore.la $(CHECK_LIBS)
 
-UNIT_TESTS = unit/test-range unit/test-energy unit/test-zalloc unit/test-zsel
+UNIT_TESTS = unit/test-range unit/test-energy unit/test-zalloc unit/test-zsel \
+	unit/test-field unit/test-output
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -21,6 +22,17 @@ unit_test_energy_LDADD = $(UNIT_CORE_LDADD)
 unit_test_zalloc_SOURCES = unit/test-zalloc.c
 unit_test_zalloc_CFLAGS = $(UNIT_CORE_CFLAGS)
 unit_test_zalloc_LDADD = $(UNIT_CORE_LDADD)
+
+unit_test_field_SOURCES = unit/test-field.c
+unit_test_field_CFLAGS = $(UNIT_CORE_CFLAGS)
+unit_test_field_LDADD = $(UNIT_CORE_LDADD)
+
+# The tools' helper library (cli/libcliutil), not the core.
+unit_test_output_SOURCES = unit/test-output.c
+unit_test_output_CFLAGS = $(CHECK_CFLAGS) $(JANSSON_CFLAGS) $(MIRROR_CFLAGS) \
+	-I$(top_srcdir)/cli -I$(top_srcdir)/lib -D_GNU_SOURCE
+unit_test_output_LDADD = $(top_builddir)/cli/libcliutil.la $(CHECK_LIBS) \
+	$(JANSSON_LIBS)
 
 unit_test_zsel_SOURCES = unit/test-zsel.c
 unit_test_zsel_CFLAGS = $(UNIT_CORE_CFLAGS)

@@ -104,6 +104,63 @@ START_TEST(test_ranges_number_forms)
 	/* Leading zeros are decimal, not octal. */
 	ck_assert_int_eq(parse("010@0", 1), 0);
 	expect_range(0, 0, 10, MC_MEM_MIRROR);
+	/* A suffix may be followed by B or iB: binary units all the same. */
+	ck_assert_int_eq(parse("64MiB@1GB", 0), 0);
+	expect_range(0, G, 64 * M, MC_MEM_MIRROR);
+	ck_assert_int_eq(parse("2mb@4kB", 1), 0);
+	expect_range(0, 4 * K, 2 * M, MC_MEM_MIRROR);
+}
+END_TEST
+
+/* The whole-string parser the tools use for sizes and numbers. */
+START_TEST(test_number_parse)
+{
+	static const struct { const char *s; bool suffix; int ret; u64 v; } c[] = {
+		{ "0", false, 0, 0 },
+		{ "4096", false, 0, 4096 },
+		{ "010", false, 0, 10 },
+		{ "0x10", false, 0, 16 },
+		{ "0XfF", false, 0, 255 },
+		{ "18446744073709551615", false, 0, ~0ULL },
+		{ "18446744073709551616", false, -ERANGE, 0 },
+		{ "0x10000000000000000", false, -ERANGE, 0 },
+		{ "4K", false, -EINVAL, 0 },
+		{ "4K", true, 0, 4096 },
+		{ "4k", true, 0, 4096 },
+		{ "4KB", true, 0, 4096 },
+		{ "4KiB", true, 0, 4096 },
+		{ "64MiB", true, 0, 64ULL << 20 },
+		{ "3G", true, 0, 3ULL << 30 },
+		{ "2TiB", true, 0, 2ULL << 40 },
+		{ "0x10M", true, 0, 16ULL << 20 },
+		{ "16777215T", true, 0, 16777215ULL << 40 },
+		{ "16777216T", true, -ERANGE, 0 },
+		{ "18014398509481985M", true, -ERANGE, 0 },
+		{ "4B", true, -EINVAL, 0 },
+		{ "4KiBB", true, -EINVAL, 0 },
+		{ "4Ki", true, -EINVAL, 0 },
+		{ "4P", true, -EINVAL, 0 },
+		{ "", true, -EINVAL, 0 },
+		{ " 5", false, -EINVAL, 0 },
+		{ "5 ", false, -EINVAL, 0 },
+		{ "-5", false, -EINVAL, 0 },
+		{ "+5", false, -EINVAL, 0 },
+		{ "0x", false, -EINVAL, 0 },
+		{ "1.5G", true, -EINVAL, 0 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		u64 v = 12345;
+		int ret = mc_number_parse(c[i].s, strlen(c[i].s), c[i].suffix, &v);
+
+		ck_assert_msg(ret == c[i].ret, "'%s': %d, not %d", c[i].s, ret,
+			      c[i].ret);
+		ck_assert_msg(v == (ret ? 12345 : c[i].v), "'%s': %llu", c[i].s,
+			      (unsigned long long)v);
+	}
+	/* The length counts: a NUL inside is not the end. */
+	ck_assert_int_eq(mc_number_parse("12\0003", 4, false, &(u64){ 0 }), -EINVAL);
 }
 END_TEST
 
@@ -264,9 +321,9 @@ START_TEST(test_ranges_junk_and_missing_at)
 	expect_fail(parse("0x@0", 0), -EINVAL, 1, 3, "hex digits after '0x'");
 	expect_fail(parse("1G@0xg", 0), -EINVAL, 1, 6, "hex digits after '0x'");
 	expect_fail(parse("1G@0q", 0), -EINVAL, 1, 5, "unexpected 'q'");
-	expect_fail(parse("1G@0,1G@1GB", 0), -EINVAL, 1, 11,
-		    "range 2: unexpected 'B'");
-	expect_fail(parse("1KB@0", 0), -EINVAL, 1, 3, "found 'B'");
+	expect_fail(parse("1G@0,1G@1GX", 0), -EINVAL, 1, 11,
+		    "range 2: unexpected 'X'");
+	expect_fail(parse("1KX@0", 0), -EINVAL, 1, 3, "found 'X'");
 	expect_fail(parse("G@0", 0), -EINVAL, 1, 1,
 		    "expected SIZE@START, found 'G'");
 	expect_fail(parse("-1G@0", 0), -EINVAL, 1, 1, "found '-'");
@@ -625,6 +682,7 @@ static Suite *range_suite(void)
 	tcase_add_test(tc, test_ranges_single);
 	tcase_add_test(tc, test_ranges_reference_layout_sorted);
 	tcase_add_test(tc, test_ranges_number_forms);
+	tcase_add_test(tc, test_number_parse);
 	tcase_add_test(tc, test_ranges_trailing_newline);
 	tcase_add_test(tc, test_ranges_empty);
 	tcase_add_test(tc, test_ranges_empty_elements);

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * tool.c - what the table tools share (see tool.h).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tool.h"
+#include "util.h"
+
+void usage_error(const char *fmt, ...)
+{
+	va_list args;
+
+	fprintf(stderr, "%s: ", program_invocation_short_name);
+	va_start(args, fmt);
+	vfprintf(stderr, fmt, args);
+	va_end(args);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n",
+		program_invocation_short_name);
+	exit(EXIT_USAGE);
+}
+
+int tool_fail(struct mirror_ctx *ctx, int rc)
+{
+	const char *msg = ctx ? mirror_get_last_error(ctx) : "";
+
+	fprintf(stderr, "%s: %s\n", program_invocation_short_name,
+		*msg ? msg : strerror(-rc));
+	return rc == -ENODEV ? EXIT_NOBACKEND : EXIT_FAILURE;
+}
+
+void tool_log_fn(struct mirror_ctx *ctx, int priority, const char *file,
+		 int line, const char *fn, const char *format, va_list args)
+{
+	fprintf(stderr, "%s: libmirror: %s: ", program_invocation_short_name,
+		fn);
+	vfprintf(stderr, format, args);
+	fputc('\n', stderr);
+}
+
+int tool_open(struct mirror_ctx **ctx, const char *sysroot,
+	      const char *backend)
+{
+	const char *env;
+	int rc;
+
+	/*
+	 * Pass the library's environment variables through the options, so
+	 * a bad value is reported once, like the option would be.
+	 */
+	env = getenv("MIRROR_SYSROOT");
+	if (env && *env && !sysroot)
+		sysroot = env;
+	env = getenv("MIRROR_BACKEND");
+	if (env && *env && !backend)
+		backend = env;
+	unsetenv("MIRROR_SYSROOT");
+	unsetenv("MIRROR_BACKEND");
+	*ctx = NULL;
+	rc = mirror_new(ctx);
+	if (rc < 0) {
+		fprintf(stderr, "%s: cannot initialise libmirror: %s\n",
+			program_invocation_short_name, strerror(-rc));
+		return EXIT_FAILURE;
+	}
+	mirror_set_log_fn(*ctx, tool_log_fn);
+	/* Errors are printed once, by the tool; MIRROR_LOG asks for more. */
+	if (!getenv("MIRROR_LOG"))
+		mirror_set_log_priority(*ctx, 0);
+	if (sysroot && (rc = mirror_set_sysroot(*ctx, sysroot)) < 0)
+		return tool_fail(*ctx, rc);
+	if (backend && (rc = mirror_set_backend(*ctx, backend)) < 0)
+		return tool_fail(*ctx, rc) == EXIT_FAILURE ? EXIT_USAGE :
+		       EXIT_FAILURE;
+	return 0;
+}
+
+static int column_id(const struct coldesc *d, unsigned int n,
+		     const char *name, size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (strncasecmp(d[i].name, name, len) == 0 &&
+		    d[i].name[len] == '\0')
+			return (int)i;
+	return -1;
+}
+
+unsigned int columns_parse(const char *arg, bool all, const struct coldesc *d,
+			   unsigned int n, const int *defs, unsigned int ndefs,
+			   int *cols, unsigned int max)
+{
+	const char *p = arg;
+	unsigned int nr = 0, i;
+
+	if (all) {
+		for (i = 0; i < n && nr < max; i++)
+			cols[nr++] = (int)i;
+		return nr;
+	}
+	if (!p || *p == '+') {
+		for (i = 0; i < ndefs && nr < max; i++)
+			cols[nr++] = defs[i];
+		if (p)
+			p++;
+	}
+	while (p && *p) {
+		size_t len = strcspn(p, ",");
+		int id = column_id(d, n, p, len);
+
+		if (len == 0)
+			usage_error("empty column name in '%s'", arg);
+		if (id < 0)
+			usage_error("unknown column: %.*s", (int)len, p);
+		if (nr >= max)
+			usage_error("too many columns");
+		cols[nr++] = id;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	if (!nr)
+		usage_error("no columns given to --output");
+	return nr;
+}
+
+struct libscols_table *columns_table(const struct coldesc *d, const int *cols,
+				     unsigned int ncols, bool raw,
+				     bool noheadings)
+{
+	struct libscols_table *tb = scols_new_table();
+	unsigned int i;
+
+	if (!tb)
+		return NULL;
+	scols_table_enable_raw(tb, raw);
+	scols_table_enable_noheadings(tb, noheadings);
+	for (i = 0; i < ncols; i++) {
+		const struct coldesc *c = &d[cols[i]];
+
+		if (!scols_table_new_column(tb, c->name, c->whint, c->flags)) {
+			scols_unref_table(tb);
+			return NULL;
+		}
+	}
+	return tb;
+}
+
+void columns_help(FILE *out, const char *title, const struct coldesc *d,
+		  unsigned int n, int width)
+{
+	unsigned int i;
+
+	fprintf(out, "\n%s:\n", title);
+	for (i = 0; i < n; i++)
+		fprintf(out, " %*s  %s\n", width, d[i].name, d[i].help);
+}

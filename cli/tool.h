@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * tool.h - what the table tools (mirrorstat, memtype) share: usage errors,
+ * libmirror's errors and log lines, the column table behind -o and the
+ * help, the libsmartcols table, and the context set up from the options
+ * and the environment.
+ */
+#ifndef MIRROR_CLI_TOOL_H
+#define MIRROR_CLI_TOOL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <libsmartcols.h>
+
+#include "libmirror.h"
+
+/* One column: its name (for -o and the heading), width hint, flags, help. */
+struct coldesc {
+	const char *name;
+	double whint;
+	int flags;
+	const char *help;
+};
+
+/* "PROG: message", the --help hint, exit 2 (EXIT_USAGE). */
+void __attribute__((noreturn, format(printf, 1, 2)))
+usage_error(const char *fmt, ...);
+
+/*
+ * Say what failed: the context's last error, else strerror(-rc).  Returns
+ * the exit status: 3 (EXIT_NOBACKEND) for -ENODEV, else 1.
+ */
+int tool_fail(struct mirror_ctx *ctx, int rc);
+
+/* libmirror's log lines as "PROG: libmirror: fn: message". */
+void tool_log_fn(struct mirror_ctx *ctx, int priority, const char *file,
+		 int line, const char *fn, const char *format, va_list args);
+
+/*
+ * A context for the tool: the --sysroot and --backend options (NULL: not
+ * given) or else MIRROR_SYSROOT and MIRROR_BACKEND, checked once and
+ * reported as the options would be; libmirror's own messages only with
+ * MIRROR_LOG.  Nothing is loaded.  Returns 0, or the exit status after
+ * saying why (1, or 2 for a bad backend name).
+ */
+int tool_open(struct mirror_ctx **ctx, const char *sysroot,
+	      const char *backend);
+
+/*
+ * Columns for -o/--output: 'arg' NULL gives 'defs'; "+LIST" adds LIST to
+ * them; "LIST" is LIST alone (names in any case, comma-separated); 'all'
+ * (--output-all) every column.  Bad names and empty lists are usage
+ * errors.  Returns how many were put in 'cols' (at most 'max').
+ */
+unsigned int columns_parse(const char *arg, bool all, const struct coldesc *d,
+			   unsigned int n, const int *defs, unsigned int ndefs,
+			   int *cols, unsigned int max);
+
+/* A libsmartcols table with these columns, raw and without headings when
+ * asked; NULL when out of memory. */
+struct libscols_table *columns_table(const struct coldesc *d, const int *cols,
+				     unsigned int ncols, bool raw,
+				     bool noheadings);
+
+/* The columns for --help: "\nTITLE:\n" and "  NAME  help" lines. */
+void columns_help(FILE *out, const char *title, const struct coldesc *d,
+		  unsigned int n, int width);
+
+#endif /* MIRROR_CLI_TOOL_H */
