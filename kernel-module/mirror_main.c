@@ -53,6 +53,11 @@ module_param(default_mirror, bool, 0444);
 MODULE_PARM_DESC(default_mirror,
 	"Initial policy/default_mirror: serve requests without __GFP_MIRROR mirror-first");
 
+static char *budget;
+module_param(budget, charp, 0444);
+MODULE_PARM_DESC(budget,
+	"The most the zones of one node may claim: SIZE or PERCENT% of the node's mirrored memory (default: 50% in firmware mode, 100% in emulation)");
+
 static bool fallback = true;
 module_param(fallback, bool, 0444);
 MODULE_PARM_DESC(fallback,
@@ -352,6 +357,108 @@ static int mirror_spans_from_efi(struct mirror_span **out,
 	return 0;
 }
 
+/* ---- the budget ---------------------------------------------------------- */
+
+/*
+ * In firmware mode the kernel keeps half of each node's mirrored memory by
+ * default: with kernelcore=mirror its own allocations live there, and a
+ * module that took it all would leave the kernel to run from memory that
+ * is not mirrored.
+ */
+#define MIRROR_FIRMWARE_SHARE	50
+
+struct mirror_budget {
+	bool share;			/* 'value' is a percentage */
+	u64 value;			/* percent, or bytes per node */
+};
+
+/* The budget= parameter; -EINVAL after one log line. */
+static int mirror_budget_parse(struct mirror_budget *b)
+{
+	size_t len = budget ? strlen(budget) : 0;
+
+	if (!len) {
+		b->share = true;
+		b->value = mirror.mode == MIRROR_MODE_FIRMWARE ?
+			   MIRROR_FIRMWARE_SHARE : 100;
+		return 0;
+	}
+	b->share = budget[len - 1] == '%';
+	if (b->share) {
+		if (mc_number_parse(budget, len - 1, false, &b->value) ||
+		    !b->value || b->value > 100) {
+			pr_err("budget: '%s': a share is 1%% to 100%% of a node's mirrored memory\n",
+			       budget);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (mc_number_parse(budget, len, true, &b->value) || !b->value) {
+		pr_err("budget: '%s': expected a size above 0 (K/M/G/T) or a share (1%% to 100%%)\n",
+		       budget);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Trim the spans of each node, in address order, to the node's budget in
+ * whole memory blocks; a span left empty goes.
+ */
+static void mirror_spans_budget(struct mirror_span *spans, unsigned int *nr,
+				const struct mirror_budget *b)
+{
+	u64 block = PHYS_PFN(mirror_align());
+	unsigned int i, kept = 0;
+	int nid;
+
+	for_each_online_node(nid) {
+		u64 total = 0, left;
+
+		for (i = 0; i < *nr; i++)
+			if (spans[i].nid == nid)
+				total += spans[i].end_pfn - spans[i].start_pfn;
+		if (!total)
+			continue;
+		left = b->share ? div64_u64(total * b->value, 100) :
+				  min_t(u64, PHYS_PFN(b->value), total);
+		left = rounddown(left, block);
+		if (left < total)
+			pr_info("node %d: budget %s: %llu MiB of %llu MiB of mirrored memory\n",
+				nid, budget && *budget ? budget : "(default)",
+				left >> (20 - PAGE_SHIFT),
+				total >> (20 - PAGE_SHIFT));
+		for (i = 0; i < *nr; i++) {
+			u64 n = spans[i].end_pfn - spans[i].start_pfn;
+
+			if (spans[i].nid != nid)
+				continue;
+			n = min(n, left);
+			spans[i].end_pfn = spans[i].start_pfn + n;
+			left -= n;
+		}
+	}
+	for (i = 0; i < *nr; i++)
+		if (spans[i].end_pfn > spans[i].start_pfn)
+			spans[kept++] = spans[i];
+	*nr = kept;
+}
+
+/*
+ * ZONE_MOVABLE in use means kernelcore= (mirror, or a size) or
+ * movablecore=: with kernelcore=mirror the kernel's own data lives in the
+ * mirrored memory the zones would take.
+ */
+static bool mirror_kernelcore(void)
+{
+	int nid;
+
+	for_each_online_node(nid)
+		if (populated_zone(&NODE_DATA(nid)->node_zones[ZONE_MOVABLE]))
+			return true;
+	return false;
+}
+
 /* ---- zones --------------------------------------------------------------- */
 
 static const struct dev_pagemap_ops mirror_pgmap_ops = {
@@ -594,17 +701,29 @@ static int mirror_zones_create(void)
 {
 	struct mirror_span *spans = NULL;
 	unsigned int nr = 0, i;
+	struct mirror_budget b;
 	int ret;
 
-	if (ranges && ranges[0]) {
-		mirror.mode = MIRROR_MODE_EMULATION;
-		ret = mirror_spans_from_param(&spans, &nr);
-	} else {
-		mirror.mode = MIRROR_MODE_FIRMWARE;
-		ret = mirror_spans_from_efi(&spans, &nr);
-	}
+	mirror.mode = ranges && ranges[0] ? MIRROR_MODE_EMULATION :
+					    MIRROR_MODE_FIRMWARE;
+	ret = mirror_budget_parse(&b);
 	if (ret)
 		return ret;
+	if (mirror.mode == MIRROR_MODE_EMULATION)
+		ret = mirror_spans_from_param(&spans, &nr);
+	else
+		ret = mirror_spans_from_efi(&spans, &nr);
+	if (ret)
+		return ret;
+	if (mirror.mode == MIRROR_MODE_FIRMWARE && mirror_kernelcore())
+		pr_info("ZONE_MOVABLE is in use (kernelcore=mirror?): the kernel's own data lives in mirrored memory; claiming at most %s of each node's\n",
+			budget && *budget ? budget : "50%");
+	mirror_spans_budget(spans, &nr, &b);
+	if (!nr) {
+		pr_err("budget: no whole memory block left to claim\n");
+		kfree(spans);
+		return -EINVAL;
+	}
 
 	mirror.zones = kcalloc(nr, sizeof(*mirror.zones), GFP_KERNEL);
 	if (!mirror.zones) {

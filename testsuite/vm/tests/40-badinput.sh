@@ -12,16 +12,17 @@ memfree()
 	sed -n 's/^MemFree: *\([0-9]*\) kB/\1/p' /proc/meminfo
 }
 
-# reject RANGES ERRNO_TEXT LOG_TEXT [PREFIX]: loading with ranges=RANGES
-# fails with ERRNO_TEXT from insmod and exactly one new log line starting
-# with PREFIX (default "mirror: ranges: ") containing LOG_TEXT
+# reject RANGES ERRNO_TEXT LOG_TEXT [PREFIX [PARAM]]: loading with
+# ranges=RANGES (and PARAM) fails with ERRNO_TEXT from insmod and exactly
+# one new log line starting with PREFIX (default "mirror: ranges: ")
+# containing LOG_TEXT
 reject()
 {
 	_prefix=${4:-mirror: ranges: }
 	before=$(kmsg_count 'mirror: ')
 	# One finit_module() call: busybox insmod would retry with
 	# init_module() and so run the module's init twice.
-	if finit "$MIRROR_KO" "ranges=$1" >"$VMTEST_TMP/insmod.out" 2>&1; then
+	if finit "$MIRROR_KO" "ranges=$1" ${5:+"$5"} >"$VMTEST_TMP/insmod.out" 2>&1; then
 		rmmod mirror
 		fail "ranges='$1' was accepted"
 	fi
@@ -65,6 +66,12 @@ reject "128M@0x8000000," "$EINVAL" "trailing ','"
 reject ",128M@0x8000000" "$EINVAL" "range 1 is empty"
 reject "-128M@0x8000000" "$EINVAL" "range 1"
 reject "128M@-0x8000000" "$EINVAL" "range 1"
+# budget=: a size above 0 or a share of 1% to 100%, nothing else.
+for b in 0 0% 0M -5% 101% 1000% abc 5%% 12Q 1.5G 50%x; do
+	reject "$MIRROR_VM_RANGES" "$EINVAL" "budget: '$b'" "mirror: budget: " "budget=$b"
+done
+# A budget that leaves no whole memory block: nothing to claim.
+reject "$MIRROR_VM_RANGES" "$EINVAL" "no whole memory block left" "mirror: budget: " "budget=64M"
 # Empty: hardware mode, and this machine has no EFI memory map.
 reject "" "No such device" "no EFI memory map"
 
