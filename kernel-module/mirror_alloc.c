@@ -40,15 +40,20 @@ static void mirror_event_note(struct mirror_zone *zone)
 }
 
 /*
- * A free zone page (reference count 0, ours since its last put) gets the
- * one reference its new holder owns.  This is zone_device_page_init()
- * without its lock_page(), which may sleep: allocations may come from
- * interrupt context, and API callers want an unlocked page anyway.
+ * Free zone pages (reference count 0, ours since their last put) get the
+ * one reference their new holder owns, and the page map one reference
+ * each.  This is zone_device_page_init() without its lock_page(), which
+ * may sleep: allocations may come from interrupt context, and API callers
+ * want unlocked pages anyway.
  */
-static void mirror_page_get_new(struct page *page)
+static void mirror_pages_get_new(struct mirror_zone *zone, struct page *page,
+				 unsigned long nr)
 {
-	WARN_ON_ONCE(!percpu_ref_tryget_live(&page->pgmap->ref));
-	set_page_count(page, 1);
+	unsigned long i;
+
+	WARN_ON_ONCE(!percpu_ref_tryget_many(&zone->pgmap.ref, nr));
+	for (i = 0; i < nr; i++)
+		set_page_count(page + i, 1);
 }
 
 /*
@@ -88,12 +93,11 @@ static struct page *mirror_zone_alloc(struct mirror_zone *zone,
 	if (ret)
 		return NULL;
 	page = pfn_to_page(pfn);
-	for (i = 0; i < (1UL << order); i++) {
-		if (api)
-			mirror_page_get_new(page + i);
-		else
+	if (api)
+		mirror_pages_get_new(zone, page, 1UL << order);
+	else
+		for (i = 0; i < (1UL << order); i++)
 			zone_device_page_init(page + i);
-	}
 	this_cpu_inc(zone->pcpu->allocs);
 	return page;
 }
@@ -106,76 +110,25 @@ static void mirror_bad_free(unsigned long pfn, unsigned int order,
 }
 
 /*
- * The API caller gives a block back: the order recorded at allocation
- * must match (anything else is a caller's bug, refused with one line and
- * counted).  Each page then loses the caller's reference and comes back
- * to the zone through mirror_page_free() when nothing else holds it: a
- * page the caller still has mapped somewhere stays out until the mapping
- * goes.
+ * Pages [pfn, pfn + 2^order) of 'zone' lost their last reference: errors
+ * latched on them die with their owner, they are scrubbed with their
+ * memory's cheap pattern so nothing passes to the next owner, and they
+ * are free in the zone again at once.  'freed' counts a block given back
+ * (see 'frees' in ABI.md).  Any context.
  */
-static void mirror_zone_free(struct mirror_zone *zone, struct page *page,
-			     unsigned long pfn, unsigned int order)
+static void mirror_zone_take_back(struct mirror_zone *zone, unsigned long pfn,
+				  unsigned int order, bool freed)
 {
-	unsigned long idx = pfn - zone->start_pfn, flags, i;
-	u8 had;
-
-	spin_lock_irqsave(&zone->lock, flags);
-	had = zone->order_of[idx];
-	if (had != order + 1) {
-		zone->bad_frees++;
-		spin_unlock_irqrestore(&zone->lock, flags);
-		if (!had)
-			mirror_bad_free(pfn, order, "not allocated, zone",
-					zone->id);
-		else
-			mirror_bad_free(pfn, order, "allocated with order",
-					had - 1);
-		return;
-	}
-	/* No longer the caller's: a second free is refused from here on. */
-	zone->order_of[idx] = 0;
-	spin_unlock_irqrestore(&zone->lock, flags);
-	this_cpu_inc(zone->pcpu->frees);
-
-	for (i = 0; i < (1UL << order); i++)
-		put_page(page + i);
-}
-
-/*
- * dev_pagemap_ops.page_free: the last reference to a zone page went
- * (an API free, a process that let go of a migrated page, a mapping torn
- * down).  Any context.  Errors latched on it die with its owner, it is
- * scrubbed with its memory's cheap pattern so nothing passes to the next
- * owner, and it is free in its zone again at once.
- */
-void mirror_page_free(struct page *page)
-{
-	struct mirror_zone *zone = container_of(page->pgmap,
-						struct mirror_zone, pgmap);
-	unsigned long pfn = page_to_pfn(page);
-	unsigned long idx = pfn - zone->start_pfn, flags;
-	bool event = false, put = false, freed = false;
+	unsigned long flags, i;
+	bool event = false, put = false;
 	int ret;
 
-	mirror_channel_page_freed(zone, pfn);
-	mirror_fill_free(zone, page, 0);
+	for (i = 0; i < (1UL << order); i++)
+		mirror_channel_page_freed(zone, pfn + i);
+	mirror_fill_free(zone, pfn_to_page(pfn), order);
 
 	spin_lock_irqsave(&zone->lock, flags);
-	if (zone->order_of[idx] == MIRROR_REF_HELD) {
-		/* A migrated page its process let go of: a block returned. */
-		freed = true;
-	} else if (zone->order_of[idx]) {
-		/*
-		 * An API block whose first page lost its last reference
-		 * without mirror_free_pages(): the holder put it itself.
-		 * The block is no longer the caller's; its pages come back
-		 * one by one as their counts drop.
-		 */
-		zone->bad_frees++;
-		freed = true;
-	}
-	zone->order_of[idx] = 0;
-	ret = mc_zalloc_free(&zone->za, pfn, 0);
+	ret = mc_zalloc_free(&zone->za, pfn, order);
 	if (WARN_ON_ONCE(ret)) {
 		/* Our records disagree with the core's: keep both as is. */
 		zone->bad_frees++;
@@ -199,11 +152,109 @@ void mirror_page_free(struct page *page)
 		mirror_event_note(zone);
 	/*
 	 * Not the reference that lets the module go while we still run:
-	 * unload waits in memunmap_pages() for the page map reference that
-	 * free_zone_device_page() drops after we return.
+	 * unload waits in memunmap_pages() for the page map references
+	 * that are dropped after this (free_zone_device_page(), or
+	 * mirror_zone_free()).
 	 */
 	if (put)
 		module_put(THIS_MODULE);
+}
+
+/*
+ * The caller's references are the only ones on a block: take them all
+ * back at once (each count from 1 to 0), so that the block returns whole
+ * in one lock round.  False, and nothing changed, when any page is
+ * referenced elsewhere (mapped, pinned).
+ */
+static bool mirror_block_unshared(struct page *page, unsigned long nr)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++)
+		if (!page_ref_freeze(page + i, 1))
+			break;
+	if (i == nr)
+		return true;
+	while (i--)
+		page_ref_unfreeze(page + i, 1);
+	return false;
+}
+
+/*
+ * The API caller gives a block back: the order recorded at allocation
+ * must match (anything else is a caller's bug, refused with one line and
+ * counted).  A block nobody else holds returns at once; otherwise each
+ * page loses the caller's reference and comes back through
+ * mirror_page_free() when nothing else holds it: a page still mapped
+ * somewhere stays out until the mapping goes.
+ */
+static void mirror_zone_free(struct mirror_zone *zone, struct page *page,
+			     unsigned long pfn, unsigned int order)
+{
+	unsigned long idx = pfn - zone->start_pfn, flags, i;
+	unsigned long nr = 1UL << order;
+	u8 had;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	had = zone->order_of[idx];
+	if (had != order + 1) {
+		zone->bad_frees++;
+		spin_unlock_irqrestore(&zone->lock, flags);
+		if (!had)
+			mirror_bad_free(pfn, order, "not allocated, zone",
+					zone->id);
+		else
+			mirror_bad_free(pfn, order, "allocated with order",
+					had - 1);
+		return;
+	}
+	/* No longer the caller's: a second free is refused from here on. */
+	zone->order_of[idx] = 0;
+	spin_unlock_irqrestore(&zone->lock, flags);
+
+	if (mirror_block_unshared(page, nr)) {
+		mirror_zone_take_back(zone, pfn, order, true);
+		/* What free_zone_device_page() would drop, page by page. */
+		percpu_ref_put_many(&zone->pgmap.ref, nr);
+		return;
+	}
+	this_cpu_inc(zone->pcpu->frees);
+	for (i = 0; i < nr; i++)
+		put_page(page + i);
+}
+
+/*
+ * dev_pagemap_ops.page_free: the last reference to a zone page went
+ * (a process let go of a migrated page, a mapping was torn down, an API
+ * block's page that was still referenced when the block was freed).
+ * Any context.
+ */
+void mirror_page_free(struct page *page)
+{
+	struct mirror_zone *zone = container_of(page->pgmap,
+						struct mirror_zone, pgmap);
+	unsigned long pfn = page_to_pfn(page);
+	unsigned long idx = pfn - zone->start_pfn, flags;
+	bool freed = false;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	if (zone->order_of[idx] == MIRROR_REF_HELD) {
+		/* A migrated page its process let go of: a block returned. */
+		freed = true;
+	} else if (zone->order_of[idx]) {
+		/*
+		 * An API block whose first page lost its last reference
+		 * without mirror_free_pages(): the holder put it itself.
+		 * The block is no longer the caller's; its pages come back
+		 * one by one as their counts drop.
+		 */
+		zone->bad_frees++;
+		freed = true;
+	}
+	zone->order_of[idx] = 0;
+	spin_unlock_irqrestore(&zone->lock, flags);
+
+	mirror_zone_take_back(zone, pfn, 0, freed);
 }
 
 /* Record an ordinary block handed out; 0 or -ENOMEM. */
