@@ -3,8 +3,15 @@
 # and the shell completions.  Tests that need root skip (77) without it.
 # Paths are relative to testsuite/.
 
+check_PROGRAMS += ops/dashboard-check
+ops_dashboard_check_SOURCES = ops/dashboard-check.c
+ops_dashboard_check_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+ops_dashboard_check_LDADD = $(JANSSON_LIBS)
+
 OPS_TESTS = \
-	ops/bootstrap-footprint.sh
+	ops/bootstrap-footprint.sh \
+	ops/prometheus-rules.sh \
+	ops/grafana-dashboard.sh
 
 TESTS += $(OPS_TESTS)
-EXTRA_DIST += $(OPS_TESTS)
+EXTRA_DIST += $(OPS_TESTS) ops/ops-lib.sh
