@@ -11,7 +11,8 @@ ops_dashboard_check_LDADD = $(JANSSON_LIBS)
 OPS_TESTS = \
 	ops/bootstrap-footprint.sh \
 	ops/prometheus-rules.sh \
-	ops/grafana-dashboard.sh
+	ops/grafana-dashboard.sh \
+	ops/make-install.sh
 
 TESTS += $(OPS_TESTS)
 EXTRA_DIST += $(OPS_TESTS) ops/ops-lib.sh
