@@ -12,7 +12,8 @@ OPS_TESTS = \
 	ops/bootstrap-footprint.sh \
 	ops/prometheus-rules.sh \
 	ops/grafana-dashboard.sh \
-	ops/make-install.sh
+	ops/make-install.sh \
+	ops/debian-packages.sh
 
 TESTS += $(OPS_TESTS)
 EXTRA_DIST += $(OPS_TESTS) ops/ops-lib.sh

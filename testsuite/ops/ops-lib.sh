@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Sourced by the ops tests after lib/common.sh.
 
 CONTRIB=$top_srcdir/contrib
