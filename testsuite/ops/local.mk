@@ -13,7 +13,8 @@ OPS_TESTS = \
 	ops/prometheus-rules.sh \
 	ops/grafana-dashboard.sh \
 	ops/make-install.sh \
-	ops/debian-packages.sh
+	ops/debian-packages.sh \
+	ops/systemd-units.sh
 
 TESTS += $(OPS_TESTS)
 EXTRA_DIST += $(OPS_TESTS) ops/ops-lib.sh
