@@ -22,7 +22,7 @@ cd "$top"
 # systemd for systemd-analyze (the units); bash-completion for the
 # completion scripts' tests.
 PACKAGES="build-essential autoconf automake libtool pkg-config
-	libnuma-dev libkmod-dev libudev-dev libjansson-dev libsmartcols-dev check
+	libkmod-dev libudev-dev libjansson-dev libsmartcols-dev check
 	clang
 	qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static
 	cpio kmod numactl prometheus stress-ng memtester
