@@ -44,9 +44,6 @@ for p in $PKGS; do
 	fi
 done
 
-# unset: a make of its own; CI=true would turn the package build's own
-# tests' skips into failures.
-unset MAKEFLAGS MFLAGS MAKELEVEL
 T0=$(date +%s)
 step() {
 	_now=$(date +%s)
@@ -54,17 +51,11 @@ step() {
 	T0=$_now
 }
 
-# The tree as it is (tracked and new files, not what .gitignore hides),
-# copied: the package build must not touch the checkout.
 version=$(sed -n '1s/^mirror (\([^-)]*\).*/\1/p' "$top_srcdir/debian/changelog")
-SRC=$TMP/build/mirror-$version
-mkdir -p "$SRC"
-(cd "$top_srcdir" && git ls-files -z --cached --others --exclude-standard |
-	tar -cf - --null -T -) | tar -xf - -C "$SRC"
-if (cd "$SRC" && dpkg-buildpackage -us -uc -b) >"$TMP/build.log" 2>&1; then
-	pass "dpkg-buildpackage -us -uc -b"
+if sh "$top_srcdir/scripts/build-debs.sh" "$TMP/build" >"$TMP/build.log" 2>&1; then
+	pass "scripts/build-debs.sh (dpkg-buildpackage -us -uc -b in a copy of the tree)"
 else
-	fail "dpkg-buildpackage failed: $(tail -n 30 "$TMP/build.log")"
+	fail "the package build failed: $(tail -n 30 "$TMP/build.log")"
 	finish
 fi
 step build
@@ -151,14 +142,18 @@ out=$(/usr/bin/mirrorstat --version 2>&1)
 # The units, as installed: valid, the timer left for the admin to enable.
 if command -v systemd-analyze >/dev/null 2>&1; then
 	systemd-analyze verify /lib/systemd/system/mirror-textfile.service \
-		/lib/systemd/system/mirror-textfile.timer >"$TMP/verify" 2>&1 &&
+		/lib/systemd/system/mirror-textfile.timer \
+		/lib/systemd/system/mirror-drill.service \
+		/lib/systemd/system/mirror-drill.timer >"$TMP/verify" 2>&1 &&
 		[ ! -s "$TMP/verify" ] &&
 		pass "systemd-analyze verify of the installed units" ||
 		fail "systemd-analyze verify: $(cat "$TMP/verify")"
 fi
-st=$(systemctl is-enabled mirror-textfile.timer 2>&1)
-[ "$st" = disabled ] && pass "mirror-textfile.timer installed, not enabled" ||
-	fail "systemctl is-enabled mirror-textfile.timer: $st"
+for t in mirror-textfile.timer mirror-drill.timer; do
+	st=$(systemctl is-enabled "$t" 2>&1)
+	[ "$st" = disabled ] && pass "$t installed, not enabled" ||
+		fail "systemctl is-enabled $t: $st"
+done
 
 # The EXAMPLE of libmirror(3), in a main(), against the installed library.
 {

@@ -23,9 +23,9 @@ check_metric_names() {
 	if [ ! -s "$2" ]; then
 		fail "$1: no mirror_ metric found"
 	elif [ -n "$_unknown" ]; then
-		fail "$1 uses metrics mirrorstat does not print: $_unknown"
+		fail "$1 uses metrics the tools do not print: $_unknown"
 	else
-		pass "$1: $(wc -l <"$2") metrics, all printed by mirrorstat --prometheus"
+		pass "$1: $(wc -l <"$2") metrics, all printed by the tools"
 	fi
 }
 

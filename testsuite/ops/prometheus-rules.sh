@@ -1,7 +1,8 @@
 #!/bin/sh
 # contrib/prometheus/mirror.rules.yml: promtool's syntax check, its unit
 # tests (mirror.rules.test.yml), and every mirror_ metric the rules read is
-# one mirrorstat --prometheus prints.  Skips (77) without promtool.
+# one mirrorstat --prometheus or mirror-drill --prometheus prints.  Skips
+# (77) without promtool.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/ops-lib.sh"
 need_promtool
@@ -30,7 +31,14 @@ untested=$(comm -23 "$TMP/alerts" "$TMP/tested" | tr '\n' ' ')
 [ -z "$untested" ] && pass "every alert is tested ($(wc -l <"$TMP/alerts"))" ||
 	fail "alerts without a test: $untested"
 
-mirrorstat_metrics "$TMP/known"
+# mirrorstat's metrics, and mirror-drill's families as its man page lists
+# them (the drill needs the module: vm/tests/87-drill-prometheus.sh checks
+# that it prints them).
+mirrorstat_metrics "$TMP/mirrorstat"
+sed -n '/^\.SH PROMETHEUS OUTPUT/,/^\.SH /p' "$top_srcdir/man/mirror-drill.8" |
+	sed -n 's/^\(mirror_drill_[a-z_]*\){.*/\1/p' >"$TMP/drill"
+[ -s "$TMP/drill" ] || fail "no mirror_drill_ family in mirror-drill(8)"
+sort -u "$TMP/mirrorstat" "$TMP/drill" >"$TMP/known"
 # The expressions only (a block scalar runs to the next key).
 awk '/^ *expr:/ { e = 1; sub(/^ *expr:/, ""); print; next }
 	/^ *(-|for:|labels:|annotations:)/ { e = 0 }

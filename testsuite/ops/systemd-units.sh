@@ -1,11 +1,14 @@
 #!/bin/sh
-# mirror-textfile.service and .timer as make install puts them:
+# mirror-textfile.service and .timer, mirror-drill.service and .timer as
+# make install puts them:
 # systemd-analyze verify over the installed tree (the host's units beside
 # them, so After= and WantedBy= resolve), and the script the service runs:
 # mirror.prom replaced atomically and equal to mirrorstat --prometheus,
 # mirrorstat's options passed on, a missing or read-only directory refused
 # with one line and no file left, the old file removed when mirrorstat
-# finds nothing.  Skips (77) without systemd-analyze.
+# finds nothing; with --drill, a passed and a failed drill's verdict
+# written, a drill that could not run leaving the last one.  Skips (77)
+# without systemd-analyze.
 . "$(dirname "$0")/../lib/common.sh"
 
 if ! command -v systemd-analyze >/dev/null 2>&1; then
@@ -25,13 +28,18 @@ fi
 unit=$(find "$ROOT" -name mirror-textfile.service)
 script=$(find "$ROOT" -path '*/mirror/mirror-textfile' -type f)
 unitdir=$(dirname "$unit")
-[ -f "$unitdir/mirror-textfile.timer" ] || fail "no mirror-textfile.timer beside the service"
+for u in mirror-textfile.timer mirror-drill.service mirror-drill.timer; do
+	[ -f "$unitdir/$u" ] || fail "no $u beside mirror-textfile.service"
+done
 [ -x "$script" ] || fail "mirror-textfile not installed executable"
 find "$ROOT" -path '*/default/mirror-textfile' | grep -q . ||
 	fail "no default/mirror-textfile settings file"
-exec_path=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$unit")
-[ "$ROOT$exec_path" = "$script" ] && pass "ExecStart names the installed script ($exec_path)" ||
-	fail "ExecStart=$exec_path, the script is at ${script#"$ROOT"}"
+for u in "$unit" "$unitdir/mirror-drill.service"; do
+	exec_path=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$u")
+	[ "$ROOT$exec_path" = "$script" ] &&
+		pass "$(basename "$u"): ExecStart names the installed script ($exec_path)" ||
+		fail "$(basename "$u"): ExecStart=$exec_path, the script is at ${script#"$ROOT"}"
+done
 
 # The host's own units, where systemd looks for them in the root.
 mkdir -p "$ROOT/usr/lib/systemd/system"
@@ -41,12 +49,13 @@ verify() {
 	systemd-analyze verify --man=no --root="$ROOT" "$@" >"$TMP/verify" 2>&1 &&
 		[ ! -s "$TMP/verify" ]
 }
-if verify mirror-textfile.service mirror-textfile.timer; then
-	pass "systemd-analyze verify: mirror-textfile.service and .timer"
+if verify mirror-textfile.service mirror-textfile.timer mirror-drill.service \
+	mirror-drill.timer; then
+	pass "systemd-analyze verify: mirror-textfile and mirror-drill, .service and .timer"
 else
 	fail "systemd-analyze verify: $(cat "$TMP/verify")"
 fi
-for page in $(sed -n 's/^Documentation=//p' "$unit" "$unitdir/mirror-textfile.timer"); do
+for page in $(sed -n 's/^Documentation=//p' "$unitdir"/mirror-*.service "$unitdir"/mirror-*.timer); do
 	p=${page#man:}
 	name=${p%(*} sec=${p#*(}
 	sec=${sec%)}
@@ -149,5 +158,45 @@ if [ "$rc" -eq 3 ] && [ ! -e "$DIR/mirror.prom" ] && [ -z "$(leftovers "$DIR")" 
 else
 	fail "no mirrored memory: exit $rc, left: $(ls -A "$DIR" | tr '\n' ' ')"
 fi
+
+# ---- --drill: mirror-drill --prometheus into mirror-drill.prom -----------
+# A stand-in for the drill (the real one needs the module; the test machine
+# runs it, vm/tests/87-drill-prometheus.sh): prints its arguments as a
+# sample and exits with $FAKE_RC.
+cat >"$TMP/fake-drill" <<'EOS'
+#!/bin/sh
+echo "mirror_drill_passed{scenario=\"$*\"} $FAKE_RC"
+exit "$FAKE_RC"
+EOS
+chmod +x "$TMP/fake-drill"
+export MIRROR_DRILL="$TMP/fake-drill"
+rm -f "$DIR"/*.prom
+# drill_case RC SAMPLE LABEL [ARGS...]: the drill exiting RC gives exit RC
+# and SAMPLE in mirror-drill.prom.
+drill_case() {
+	want=$1 sample=$2 label=$3
+	shift 3
+	FAKE_RC=$want "$script" --drill "$DIR" "$@" 2>"$TMP/err"
+	rc=$?
+	if [ "$rc" -eq "$want" ] && grep -qxF "$sample" "$DIR/mirror-drill.prom"; then
+		pass "--drill: $label"
+	else
+		fail "--drill, $label: exit $rc, $(cat "$DIR/mirror-drill.prom" "$TMP/err" 2>&1)"
+	fi
+}
+drill_case 0 'mirror_drill_passed{scenario="--prometheus failover"} 0' \
+	"'mirror-drill --prometheus failover' into mirror-drill.prom"
+drill_case 1 'mirror_drill_passed{scenario="--prometheus -n 4 control"} 1' \
+	"a failed drill's verdict written, exit 1; options passed on" -- -n 4 control
+cp "$DIR/mirror-drill.prom" "$TMP/last-verdict"
+FAKE_RC=3 "$script" --drill "$DIR" 2>"$TMP/err"
+rc=$?
+if [ "$rc" -eq 3 ] && cmp -s "$TMP/last-verdict" "$DIR/mirror-drill.prom" &&
+	[ -z "$(ls -A "$DIR" | grep -v '\.prom$')" ]; then
+	pass "--drill: a drill that cannot run (3) leaves the last verdict, no temporary file"
+else
+	fail "--drill, drill cannot run: exit $rc, left: $(ls -A "$DIR" | tr '\n' ' ')"
+fi
+[ ! -e "$DIR/mirror.prom" ] || fail "--drill wrote mirror.prom"
 
 finish
