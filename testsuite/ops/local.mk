@@ -14,7 +14,8 @@ OPS_TESTS = \
 	ops/grafana-dashboard.sh \
 	ops/make-install.sh \
 	ops/debian-packages.sh \
-	ops/systemd-units.sh
+	ops/systemd-units.sh \
+	ops/bash-completion.sh
 
 TESTS += $(OPS_TESTS)
 EXTRA_DIST += $(OPS_TESTS) ops/ops-lib.sh
