@@ -73,7 +73,7 @@ fi
 
 # The default level fails on errors and warnings; the info tags are shown
 # for the log.
-lintian --info "$TMP/build/"*.changes >"$TMP/lintian" 2>&1
+lintian --display-info "$TMP/build/"*.changes >"$TMP/lintian" 2>&1
 if grep -q '^[EW]:' "$TMP/lintian"; then
 	fail "lintian: $(grep '^[EW]:' "$TMP/lintian")"
 else
