@@ -14,8 +14,9 @@ fi
 top=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$1"
 out=$(cd "$1" && pwd)
-if ! git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
-	echo "build-debs: $top is not a git checkout" >&2
+if [ "$(git -C "$top" rev-parse --show-toplevel 2>/dev/null)" != "$(cd "$top" && pwd -P)" ] ||
+	[ ! -f "$top/debian/changelog" ]; then
+	echo "build-debs: $top is not the top of a git checkout with debian/" >&2
 	exit 1
 fi
 version=$(sed -n '1s/^mirror (\([^-)]*\).*/\1/p' "$top/debian/changelog")

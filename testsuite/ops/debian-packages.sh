@@ -23,8 +23,11 @@ for t in dpkg-buildpackage dh dh_dkms dkms lintian git; do
 		exit 77
 	fi
 done
-if ! git -C "$top_srcdir" rev-parse --git-dir >/dev/null 2>&1; then
-	echo "debian-packages: $top_srcdir is not a git checkout: skipping"
+# A git checkout of its own (a dist tarball has no debian/, and may be
+# unpacked inside a checkout, as distcheck does).
+if [ "$(git -C "$top_srcdir" rev-parse --show-toplevel 2>/dev/null)" != \
+	"$(cd "$top_srcdir" && pwd -P)" ]; then
+	echo "debian-packages: $top_srcdir is not the top of a git checkout: skipping"
 	exit 77
 fi
 kernels=
