@@ -55,6 +55,7 @@ enum drill_format {
 	DRILL_FORMAT_HUMAN,
 	DRILL_FORMAT_JSON,
 	DRILL_FORMAT_TAP,
+	DRILL_FORMAT_PROMETHEUS,
 };
 
 struct drill_opts {

@@ -229,6 +229,7 @@ static void usage(void)
 	      "     --confirm          inject although the machine is not an emulation\n"
 	      " -J, --json             JSON report (schema 1)\n"
 	      "     --tap              TAP report\n"
+	      "     --prometheus       Prometheus text: verdict, time, figures\n"
 	      "     --sysroot <dir>    read sys/ and proc/ below dir (tests)\n"
 	      " -h, --help             display this help\n"
 	      " -V, --version          display version\n"
@@ -255,6 +256,7 @@ enum {
 	OPT_ADDR,
 	OPT_CONFIRM,
 	OPT_TAP,
+	OPT_PROMETHEUS,
 	OPT_SYSROOT,
 };
 
@@ -275,6 +277,7 @@ static int parse_args(int argc, char **argv, struct drill_opts *o,
 		{ "confirm",	no_argument,		NULL, OPT_CONFIRM },
 		{ "json",	no_argument,		NULL, 'J' },
 		{ "tap",	no_argument,		NULL, OPT_TAP },
+		{ "prometheus",	no_argument,		NULL, OPT_PROMETHEUS },
 		{ "sysroot",	required_argument,	NULL, OPT_SYSROOT },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ "version",	no_argument,		NULL, 'V' },
@@ -374,6 +377,9 @@ static int parse_args(int argc, char **argv, struct drill_opts *o,
 			break;
 		case OPT_TAP:
 			o->format = DRILL_FORMAT_TAP;
+			break;
+		case OPT_PROMETHEUS:
+			o->format = DRILL_FORMAT_PROMETHEUS;
 			break;
 		case OPT_SYSROOT:
 			o->sysroot = optarg;

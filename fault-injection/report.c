@@ -2,12 +2,14 @@
 /*
  * report.c - what a drill found: checks (each with a verdict and a line of
  * detail), notes of the steps taken, and the figures measured; printed for
- * people, as JSON (schema 1, mirror-drill(8)) or as TAP for CI.
+ * people, as JSON (schema 1, mirror-drill(8)), as TAP for CI or as
+ * Prometheus text for node_exporter's textfile collector.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "config.h"
 #include "drill.h"
@@ -222,6 +224,77 @@ static void print_tap(const struct drill_report *reports, size_t n)
 	}
 }
 
+static void prom_family(const char *name, const char *help)
+{
+	printf("# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+}
+
+/*
+ * Prometheus text: per scenario the verdict, the checks, when it finished,
+ * and every numeric figure of the report as mirror_drill_<key>.  A family's
+ * samples stay together, as the format wants.
+ */
+static void print_prometheus(const struct drill_report *reports, size_t n)
+{
+	json_t *keys = json_array(), *seen = json_object(), *val, *k;
+	long long now = (long long)time(NULL);
+	const char *key;
+	size_t i, j;
+
+	prom_family("mirror_drill_passed",
+		    "1 when every check of the drill passed, else 0.");
+	for (i = 0; i < n; i++)
+		printf("mirror_drill_passed{scenario=\"%s\"} %d\n",
+		       reports[i].scenario, report_passed(&reports[i]));
+	prom_family("mirror_drill_checks", "Checks the drill made.");
+	for (i = 0; i < n; i++)
+		printf("mirror_drill_checks{scenario=\"%s\"} %zu\n",
+		       reports[i].scenario, reports[i].nr_checks);
+	prom_family("mirror_drill_checks_failed", "Checks of the drill that failed.");
+	for (i = 0; i < n; i++) {
+		size_t failed = 0;
+
+		for (j = 0; j < reports[i].nr_checks; j++)
+			failed += !reports[i].checks[j].ok;
+		printf("mirror_drill_checks_failed{scenario=\"%s\"} %zu\n",
+		       reports[i].scenario, failed);
+	}
+	prom_family("mirror_drill_last_run_timestamp_seconds",
+		    "When the drill finished, seconds since the epoch.");
+	for (i = 0; i < n; i++)
+		printf("mirror_drill_last_run_timestamp_seconds{scenario=\"%s\"} %lld\n",
+		       reports[i].scenario, now);
+
+	/* The numeric figures, each key once, in the order first met. */
+	for (i = 0; i < n; i++)
+		json_object_foreach(reports[i].metrics, key, val)
+			if (json_is_number(val) && !json_object_get(seen, key)) {
+				json_object_set_new(seen, key, json_true());
+				json_array_append_new(keys, json_string(key));
+			}
+	json_array_foreach(keys, j, k) {
+		char name[128], help[160];
+
+		key = json_string_value(k);
+		snprintf(name, sizeof(name), "mirror_drill_%s", key);
+		snprintf(help, sizeof(help),
+			 "The drill's figure %s (mirror-drill(8), JSON metrics).", key);
+		prom_family(name, help);
+		for (i = 0; i < n; i++) {
+			val = json_object_get(reports[i].metrics, key);
+			if (json_is_integer(val))
+				printf("%s{scenario=\"%s\"} %lld\n", name,
+				       reports[i].scenario,
+				       (long long)json_integer_value(val));
+			else if (json_is_real(val))
+				printf("%s{scenario=\"%s\"} %.6g\n", name,
+				       reports[i].scenario, json_real_value(val));
+		}
+	}
+	json_decref(keys);
+	json_decref(seen);
+}
+
 void report_print(struct drill_report *reports, size_t n,
 		  enum drill_format format, json_t *contrast)
 {
@@ -231,6 +304,9 @@ void report_print(struct drill_report *reports, size_t n,
 		break;
 	case DRILL_FORMAT_TAP:
 		print_tap(reports, n);
+		break;
+	case DRILL_FORMAT_PROMETHEUS:
+		print_prometheus(reports, n);
 		break;
 	default:
 		print_human(reports, n);
