@@ -702,8 +702,8 @@ START_TEST(test_module_abi_newer)
 {
 	const char *root = copy_fixture("module-48g");
 
-	write_file(root, "sys/kernel/mm/mirror/abi_version", "2\n");
-	load_fails(root, -EPROTO, "ABI 2");
+	write_file(root, "sys/kernel/mm/mirror/abi_version", "3\n");
+	load_fails(root, -EPROTO, "ABI 3");
 }
 END_TEST
 

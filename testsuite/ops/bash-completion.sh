@@ -89,7 +89,7 @@ for tool in mirrorstat memtype mirror-drill mirrorctl; do
 	comp "$tool -" >"$TMP/offered"
 	if [[ $tool == mirrorctl ]]; then
 		# The options of a command are offered after it.
-		for c in set clear run migrate policy load; do
+		for c in set clear show run migrate policy load; do
 			comp "mirrorctl $c -" >>"$TMP/offered"
 		done
 		sort -u -o "$TMP/offered" "$TMP/offered"
@@ -101,7 +101,7 @@ for tool in mirrorstat memtype mirror-drill mirrorctl; do
 done
 
 # Every command and scenario the tools' --help names.
-mirrorctl --help | sed -n 's/^ mirrorctl \(\[-J\] \)\{0,1\}\([a-z]*\).*/\2/p' | sort -u >"$TMP/cmds"
+mirrorctl --help | sed -n 's/^ mirrorctl \(\[[-a-zJ]*\] \)\{0,1\}\([a-z]*\).*/\2/p' | sort -u >"$TMP/cmds"
 missing=$(comm -23 "$TMP/cmds" <(comp "mirrorctl ") | tr '\n' ' ')
 [[ -s $TMP/cmds && -z $missing ]] && pass "mirrorctl: the $(wc -l <"$TMP/cmds") commands of --help are offered" ||
 	fail "mirrorctl: commands of --help not offered: $missing"
