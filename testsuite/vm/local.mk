@@ -16,7 +16,10 @@ EXTRA_DIST += \
 	vm/vm-config.sh \
 	vm/vm-init.sh \
 	vm/vm-run.sh \
-	$(wildcard $(srcdir)/vm/tests/* $(srcdir)/vm/helpers/*)
+	vm/vm-kernel.sh \
+	vm/debug-kernel.config \
+	$(wildcard $(srcdir)/vm/tests/* $(srcdir)/vm/helpers/*) \
+	$(wildcard $(srcdir)/vm/debug-checks/*)
 
 # Developer entry points, e.g.
 #   make -C testsuite vm-test VMTESTS='00* 2*'
@@ -37,3 +40,17 @@ vm-shell:
 CLEAN_LOCAL_TARGETS += clean-vm
 clean-vm:
 	-rm -rf vm-build
+
+# The whole suite on the debug kernel (KASAN, lockdep, mm debug checks,
+# kmemleak): vm-run.sh --debug-kernel.  vm-kernel.sh builds the kernel once
+# into debug-kernel/; make clean keeps it, make distclean removes it (and
+# rt-kernel/, the PREEMPT_RT kernel of vm-run.sh --kernel-flavour rt).
+# Not part of make check: the kernel build and the slow suite do not fit
+# CI's time.
+#   make check-debug [VMTESTS='2* 5*']
+.PHONY: check-debug
+check-debug:
+	$(VM_RUN) --debug-kernel $(VMTESTS)
+
+distclean-local:
+	-rm -rf debug-kernel rt-kernel
