@@ -3,6 +3,8 @@
 
 TEST_EXTENSIONS += .vmtap
 TESTS += vm/vm-check.vmtap
+# Arguments of the other kernels, the debug fragment, the report pattern.
+TESTS += vm/kernel-args.sh
 VMTAP_LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) \
 	$(top_srcdir)/build-aux/tap-driver.sh
 VMTAP_LOG_COMPILER = $(SHELL) $(srcdir)/ci-skip-guard.sh $(SHELL)
@@ -17,6 +19,7 @@ EXTRA_DIST += \
 	vm/vm-init.sh \
 	vm/vm-run.sh \
 	vm/vm-kernel.sh \
+	vm/kernel-args.sh \
 	vm/debug-kernel.config \
 	$(wildcard $(srcdir)/vm/tests/* $(srcdir)/vm/helpers/*) \
 	$(wildcard $(srcdir)/vm/debug-checks/*)
