@@ -20,17 +20,11 @@ done
 grep -q 'debug_pagealloc=on' /proc/cmdline || fail "debug_pagealloc=on is not on the command line"
 log "boot log clean ($(wc -l </run/boot.dmesg) lines); $(uname -r): $(cat /proc/cmdline)"
 
-k=/sys/kernel/debug/kmemleak
-[ -w "$k" ] || fail "no $k: the kernel lacks CONFIG_DEBUG_KMEMLEAK or kmemleak is off"
-# A new object is only suspected once it is 5 s old; two scans, so that a
-# pointer held in a register at the first one does not count.
-sleep 5
-echo scan >"$k" && echo scan >"$k" || fail "kmemleak scan failed"
-cat "$k" >"$VMTEST_TMP/leaks"
+kmemleak_scan "$VMTEST_TMP/leaks"
 if [ -s "$VMTEST_TMP/leaks" ]; then
 	cat "$VMTEST_TMP/leaks"
-	echo clear >"$k"
+	echo clear >/sys/kernel/debug/kmemleak
 	fail "kmemleak suspects $(grep -c '^unreferenced object' "$VMTEST_TMP/leaks") object(s) leaked during boot"
 fi
-echo clear >"$k"
+echo clear >/sys/kernel/debug/kmemleak
 log "kmemleak: nothing leaked during boot"
