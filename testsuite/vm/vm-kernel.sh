@@ -23,11 +23,15 @@
 #   bzImage                        the kernel the machine boots
 #   kernel.release                 its release string (uname -r)
 #   modroot/lib/modules/RELEASE/   its modules, with a depmod index
-#   build-seconds                  (debug) how long the kernel build took
+#   build-seconds                  (debug) the build's wall time, every
+#                                  attempt that ended added up
 #   mirror/                        mirror.ko and mirror_test.ko built for it
-# The kernel is reused while it is there; mirror.ko is rebuilt
-# (incrementally, by Kbuild) from kernel-module/ on every call.  `make
-# clean` keeps both caches; `make distclean` removes them.
+# The kernel is reused while it is there (an interrupted debug build
+# resumes); mirror.ko is rebuilt (incrementally, by Kbuild) from
+# kernel-module/ on every call.  `make clean` keeps both caches; `make
+# distclean` removes them.  MIRROR_KERNEL_CACHE=DIR puts debug-kernel/ and
+# rt-kernel/ in DIR instead of BUILD/testsuite, for build trees to share
+# one kernel build.
 #
 # Kernel and module builds run under `nice -n 19` with `make -jN` (N:
 # --jobs, default 2).  Prints the directory on stdout; progress goes to
@@ -72,6 +76,7 @@ esac
 case $jobs in ''|*[!0-9]*|0) die "--jobs '$jobs' is not a positive number" ;; esac
 srcdir=$(cd "$srcdir" && pwd) || die "no source tree '$srcdir'"
 builddir=$(cd "$builddir" && pwd) || die "no build tree '$builddir'"
+cacheroot=${MIRROR_KERNEL_CACHE:-$builddir/testsuite}
 
 # ---- where, and is it there? ------------------------------------------
 if [ "$flavour" = debug ]; then
@@ -88,7 +93,7 @@ if [ "$flavour" = debug ]; then
 	# The key: the fragment's CONFIG_ lines (not its comments) and the recipe.
 	hash=$( { grep -E '^(CONFIG_|# CONFIG_[A-Z0-9_]+ is not set)' "$fragment"
 		echo "$recipe"; } | sha256sum | cut -c1-12)
-	cache=$builddir/testsuite/debug-kernel
+	cache=$cacheroot/debug-kernel
 	dir=$cache/$version-$hash
 else
 	command -v apt-get >/dev/null || missing "no apt-get"
@@ -96,7 +101,7 @@ else
 		sed -n 's/^ *Depends: linux-image-//p' | head -n 1)
 	[ -n "$kver" ] || missing "apt-cache knows no linux-image-rt-amd64 (apt-get update)"
 	[ -d /usr/lib/linux-kbuild-6.1 ] || missing "no /usr/lib/linux-kbuild-6.1 (apt-get install linux-kbuild-6.1)"
-	cache=$builddir/testsuite/rt-kernel
+	cache=$cacheroot/rt-kernel
 	dir=$cache/$kver
 fi
 mkdir -p "$cache"
@@ -116,19 +121,27 @@ kmake()
 # ---- the debug kernel, built -------------------------------------------
 build_debug()
 {
-	echo "$me: building the debug kernel in $dir (linux-source-6.1 $version," \
-		"fragment $hash); this takes a while" >&2
-	rm -rf "$dir"
-	mkdir -p "$dir/linux"
+	# An interrupted build resumes: the tree stays once unpacked, the
+	# configuration steps run again (nothing changes when they give the
+	# same .config) and make goes on from where it stopped.
 	t0=$(date +%s)
-	nice -n 19 tar -xJf "$tarball" -C "$dir/linux" --strip-components=1 ||
-		die "extracting $tarball failed"
+	if [ ! -f "$dir/.unpacked" ]; then
+		echo "$me: building the debug kernel in $dir (linux-source-6.1" \
+			"$version, fragment $hash); this takes a while" >&2
+		rm -rf "$dir"
+		mkdir -p "$dir/linux"
+		nice -n 19 tar -xJf "$tarball" -C "$dir/linux" --strip-components=1 ||
+			die "extracting $tarball failed"
+		touch "$dir/.unpacked"
+	else
+		echo "$me: resuming the debug kernel's build in $dir" >&2
+	fi
 	{
 		kmake x86_64_defconfig &&
 		(cd "$dir/linux" && ./scripts/kconfig/merge_config.sh -m .config \
 			kernel/configs/kvm_guest.config "$fragment") &&
 		kmake olddefconfig
-	} >"$dir/build.log" 2>&1 ||
+	} >>"$dir/build.log" 2>&1 ||
 		{ tail -n 40 "$dir/build.log" >&2; die "configuring the kernel failed"; }
 
 	# Every line of the fragment must have survived olddefconfig: a
@@ -144,13 +157,20 @@ build_debug()
 	[ -z "$bad" ] || die "olddefconfig dropped these lines of $fragment:
 $bad"
 
-	kmake bzImage modules >>"$dir/build.log" 2>&1 ||
-		{ tail -n 60 "$dir/build.log" >&2; die "the kernel build failed (log: $dir/build.log)"; }
+	# The time of every attempt adds up in build-seconds.
+	kmake bzImage modules >>"$dir/build.log" 2>&1 || {
+		echo $(($(cat "$dir/build-seconds" 2>/dev/null || echo 0) + $(date +%s) - t0)) \
+			>"$dir/build-seconds"
+		tail -n 60 "$dir/build.log" >&2
+		die "the kernel build failed (log: $dir/build.log)"
+	}
+	rm -rf "$dir/modroot"
 	kmake INSTALL_MOD_PATH="$dir/modroot" INSTALL_MOD_STRIP=1 modules_install \
 		>>"$dir/build.log" 2>&1 || die "modules_install failed (log: $dir/build.log)"
 	cp "$dir/linux/arch/x86/boot/bzImage" "$dir/bzImage"
 	cp "$dir/linux/include/config/kernel.release" "$dir/kernel.release"
-	echo $(($(date +%s) - t0)) >"$dir/build-seconds"
+	echo $(($(cat "$dir/build-seconds" 2>/dev/null || echo 0) + $(date +%s) - t0)) \
+		>"$dir/build-seconds"
 	touch "$dir/.done"
 	echo "$me: built $(cat "$dir/kernel.release") in $(cat "$dir/build-seconds") s" >&2
 }
