@@ -266,7 +266,8 @@ make_image()
 qemu_args()
 {
 	set -- -accel tcg -nographic -no-reboot -nic none \
-		-m "$((VM_NODES * VM_NODE_MB))M" -smp "$VM_NODES"
+		-m "$((VM_NODES * VM_NODE_MB))M" \
+		-smp "$VM_NODES,sockets=$VM_NODES,cores=1,threads=1"
 	n=0
 	while [ "$n" -lt "$VM_NODES" ]; do
 		set -- "$@" -object "memory-backend-ram,id=mem$n,size=${VM_NODE_MB}M" \
