@@ -7,6 +7,8 @@
 #   MIRROR_CONFIGURE_FLAGS=...      extra configure options (e.g. --disable-module)
 #   MIRROR_SKIP_APT=1               do not touch packages (they are there)
 #   MIRROR_SKIP_BUILD=1             packages only: no autogen, configure, make
+#   MIRROR_DEBUG_KERNEL=1           also what make check-debug needs (the
+#                                   kernel source and its build tools)
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,6 +29,11 @@ PACKAGES="build-essential autoconf automake libtool pkg-config
 	qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static
 	cpio kmod numactl prometheus stress-ng memtester
 	debhelper dh-dkms dkms lintian systemd bash-completion"
+# make check-debug (not CI): Debian's kernel source, built with KASAN and
+# lockdep by testsuite/vm/vm-kernel.sh.
+if [ "${MIRROR_DEBUG_KERNEL:-0}" = 1 ]; then
+	PACKAGES="$PACKAGES linux-source-6.1 bc bison flex libelf-dev libssl-dev xz-utils"
+fi
 
 # Packages installed only for a tool they carry, whose service bootstrap
 # must not leave running or enabled at boot: 'package:unit'.

@@ -305,3 +305,16 @@ vm_range()
 	[ -n "$_r" ] || fail "no range $1 in MIRROR_VM_RANGES"
 	echo "$(to_bytes "${_r#*@}") $(to_bytes "${_r%@*}")"
 }
+
+# kmemleak_scan FILE: have kmemleak scan memory now and write what it
+# suspects (empty: nothing) to FILE.  Fails when the kernel has no kmemleak.
+# A new object is only suspected once it is 5 s old, and two scans keep a
+# pointer that sat in a register during the first from counting.
+kmemleak_scan()
+{
+	_k=/sys/kernel/debug/kmemleak
+	[ -w "$_k" ] || fail "no $_k: the kernel lacks CONFIG_DEBUG_KMEMLEAK or kmemleak is off"
+	sleep 5
+	{ echo scan >"$_k" && echo scan >"$_k"; } || fail "kmemleak scan failed"
+	cat "$_k" >"$1"
+}

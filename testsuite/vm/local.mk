@@ -6,6 +6,8 @@ TEST_EXTENSIONS += .vmtap
 TESTS += vm/vm-check.vmtap vm/vm-bigzones.vmtap
 # vm-run.sh --script's streaming, many runs on busy CPUs (VM_STREAM_RUNS)
 TESTS += vm/vm-stream.sh
+# Arguments of the other kernels, the debug fragment, the report pattern.
+TESTS += vm/kernel-args.sh
 VMTAP_LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) \
 	$(top_srcdir)/build-aux/tap-driver.sh
 VMTAP_LOG_COMPILER = $(SHELL) $(srcdir)/ci-skip-guard.sh $(SHELL)
@@ -21,8 +23,12 @@ EXTRA_DIST += \
 	vm/vm-init.sh \
 	vm/vm-run.sh \
 	vm/vm-stream.sh \
+	vm/vm-kernel.sh \
+	vm/kernel-args.sh \
+	vm/debug-kernel.config \
 	$(wildcard $(srcdir)/vm/tests/* $(srcdir)/vm/tests-big/* \
-		$(srcdir)/vm/helpers/*)
+		$(srcdir)/vm/helpers/*) \
+	$(wildcard $(srcdir)/vm/debug-checks/*)
 
 # Developer entry points, e.g.
 #   make -C testsuite vm-test VMTESTS='00* 2*'
@@ -43,3 +49,17 @@ vm-shell:
 CLEAN_LOCAL_TARGETS += clean-vm
 clean-vm:
 	-rm -rf vm-build
+
+# The whole suite on the debug kernel (KASAN, lockdep, mm debug checks,
+# kmemleak): vm-run.sh --debug-kernel.  vm-kernel.sh builds the kernel once
+# into debug-kernel/; make clean keeps it, make distclean removes it (and
+# rt-kernel/, the PREEMPT_RT kernel of vm-run.sh --kernel-flavour rt).
+# Not part of make check: the kernel build and the slow suite do not fit
+# CI's time.
+#   make check-debug [VMTESTS='2* 5*']
+.PHONY: check-debug
+check-debug:
+	$(VM_RUN) --debug-kernel $(VMTESTS)
+
+distclean-local:
+	-rm -rf debug-kernel rt-kernel

@@ -2,7 +2,8 @@
 # Build the base initramfs of the test machine.
 #
 # usage: mkinitramfs.sh [--srcdir DIR] [--builddir DIR] [--out DIR]
-#                       [--kernel-release KVER]
+#                       [--kernel-release KVER] [--modroot DIR]
+#                       [--module-dir DIR]
 #
 # Puts into OUT/root and packs as OUT/base.cpio.gz:
 #   /init                    vm-init.sh
@@ -21,6 +22,8 @@
 # Defaults: the source tree is the one this script lives in, the build tree
 # is $top_builddir or else the source tree, OUT is BUILD/testsuite/vm-build,
 # the kernel release is $KERNEL_RELEASE or the one configure recorded.
+# The kernel's modules come from MODROOT/lib/modules/KVER (MODROOT default:
+# /), mirror*.ko from the module directory (default BUILD/kernel-module).
 # Anything the tests need that is missing (busybox, the kernel's modules)
 # is an error; what the project has not built yet (the module, the tools)
 # and third-party programs the host lacks are left out and the environment
@@ -34,6 +37,8 @@ srcdir=$(cd "$vmdir/../.." && pwd)
 builddir=${top_builddir:-$srcdir}
 out=
 kver=${KERNEL_RELEASE:-}
+modroot=
+kodir=
 
 die() { echo "$me: $*" >&2; exit 1; }
 
@@ -43,6 +48,8 @@ while [ $# -gt 0 ]; do
 	--builddir) builddir=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--kernel-release) kver=$2; shift 2 ;;
+	--modroot) modroot=$2; shift 2 ;;
+	--module-dir) kodir=$2; shift 2 ;;
 	-h|--help) sed -n '2,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac
@@ -58,7 +65,8 @@ if [ -z "$kver" ] && [ -f "$builddir/testsuite/Makefile" ]; then
 	kver=$(sed -n 's/^KERNEL_RELEASE = //p' "$builddir/testsuite/Makefile")
 fi
 [ -n "$kver" ] || die "no kernel release: set KERNEL_RELEASE or pass --kernel-release"
-[ -d "/lib/modules/$kver" ] || die "no /lib/modules/$kver: install linux-image-$kver"
+[ -d "$modroot/lib/modules/$kver" ] || die "no $modroot/lib/modules/$kver: install linux-image-$kver"
+kodir=${kodir:-$builddir/kernel-module}
 
 busybox=
 for b in /bin/busybox /usr/bin/busybox; do
@@ -86,13 +94,15 @@ ln -s /proc/mounts etc/mtab
 # ---- distribution kernel modules --------------------------------------
 mkdir -p "lib/modules/$kver"
 for m in $VM_KMODS; do
-	deps=$(modprobe -S "$kver" --show-depends "$m" 2>/dev/null) ||
+	deps=$(modprobe ${modroot:+-d "$modroot"} -S "$kver" --show-depends "$m" 2>/dev/null) ||
 		die "kernel module $m not found for $kver"
 	echo "$deps" | sed -n 's/^insmod \([^ ]*\).*/\1/p' | while read -r ko; do
+		ko=${ko#"$modroot"}
 		rel=${ko#/lib/modules/"$kver"/}
 		case $ko in
 		/usr/lib/modules/$kver/*) rel=${ko#/usr/lib/modules/"$kver"/} ;;
 		esac
+		ko=$modroot$ko
 		mkdir -p "lib/modules/$kver/$(dirname "$rel")"
 		# busybox insmod reads plain ELF only.
 		case $rel in
@@ -104,14 +114,14 @@ for m in $VM_KMODS; do
 	done
 done
 for f in modules.builtin modules.builtin.modinfo modules.order; do
-	[ -f "/lib/modules/$kver/$f" ] && cp "/lib/modules/$kver/$f" "lib/modules/$kver/"
+	[ -f "$modroot/lib/modules/$kver/$f" ] && cp "$modroot/lib/modules/$kver/$f" "lib/modules/$kver/"
 done
 depmod -b "$root" "$kver" || die "depmod failed for the initramfs modules"
 
 # ---- the project's modules --------------------------------------------
 mirror_ko=
 mirror_test_ko=
-for ko in $(find "$builddir/kernel-module" -maxdepth 3 -name 'mirror*.ko' 2>/dev/null | sort); do
+for ko in $(find "$kodir" -maxdepth 3 -name 'mirror*.ko' 2>/dev/null | sort); do
 	magic=$(modinfo -F vermagic "$ko" 2>/dev/null | cut -d' ' -f1)
 	if [ "$magic" != "$kver" ]; then
 		echo "$me: leaving out $ko: built for '$magic', not $kver" >&2
@@ -238,6 +248,7 @@ export MIRROR_VM_TOOLS='${tools# }'
 export MIRROR_VM_HELPERS='${helpers# }'
 export MIRROR_VM_EXTRA='${extra# }'
 export MIRROR_VM_LIB=/vm/lib.sh
+export MIRROR_VM_KERNEL_TROUBLE='$VM_KERNEL_TROUBLE'
 EOF
 
 mods="${mirror_ko:+ mirror.ko}${mirror_test_ko:+ mirror_test.ko}"

@@ -49,3 +49,14 @@ VM_EXTRA_PROGRAMS="stress-ng memtester"
 # that the IO-APIC timer ticks, and the kernel panics ("IO-APIC + timer
 # doesn't work!") before /init.
 VM_CMDLINE="console=ttyS0 panic=-1 nokaslr no_timer_check quiet"
+
+# Extra command line of the debug kernel (vm-run.sh --debug-kernel): turn on
+# the page allocator's checks and page owner tracking that the config
+# builds in but leaves off, and report every KASAN error, not the first.
+VM_DEBUG_CMDLINE="debug_pagealloc=on page_owner=on kasan_multi_shot"
+
+# A kernel log line matching this (extended regex) means the kernel went
+# wrong: the script during which it was logged fails (vm-init.sh), and so
+# does the boot (debug-checks/debug-boot.sh).  Lockdep's and KASAN's reports
+# start with "WARNING:" or "BUG:"; debugobjects' with "ODEBUG:".
+VM_KERNEL_TROUBLE='Oops|BUG:|kernel BUG|general protection fault|WARNING:|UBSAN:|KASAN:|ODEBUG:|Kernel panic|list_(add|del) corruption|refcount_t:|Bad page (state|map)|page dumped because|possible circular locking|inconsistent lock state|suspicious RCU usage|kmemleak: [0-9]+ new suspected memory leaks'

@@ -46,7 +46,7 @@ echo 4 >/proc/sys/kernel/printk 2>/dev/null
 kernel_trouble()
 {
 	# Prints the first line that shows the kernel went wrong, if any.
-	grep -m1 -E 'Oops|BUG:|kernel BUG|general protection fault|WARNING:|UBSAN:|Kernel panic|list_(add|del) corruption|refcount_t:|Bad page (state|map)|page dumped because' "$1"
+	grep -m1 -E "$MIRROR_VM_KERNEL_TROUBLE" "$1"
 }
 
 run_one()
@@ -57,6 +57,7 @@ run_one()
 	tmo=${VMTEST_TIMEOUT:-300}
 	t=$(sed -n 's/^# *vm-timeout: *\([0-9][0-9]*\).*/\1/p' "$script" | head -n 1)
 	[ -n "$t" ] && tmo=$t
+	tmo=$((tmo * ${VMTEST_TIMEOUT_SCALE:-1}))
 
 	export VMTEST_NAME=$name
 	export VMTEST_TMP=/tmp/vmtest/$name
@@ -97,6 +98,9 @@ run_one()
 }
 
 echo "@@VMTEST-BOOTED $(cut -d' ' -f1 /proc/uptime)@@"
+# The kernel log of the boot, before run_one clears it for the first script
+# (debug-checks/debug-boot.sh reads it).
+dmesg >/run/boot.dmesg
 
 case ${VMTEST_MODE:-shell} in
 tests)

@@ -30,6 +30,17 @@
 #                        source tree)
 #   --kernel-release KVER  the kernel to boot (default $KERNEL_RELEASE,
 #                        else what configure recorded)
+#   --kernel-flavour debug|rt  boot another kernel, with mirror.ko built
+#                        for it (vm-kernel.sh makes both, or takes them from
+#                        its cache).  debug: linux-source-6.1 built with
+#                        KASAN, lockdep, mm debug checks and kmemleak, booted
+#                        with VM_DEBUG_CMDLINE (vm-config.sh); the scripts
+#                        of debug-checks/ run first (the boot's kernel log)
+#                        and last (a kmemleak scan); time limits x4.
+#                        rt: Debian's PREEMPT_RT kernel
+#   --debug-kernel       --kernel-flavour debug
+#   --timeout-scale N    multiply every time limit (each script's and the
+#                        boot's) by N (1)
 #
 # Exit status: 0 all passed or skipped, 1 something failed, 77 this host
 # cannot run the machine (with CI=true: 1), 99 the harness failed (also:
@@ -56,6 +67,9 @@ build=yes
 check_only=
 tests=
 testsdir=
+flavour=
+scale=
+kernel=
 
 die() { echo "$me: $*" >&2; exit 99; }
 
@@ -78,24 +92,53 @@ $2"; shift 2 ;;
 	--no-build) build=; shift ;;
 	--builddir) builddir=$2; shift 2 ;;
 	--kernel-release) kver=$2; shift 2 ;;
+	--kernel-flavour) flavour=$2; shift 2 ;;
+	--debug-kernel) flavour=debug; shift ;;
+	--timeout-scale) scale=$2; shift 2 ;;
 	-h|--help) sed -n '2,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	-*) die "unknown option '$1' (see --help)" ;;
 	*) tests="$tests $1"; shift ;;
 	esac
 done
-for n in "$test_timeout" "$timeout" "$max_boots"; do
+case $flavour in
+''|debug|rt) ;;
+*) die "unknown kernel flavour '$flavour' (debug or rt)" ;;
+esac
+[ -n "$scale" ] || { scale=1; [ "$flavour" = debug ] && scale=4; }
+for n in "$test_timeout" "$timeout" "$max_boots" "$scale"; do
 	case $n in
 	''|*[!0-9]*) die "'$n' is not a number of seconds/boots" ;;
 	esac
 done
+timeout=$((timeout * scale))
 
 builddir=$(cd "$builddir" 2>/dev/null && pwd) || die "no build tree '$builddir'"
 if [ -n "$testsdir" ]; then
 	testsdir=$(cd "$testsdir" 2>/dev/null && pwd) || die "no directory '$testsdir'"
 fi
 out=$builddir/testsuite/vm-build
-log=${log:-$out/console.log}
 . "$vmdir/vm-config.sh"
+
+# The kernel: the installed one (its modules in /lib/modules, mirror.ko
+# from the build tree), or another flavour with its own of both.
+modroot=
+kodir=
+if [ -n "$flavour" ]; then
+	kdir=$(sh "$vmdir/vm-kernel.sh" --flavour "$flavour" --builddir "$builddir" \
+		--srcdir "$srcdir")
+	case $? in
+	0) ;;
+	77) [ "${CI:-}" = true ] && exit 1; exit 77 ;;
+	*) die "getting the $flavour kernel failed" ;;
+	esac
+	kver=$(cat "$kdir/kernel.release") || die "no kernel release in $kdir"
+	kernel=$kdir/bzImage
+	modroot=$kdir/modroot
+	kodir=$kdir/mirror
+	out=$out/$flavour
+	[ "$flavour" = debug ] && append="$append $VM_DEBUG_CMDLINE"
+fi
+log=${log:-$out/console.log}
 
 if [ -z "$kver" ] && [ -f "$builddir/testsuite/Makefile" ]; then
 	kver=$(sed -n 's/^KERNEL_RELEASE = //p' "$builddir/testsuite/Makefile")
@@ -105,7 +148,7 @@ if [ -z "$kver" ]; then
 	kver=$(ls /boot/vmlinuz-* 2>/dev/null | sed 's|^/boot/vmlinuz-||' | sort -V | tail -n 1)
 fi
 qemu=${QEMU:-$(command -v qemu-system-x86_64)}
-kernel=/boot/vmlinuz-$kver
+kernel=${kernel:-/boot/vmlinuz-$kver}
 
 # ---- can this host run the machine? --------------------------------------
 missing()
@@ -116,8 +159,8 @@ missing()
 		{ echo "no kernel release known (configure without --disable-module, or set KERNEL_RELEASE)"; return; }
 	[ -r "$kernel" ] ||
 		{ echo "$kernel is missing or unreadable (apt-get install linux-image-$kver)"; return; }
-	[ -d "/lib/modules/$kver/kernel" ] ||
-		{ echo "/lib/modules/$kver has no modules (apt-get install linux-image-$kver)"; return; }
+	[ -d "$modroot/lib/modules/$kver/kernel" ] ||
+		{ echo "$modroot/lib/modules/$kver has no modules (apt-get install linux-image-$kver)"; return; }
 	{ [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1; } ||
 		{ echo "no static /bin/busybox (apt-get install busybox-static)"; return; }
 	command -v cpio >/dev/null || { echo "cpio not found (apt-get install cpio)"; return; }
@@ -150,6 +193,17 @@ if [ "$mode" = tests ]; then
 	done
 	set +f
 	list=${list# }
+	if [ "$flavour" = debug ]; then
+		# The kernel log of the boot first, the kmemleak scan last;
+		# they run from a copy of the tests with the debug checks added.
+		d=$out/tests
+		rm -rf "$d" && mkdir -p "$d" &&
+			cp -R "${testsdir:-$vmdir/tests}/." "$vmdir"/debug-checks/*.sh "$d/" ||
+			die "cannot set up $d"
+		testsdir=$d
+		list="$(cd "$vmdir/debug-checks" && ls debug-boot*.sh) $list"
+		list="$list $(cd "$vmdir/debug-checks" && ls debug-*.sh | grep -v '^debug-boot')"
+	fi
 elif [ "$mode" = script ]; then
 	[ -f "$script" ] || die "no script '$script'"
 fi
@@ -162,7 +216,9 @@ if [ -n "$build" ] || [ ! -f "$out/base.cpio.gz" ]; then
 	lock=
 	command -v flock >/dev/null && lock="flock $out/.lock"
 	$lock sh "$vmdir/mkinitramfs.sh" --srcdir "$srcdir" --builddir "$builddir" \
-		--out "$out" --kernel-release "$kver" || die "building the initramfs failed"
+		--out "$out" --kernel-release "$kver" \
+		${modroot:+--modroot "$modroot"} ${kodir:+--module-dir "$kodir"} ||
+		die "building the initramfs failed"
 fi
 
 work=$(mktemp -d "$out/run.XXXXXX") || die "mktemp failed"
@@ -212,7 +268,8 @@ make_image()
 qemu_args()
 {
 	set -- -accel tcg -nographic -no-reboot -nic none \
-		-m "$((VM_NODES * VM_NODE_MB))M" -smp "$VM_NODES"
+		-m "$((VM_NODES * VM_NODE_MB))M" \
+		-smp "$VM_NODES,sockets=$VM_NODES,cores=1,threads=1"
 	n=0
 	while [ "$n" -lt "$VM_NODES" ]; do
 		set -- "$@" -object "memory-backend-ram,id=mem$n,size=${VM_NODE_MB}M" \
@@ -317,11 +374,11 @@ fi
 
 # Longest limit of a script, plus boot and slack: silence longer than this
 # means the kernel is stuck.
-idle=$((test_timeout + 60))
+idle=$((test_timeout * scale + 60))
 for f in $list ${script:+"$script"}; do
 	case $f in /*|*/*) p=$f ;; *) p=${testsdir:-$vmdir/tests}/$f ;; esac
 	t=$(sed -n 's/^# *vm-timeout: *\([0-9][0-9]*\).*/\1/p' "$p" | head -n 1)
-	[ -n "$t" ] && [ $((t + 60)) -gt "$idle" ] && idle=$((t + 60))
+	[ -n "$t" ] && [ $((t * scale + 60)) -gt "$idle" ] && idle=$((t * scale + 60))
 done
 
 # section LOG NAME: the lines a script printed, between its markers
@@ -341,7 +398,8 @@ if [ "$mode" = script ]; then
 	name=$(basename "$script")
 	make_image "VMTEST_MODE=script
 VMTEST_SCRIPT='$name'
-VMTEST_TIMEOUT=$test_timeout"
+VMTEST_TIMEOUT=$test_timeout
+VMTEST_TIMEOUT_SCALE=$scale"
 	# Only what the script prints, as it prints it; the count of lines
 	# streamed is checked against the console log below.
 	streamer="awk $awk_interactive -v n=$name -v cnt=\"\$work/streamed\" '
@@ -389,7 +447,8 @@ while [ -n "$remaining" ]; do
 	boots=$((boots + 1))
 	make_image "VMTEST_MODE=tests
 VMTEST_LIST='$remaining'
-VMTEST_TIMEOUT=$test_timeout"
+VMTEST_TIMEOUT=$test_timeout
+VMTEST_TIMEOUT_SCALE=$scale"
 	boot "$work/console"
 	qrc=$?
 	cat "$work/console" >>"$log"
