@@ -1142,6 +1142,15 @@ static int cmd_unload(int argc, char **argv)
 	rc = kmod_module_new_from_name(kctx, "mirror", &mod);
 	if (rc == 0) {
 		rc = kmod_module_remove_module(mod, 0);
+		/*
+		 * Right after the last free the per-CPU caches may still
+		 * hold pages for a few hundred ms: give them a second.
+		 */
+		for (i = 0; i < 10 && (rc == -EAGAIN || rc == -EWOULDBLOCK);
+		     i++) {
+			usleep(100 * 1000);
+			rc = kmod_module_remove_module(mod, 0);
+		}
 		kmod_module_unref(mod);
 	}
 	kmod_unref(kctx);

@@ -5,9 +5,11 @@
  * families built on it, a mempool with a reserve of mirrored pages and a
  * small object cache on mirrored pages.
  *
- * Zone path: one spinlock per zone, taken with irqsave, around the core's
- * bitmap allocator; nothing in it sleeps, so GFP_ATOMIC works from any
- * context.  Counters that every allocation touches are per CPU.
+ * Zone path: a per-CPU cache of small blocks in front of each zone (as the
+ * page allocator's per-CPU lists), and one raw spinlock per zone around
+ * the core's bitmap allocator for the rest; both taken with interrupts
+ * off, nothing in them sleeps, so GFP_ATOMIC works from any context, on
+ * PREEMPT_RT too.  Counters that every allocation touches are per CPU.
  *
  * Ordinary pages (a fallback, or a request that did not ask for mirrored
  * memory) are recorded by pfn so that mirror_free_pages() can tell them
@@ -16,6 +18,8 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/cpuhotplug.h>
+#include <linux/workqueue.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/highmem.h>
@@ -39,6 +43,223 @@ static void mirror_event_note(struct mirror_zone *zone)
 	schedule_work(&zone->ev_work);
 }
 
+/* ---- per-CPU caches ------------------------------------------------------ */
+
+/*
+ * Caches idle for this long are drained, so that pages do not sit in the
+ * cache of a CPU that stopped allocating, and the module reference they
+ * keep (they are out of the zone allocator) goes soon after the last free.
+ */
+#define MIRROR_CACHE_IDLE_MS	200
+
+static void mirror_cache_reap(struct work_struct *work);
+static DECLARE_DELAYED_WORK(mirror_cache_reaper, mirror_cache_reap);
+static bool mirror_caches_stopping;
+static int mirror_cache_hp_state = -1;
+
+static struct mirror_zone *mirror_zc_zone(struct mc_zcache *zc)
+{
+	return zc->priv;
+}
+
+static void mirror_zc_zone_lock(struct mc_zcache *zc)
+{
+	raw_spin_lock(&mirror_zc_zone(zc)->lock);
+}
+
+/* Free pages of a zone as its users see them; zone locked. */
+static u64 mirror_zone_free_locked(struct mirror_zone *zone)
+{
+	return zone->za.stats.free + mc_zcache_pages(&zone->zc);
+}
+
+/*
+ * Every hold of a zone's lock ends here: the zone keeps the module
+ * reference while anything is out of its allocator (pages handed out or
+ * cached), and an exhausted zone recovers once an eighth of it is free.
+ */
+static void mirror_zc_zone_unlock(struct mc_zcache *zc)
+{
+	struct mirror_zone *zone = mirror_zc_zone(zc);
+
+	lockdep_assert_held(&zone->lock);
+	if (zone->za.stats.used && !zone->holds_ref) {
+		/* Unload is refused while any page is out. */
+		__module_get(THIS_MODULE);
+		zone->holds_ref = true;
+	} else if (!zone->za.stats.used && zone->holds_ref) {
+		/*
+		 * Not the reference that lets the module go while we still
+		 * run: unload waits in memunmap_pages() for the page map
+		 * references that are dropped after this.
+		 */
+		zone->holds_ref = false;
+		module_put(THIS_MODULE);
+	}
+	if (zone->exhausted &&
+	    mirror_zone_free_locked(zone) >= zone->recover_mark) {
+		zone->exhausted = false;
+		zone->ev_seq++;
+		mirror_event_note(zone);
+	}
+	raw_spin_unlock(&zone->lock);
+}
+
+/* A cache holds pages: the idle pass must come round. 'c' locked. */
+static void mirror_cache_arm(struct mirror_zone_cache *c)
+{
+	if (c->cache.pages && !delayed_work_pending(&mirror_cache_reaper) &&
+	    !READ_ONCE(mirror_caches_stopping))
+		schedule_delayed_work(&mirror_cache_reaper,
+				      msecs_to_jiffies(MIRROR_CACHE_IDLE_MS));
+}
+
+static struct mc_zcache_cpu *mirror_zc_cache_of(struct mc_zcache *zc,
+						unsigned int cpu)
+{
+	if (!cpu_possible(cpu))
+		return NULL;
+	return &per_cpu_ptr(mirror_zc_zone(zc)->caches, cpu)->cache;
+}
+
+static void mirror_zc_cache_lock(struct mc_zcache *zc, unsigned int cpu)
+{
+	raw_spin_lock(&per_cpu_ptr(mirror_zc_zone(zc)->caches, cpu)->lock);
+}
+
+static void mirror_zc_cache_unlock(struct mc_zcache *zc, unsigned int cpu)
+{
+	raw_spin_unlock(&per_cpu_ptr(mirror_zc_zone(zc)->caches, cpu)->lock);
+}
+
+/* Every call into the core's zcache runs with interrupts off. */
+static const struct mc_zcache_ops mirror_zc_ops = {
+	.zone_lock = mirror_zc_zone_lock,
+	.zone_unlock = mirror_zc_zone_unlock,
+	.cache_of = mirror_zc_cache_of,
+	.cache_lock = mirror_zc_cache_lock,
+	.cache_unlock = mirror_zc_cache_unlock,
+};
+
+/* Like the kernel's per-CPU lists: room for a batch32 loop, refill by 16. */
+#define MIRROR_CACHE_HIGH	32
+#define MIRROR_CACHE_BATCH	16
+
+int mirror_caches_init(struct mirror_zone *zone)
+{
+	unsigned int cpu;
+
+	zone->caches = alloc_percpu(struct mirror_zone_cache);
+	if (!zone->caches)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		raw_spin_lock_init(&per_cpu_ptr(zone->caches, cpu)->lock);
+	return mc_zcache_init(&zone->zc, &zone->za, MIRROR_CACHE_HIGH,
+			      MIRROR_CACHE_BATCH, nr_cpu_ids, &mirror_zc_ops,
+			      zone);
+}
+
+void mirror_caches_destroy(struct mirror_zone *zone)
+{
+	free_percpu(zone->caches);
+	zone->caches = NULL;
+}
+
+/* Drain caches of every zone; 'idle_only' as in mc_zcache_drain_all(). */
+static u64 mirror_caches_drain_zones(bool idle_only)
+{
+	unsigned long flags;
+	unsigned int i;
+	u64 left = 0;
+
+	for (i = 0; i < mirror.nr_zones; i++) {
+		struct mirror_zone *zone = &mirror.zones[i];
+
+		if (!zone->caches || !zone->mapped)
+			continue;
+		local_irq_save(flags);
+		left += mc_zcache_drain_all(&zone->zc, idle_only);
+		local_irq_restore(flags);
+	}
+	return left;
+}
+
+void mirror_zone_drain(struct mirror_zone *zone)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	mc_zcache_drain_all(&zone->zc, false);
+	local_irq_restore(flags);
+}
+
+static void mirror_cache_reap(struct work_struct *work)
+{
+	/* Idle caches go; while some stay, come round again. */
+	if (mirror_caches_drain_zones(true) &&
+	    !READ_ONCE(mirror_caches_stopping))
+		schedule_delayed_work(&mirror_cache_reaper,
+				      msecs_to_jiffies(MIRROR_CACHE_IDLE_MS));
+}
+
+/* A CPU went away: what its caches hold goes back to the zones. */
+static int mirror_cache_cpu_dead(unsigned int cpu)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	for (i = 0; i < mirror.nr_zones; i++) {
+		struct mirror_zone *zone = &mirror.zones[i];
+		struct mirror_zone_cache *c;
+
+		if (!zone->caches || !zone->mapped)
+			continue;
+		c = per_cpu_ptr(zone->caches, cpu);
+		raw_spin_lock_irqsave(&c->lock, flags);
+		mc_zcache_drain(&zone->zc, &c->cache);
+		raw_spin_unlock_irqrestore(&c->lock, flags);
+	}
+	return 0;
+}
+
+int mirror_caches_start(void)
+{
+	int ret;
+
+	WRITE_ONCE(mirror_caches_stopping, false);
+	ret = cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "mirror:caches",
+					NULL, mirror_cache_cpu_dead);
+	if (ret < 0)
+		return ret;
+	mirror_cache_hp_state = ret;
+	return 0;
+}
+
+/*
+ * At unload (or a failed load), with nothing out: every cached page back
+ * in its zone.  Safe to call when mirror_caches_start() was not.
+ */
+void mirror_caches_stop(void)
+{
+	if (mirror_cache_hp_state >= 0)
+		cpuhp_remove_state_nocalls(mirror_cache_hp_state);
+	mirror_cache_hp_state = -1;
+	WRITE_ONCE(mirror_caches_stopping, true);
+	cancel_delayed_work_sync(&mirror_cache_reaper);
+	mirror_caches_drain_zones(false);
+}
+
+void mirror_zone_counts(struct mirror_zone *zone, u64 *free, u64 *used)
+{
+	u64 cached = zone->caches ? mc_zcache_pages(&zone->zc) : 0;
+
+	lockdep_assert_held(&zone->lock);
+	*free = zone->za.stats.free + cached;
+	*used = zone->za.stats.used - cached;
+}
+
+/* ---- zone pages ---------------------------------------------------------- */
+
 /*
  * Free zone pages (reference count 0, ours since their last put) get the
  * one reference their new holder owns, and the page map one reference
@@ -57,6 +278,41 @@ static void mirror_pages_get_new(struct mirror_zone *zone, struct page *page,
 }
 
 /*
+ * A block of 2^order pages from the zone through this CPU's cache; 0 or
+ * -ENOMEM, and then the zone is marked exhausted.
+ */
+static int mirror_zone_take(struct mirror_zone *zone, unsigned int order,
+			    u64 *pfn)
+{
+	struct mirror_zone_cache *c;
+	unsigned long flags;
+	bool event = false;
+	int ret;
+
+	local_irq_save(flags);
+	c = this_cpu_ptr(zone->caches);
+	raw_spin_lock(&c->lock);
+	ret = mc_zcache_alloc(&zone->zc, &c->cache, order, pfn);
+	mirror_cache_arm(c);
+	raw_spin_unlock(&c->lock);
+	if (ret == -EAGAIN)
+		ret = mc_zcache_alloc_drained(&zone->zc, order, pfn);
+	if (ret) {
+		raw_spin_lock(&zone->lock);
+		if (!zone->exhausted) {
+			zone->exhausted = true;
+			zone->ev_seq++;
+			event = true;
+		}
+		raw_spin_unlock(&zone->lock);
+	}
+	local_irq_restore(flags);
+	if (event)
+		mirror_event_note(zone);
+	return ret;
+}
+
+/*
  * 2^order pages from one zone, or NULL when it has no free block.  An API
  * block ('api') is noted in order_of so that mirror_free_pages() can check
  * it; a migration destination is held by its reference count alone, and
@@ -65,33 +321,15 @@ static void mirror_pages_get_new(struct mirror_zone *zone, struct page *page,
 static struct page *mirror_zone_alloc(struct mirror_zone *zone,
 				      unsigned int order, bool api)
 {
-	unsigned long flags, i;
-	bool event = false;
 	struct page *page;
+	unsigned long i;
 	u64 pfn;
-	int ret;
 
-	spin_lock_irqsave(&zone->lock, flags);
-	ret = mc_zalloc_alloc(&zone->za, order, &pfn);
-	if (!ret) {
-		zone->order_of[pfn - zone->start_pfn] =
-			api ? order + 1 : MIRROR_REF_HELD;
-		if (!zone->holds_ref) {
-			/* Unload is refused while any page is out. */
-			__module_get(THIS_MODULE);
-			zone->holds_ref = true;
-		}
-	} else if (!zone->exhausted) {
-		zone->exhausted = true;
-		zone->ev_seq++;
-		event = true;
-	}
-	spin_unlock_irqrestore(&zone->lock, flags);
-
-	if (event)
-		mirror_event_note(zone);
-	if (ret)
+	if (mirror_zone_take(zone, order, &pfn))
 		return NULL;
+	/* Nobody else knows this block yet: a plain store is enough. */
+	WRITE_ONCE(zone->order_of[pfn - zone->start_pfn],
+		   api ? order + 1 : MIRROR_REF_HELD);
 	page = pfn_to_page(pfn);
 	if (api)
 		mirror_pages_get_new(zone, page, 1UL << order);
@@ -109,62 +347,60 @@ static void mirror_bad_free(unsigned long pfn, unsigned int order,
 			    pfn, order, why, detail);
 }
 
+static void mirror_zone_count_bad_free(struct mirror_zone *zone)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&zone->lock, flags);
+	zone->bad_frees++;
+	raw_spin_unlock_irqrestore(&zone->lock, flags);
+}
+
 /*
  * Pages [pfn, pfn + 2^order) of 'zone' lost their last reference: errors
  * latched on them die with their owner, they are scrubbed with their
  * memory's cheap pattern so nothing passes to the next owner, and they
- * are free in the zone again at once.  'freed' counts a block given back
- * (see 'frees' in ABI.md).  Any context.
+ * are free again at once (in this CPU's cache, or in the zone).  'freed'
+ * counts a block given back (see 'frees' in ABI.md).  Any context.
  */
 static void mirror_zone_take_back(struct mirror_zone *zone, unsigned long pfn,
 				  unsigned int order, bool freed)
 {
+	struct mirror_zone_cache *c;
 	unsigned long flags, i;
-	bool event = false, put = false;
 	int ret;
 
 	for (i = 0; i < (1UL << order); i++)
 		mirror_channel_page_freed(zone, pfn + i);
 	mirror_fill_free(zone, pfn_to_page(pfn), order);
 
-	spin_lock_irqsave(&zone->lock, flags);
-	ret = mc_zalloc_free(&zone->za, pfn, order);
+	local_irq_save(flags);
+	c = this_cpu_ptr(zone->caches);
+	raw_spin_lock(&c->lock);
+	ret = mc_zcache_free(&zone->zc, &c->cache, pfn, order);
+	mirror_cache_arm(c);
+	raw_spin_unlock(&c->lock);
+	/* An exhausted zone: let the zone's unlock see whether it recovered. */
+	if (!ret && READ_ONCE(zone->exhausted)) {
+		mirror_zc_zone_lock(&zone->zc);
+		mirror_zc_zone_unlock(&zone->zc);
+	}
+	local_irq_restore(flags);
+
 	if (WARN_ON_ONCE(ret)) {
 		/* Our records disagree with the core's: keep both as is. */
-		zone->bad_frees++;
-		spin_unlock_irqrestore(&zone->lock, flags);
+		mirror_zone_count_bad_free(zone);
 		return;
 	}
-	if (zone->exhausted && zone->za.stats.free >= zone->recover_mark) {
-		zone->exhausted = false;
-		zone->ev_seq++;
-		event = true;
-	}
-	if (!zone->za.stats.used && zone->holds_ref) {
-		zone->holds_ref = false;
-		put = true;
-	}
-	spin_unlock_irqrestore(&zone->lock, flags);
-
 	if (freed)
 		this_cpu_inc(zone->pcpu->frees);
-	if (event)
-		mirror_event_note(zone);
-	/*
-	 * Not the reference that lets the module go while we still run:
-	 * unload waits in memunmap_pages() for the page map references
-	 * that are dropped after this (free_zone_device_page(), or
-	 * mirror_zone_free()).
-	 */
-	if (put)
-		module_put(THIS_MODULE);
 }
 
 /*
  * The caller's references are the only ones on a block: take them all
  * back at once (each count from 1 to 0), so that the block returns whole
- * in one lock round.  False, and nothing changed, when any page is
- * referenced elsewhere (mapped, pinned).
+ * in one step.  False, and nothing changed, when any page is referenced
+ * elsewhere (mapped, pinned).
  */
 static bool mirror_block_unshared(struct page *page, unsigned long nr)
 {
@@ -191,26 +427,25 @@ static bool mirror_block_unshared(struct page *page, unsigned long nr)
 static void mirror_zone_free(struct mirror_zone *zone, struct page *page,
 			     unsigned long pfn, unsigned int order)
 {
-	unsigned long idx = pfn - zone->start_pfn, flags, i;
+	unsigned long idx = pfn - zone->start_pfn, i;
 	unsigned long nr = 1UL << order;
 	u8 had;
 
-	spin_lock_irqsave(&zone->lock, flags);
-	had = zone->order_of[idx];
+	/* No longer the caller's: a second free is refused from here on. */
+	had = cmpxchg(&zone->order_of[idx], order + 1, 0);
 	if (had != order + 1) {
-		zone->bad_frees++;
-		spin_unlock_irqrestore(&zone->lock, flags);
+		mirror_zone_count_bad_free(zone);
 		if (!had)
 			mirror_bad_free(pfn, order, "not allocated, zone",
+					zone->id);
+		else if (had == MIRROR_REF_HELD)
+			mirror_bad_free(pfn, order, "page of a process, zone",
 					zone->id);
 		else
 			mirror_bad_free(pfn, order, "allocated with order",
 					had - 1);
 		return;
 	}
-	/* No longer the caller's: a second free is refused from here on. */
-	zone->order_of[idx] = 0;
-	spin_unlock_irqrestore(&zone->lock, flags);
 
 	if (mirror_block_unshared(page, nr)) {
 		mirror_zone_take_back(zone, pfn, order, true);
@@ -234,26 +469,22 @@ void mirror_page_free(struct page *page)
 	struct mirror_zone *zone = container_of(page->pgmap,
 						struct mirror_zone, pgmap);
 	unsigned long pfn = page_to_pfn(page);
-	unsigned long idx = pfn - zone->start_pfn, flags;
+	u8 had = xchg(&zone->order_of[pfn - zone->start_pfn], 0);
 	bool freed = false;
 
-	spin_lock_irqsave(&zone->lock, flags);
-	if (zone->order_of[idx] == MIRROR_REF_HELD) {
+	if (had == MIRROR_REF_HELD) {
 		/* A migrated page its process let go of: a block returned. */
 		freed = true;
-	} else if (zone->order_of[idx]) {
+	} else if (had) {
 		/*
 		 * An API block whose first page lost its last reference
 		 * without mirror_free_pages(): the holder put it itself.
 		 * The block is no longer the caller's; its pages come back
 		 * one by one as their counts drop.
 		 */
-		zone->bad_frees++;
+		mirror_zone_count_bad_free(zone);
 		freed = true;
 	}
-	zone->order_of[idx] = 0;
-	spin_unlock_irqrestore(&zone->lock, flags);
-
 	mirror_zone_take_back(zone, pfn, 0, freed);
 }
 

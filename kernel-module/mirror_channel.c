@@ -368,9 +368,9 @@ static void mch_scrub_zone(struct mirror_zone *zone)
 	mutex_unlock(&mch.mutex);
 
 	for (;;) {
-		spin_lock_irqsave(&zone->lock, flags);
+		raw_spin_lock_irqsave(&zone->lock, flags);
 		found = mc_zalloc_next_occupied(&zone->za, from, &start, &end);
-		spin_unlock_irqrestore(&zone->lock, flags);
+		raw_spin_unlock_irqrestore(&zone->lock, flags);
 		if (!found)
 			break;
 		end = min_t(u64, end, start + MCH_CHUNK);

@@ -976,7 +976,7 @@ static const char *mf_page_pattern(unsigned long pfn)
 
 static int mf_cmd_read(unsigned long pfn, unsigned long n, bool stamp)
 {
-	unsigned long i, flags;
+	unsigned long i;
 
 	if (!n || n > MF_CHECK_MAX)
 		return -EINVAL;
@@ -984,7 +984,6 @@ static int mf_cmd_read(unsigned long pfn, unsigned long n, bool stamp)
 		if (!mirror_zone_of_pfn(pfn + i))
 			return -ERANGE;
 	for (i = 0; i < n; i++) {
-		struct mirror_zone *zone = mirror_zone_of_pfn(pfn + i);
 		bool out;
 
 		if (!stamp) {
@@ -993,11 +992,11 @@ static int mf_cmd_read(unsigned long pfn, unsigned long n, bool stamp)
 		}
 		/*
 		 * Only a page that is out may be written: a free one belongs
-		 * to the allocator and holds its scrub pattern.
+		 * to the allocator and holds its scrub pattern.  A page that
+		 * is out has a holder's reference; free ones (cached ones
+		 * too) have none.
 		 */
-		spin_lock_irqsave(&zone->lock, flags);
-		out = mc_zalloc_is_occupied(&zone->za, pfn + i);
-		spin_unlock_irqrestore(&zone->lock, flags);
+		out = page_ref_count(pfn_to_page(pfn + i)) > 0;
 		if (!out)
 			return -EBUSY;
 		memset_page(pfn_to_page(pfn + i), 0, 0x5a, PAGE_SIZE);

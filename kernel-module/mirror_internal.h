@@ -19,6 +19,7 @@
 #include <linux/memremap.h>
 
 #include "zalloc.h"
+#include "zcache.h"
 #include "zsel.h"
 
 #define MIRROR_ABI_VERSION	2
@@ -61,6 +62,17 @@ enum mirror_event {
 	MIRROR_EV_RECOVERED,
 };
 
+/*
+ * A CPU's cache of small free blocks of one zone (see core/zcache.h).
+ * 'lock' protects 'cache'; it is taken with interrupts off, before the
+ * zone's lock and never together with another CPU's.  Raw: allocations
+ * may come from hard interrupt context, on PREEMPT_RT too.
+ */
+struct mirror_zone_cache {
+	raw_spinlock_t lock;
+	struct mc_zcache_cpu cache;
+};
+
 struct mirror_zone_kobj;
 
 struct mirror_zone {
@@ -85,18 +97,31 @@ struct mirror_zone {
 
 	/*
 	 * 'lock' protects 'za' (the free and occupancy bitmaps and their
-	 * counters), 'order_of', 'holds_ref', 'bad_frees', 'exhausted' and
-	 * 'ev_seq'.  Taken with irqsave: allocations and the last put of a
-	 * page may come from hard interrupt context.
+	 * counters), 'holds_ref', 'bad_frees', 'exhausted' and 'ev_seq'.
+	 * Taken with interrupts off: allocations and the last put of a page
+	 * may come from hard interrupt context.  Raw, so that this holds on
+	 * PREEMPT_RT too; every hold is short (bitmap steps, no page walk
+	 * but the debugfs check).  The per-CPU caches' locks come first.
 	 */
-	spinlock_t lock;
+	raw_spinlock_t lock;
 	struct mc_zalloc za;
+	/*
+	 * Per-CPU caches in front of 'za' (orders 0..MC_ZCACHE_MAX_ORDER):
+	 * pages there are occupied in 'za' but free; zc knows how to reach
+	 * and lock them.
+	 */
+	struct mc_zcache zc;
+	struct mirror_zone_cache __percpu *caches;
 	/*
 	 * Per page: order + 1 at the first page of a block that a caller
 	 * of the API holds (mirror_alloc_pages*); MIRROR_REF_HELD on a page
 	 * held by its reference count alone (a migration destination); 0
-	 * for free pages, the other pages of API blocks, and API blocks
-	 * given back whose pages are still referenced elsewhere.
+	 * for free pages (cached ones too), the other pages of API blocks,
+	 * and API blocks given back whose pages are still referenced
+	 * elsewhere.  No lock: the allocation that hands a block out sets
+	 * it (nobody else can know the block then), and whoever gives it
+	 * back clears it with cmpxchg()/xchg(), so that of two frees of
+	 * one block exactly one wins.
 	 */
 	u8 *order_of;
 	bool holds_ref;			/* module ref while pages are out */
@@ -179,6 +204,20 @@ u64 mirror_node_sum(struct mirror_node *node, size_t field);
 	mirror_node_sum(n, offsetof(struct mirror_node_pcpu, f))
 
 u64 mirror_bad_frees(void);
+
+/*
+ * The per-CPU caches: set up and torn down with the zones; free and used
+ * counts of a zone as its users see them (cached pages are free), read
+ * under the zone's lock; every cache of a zone emptied into it, for the
+ * files that show the zone allocator's own state (free_blocks, occupied,
+ * check).  Not with the zone's lock held.
+ */
+int mirror_caches_init(struct mirror_zone *zone);
+void mirror_caches_destroy(struct mirror_zone *zone);
+int mirror_caches_start(void);
+void mirror_caches_stop(void);
+void mirror_zone_counts(struct mirror_zone *zone, u64 *free, u64 *used);
+void mirror_zone_drain(struct mirror_zone *zone);
 
 /* mirror_sysfs.c */
 int mirror_sysfs_init(void);

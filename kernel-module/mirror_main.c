@@ -123,9 +123,9 @@ u64 mirror_bad_frees(void)
 	for (i = 0; i < mirror.nr_zones; i++) {
 		struct mirror_zone *zone = &mirror.zones[i];
 
-		spin_lock_irqsave(&zone->lock, flags);
+		raw_spin_lock_irqsave(&zone->lock, flags);
 		sum += zone->bad_frees;
-		spin_unlock_irqrestore(&zone->lock, flags);
+		raw_spin_unlock_irqrestore(&zone->lock, flags);
 	}
 	return sum;
 }
@@ -518,10 +518,10 @@ static int mirror_zone_claim(struct mirror_zone *zone)
 	}
 	zone->mapped = true;
 
-	spin_lock_irqsave(&zone->lock, flags);
+	raw_spin_lock_irqsave(&zone->lock, flags);
 	ret = mc_zalloc_add_free(&zone->za, zone->start_pfn,
 				 zone->end_pfn - zone->start_pfn);
-	spin_unlock_irqrestore(&zone->lock, flags);
+	raw_spin_unlock_irqrestore(&zone->lock, flags);
 	return WARN_ON_ONCE(ret) ? ret : 0;
 }
 
@@ -557,6 +557,7 @@ static void mirror_zone_destroy(struct mirror_zone *zone)
 		mc_zalloc_destroy(&zone->za);
 	kvfree(zone->order_of);
 	free_percpu(zone->pcpu);
+	mirror_caches_destroy(zone);
 }
 
 static int mirror_zone_setup(struct mirror_zone *zone, unsigned int id,
@@ -570,13 +571,16 @@ static int mirror_zone_setup(struct mirror_zone *zone, unsigned int id,
 	zone->start_pfn = span->start_pfn;
 	zone->end_pfn = span->end_pfn;
 	zone->pages_requested = nr;
-	spin_lock_init(&zone->lock);
+	raw_spin_lock_init(&zone->lock);
 	INIT_WORK(&zone->ev_work, mirror_event_work);
 
 	ret = mc_zalloc_init(&zone->za, zone->start_pfn, nr);
 	if (ret)
 		return ret;
 	zone->za_ready = true;
+	ret = mirror_caches_init(zone);
+	if (ret)
+		return ret;
 	zone->order_of = kvzalloc(nr, GFP_KERNEL);
 	zone->pcpu = alloc_percpu(struct mirror_zone_pcpu);
 	if (!zone->order_of || !zone->pcpu)
@@ -760,6 +764,9 @@ static int __init mirror_init(void)
 	ret = mirror_zones_create();
 	if (ret)
 		goto out_fill;
+	ret = mirror_caches_start();
+	if (ret)
+		goto out_nodes;
 	ret = mirror_nodes_setup();
 	if (ret)
 		goto out_nodes;
@@ -794,6 +801,7 @@ out_sysfs:
 	mirror_sysfs_exit();
 out_nodes:
 	mirror_channel_exit();
+	mirror_caches_stop();
 	mirror_nodes_destroy();
 	mirror_zones_destroy();
 out_fill:
@@ -808,6 +816,8 @@ static void __exit mirror_exit(void)
 	mirror_process_exit();
 	/* Repairs what is still latched, sending its uevents. */
 	mirror_channel_exit();
+	/* Nothing is out (unload waited for that): empty the caches. */
+	mirror_caches_stop();
 	/* Pending uevents name the zone kobjects: deliver them first. */
 	for (i = 0; i < mirror.nr_zones; i++)
 		flush_work(&mirror.zones[i].ev_work);

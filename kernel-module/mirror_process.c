@@ -410,7 +410,8 @@ static u64 mp_zones_free(void)
 	unsigned int i;
 
 	for (i = 0; i < mirror.nr_zones; i++)
-		sum += READ_ONCE(mirror.zones[i].za.stats.free);
+		sum += READ_ONCE(mirror.zones[i].za.stats.free) +
+		       mc_zcache_pages(&mirror.zones[i].zc);
 	return sum;
 }
 

@@ -208,13 +208,15 @@ static void mirror_zone_snapshot(struct mirror_zone *zone,
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&zone->lock, flags);
+	raw_spin_lock_irqsave(&zone->lock, flags);
 	*st = zone->za.stats;
+	/* Pages in the per-CPU caches are free for everyone but the core. */
+	mirror_zone_counts(zone, &st->free, &st->used);
 	if (bad_frees)
 		*bad_frees = zone->bad_frees;
 	if (exhausted)
 		*exhausted = zone->exhausted;
-	spin_unlock_irqrestore(&zone->lock, flags);
+	raw_spin_unlock_irqrestore(&zone->lock, flags);
 }
 
 enum mirror_zone_field {
@@ -326,6 +328,8 @@ static ssize_t zone_free_blocks_show(struct kobject *kobj,
 	unsigned int o;
 	int len = 0;
 
+	/* The zone allocator's own blocks: cached ones go back first. */
+	mirror_zone_drain(kobj_zone(kobj));
 	mirror_zone_snapshot(kobj_zone(kobj), &st, NULL, NULL);
 	for (o = 0; o < MC_NR_ORDERS; o++)
 		len += sysfs_emit_at(buf, len, "%llu%c", st.free_blocks[o],
@@ -376,7 +380,10 @@ static ssize_t zone_occupied_read(struct file *file, struct kobject *kobj,
 	loff_t pos = 0;
 	char line[48];
 
-	spin_lock_irqsave(&zone->lock, flags);
+	/* Cached pages are free: in the zone again before the walk. */
+	if (!off)
+		mirror_zone_drain(zone);
+	raw_spin_lock_irqsave(&zone->lock, flags);
 	while (done < count &&
 	       mc_zalloc_next_occupied(&zone->za, from, &start, &end)) {
 		int n = scnprintf(line, sizeof(line), "0x%llx-0x%llx\n",
@@ -392,7 +399,7 @@ static ssize_t zone_occupied_read(struct file *file, struct kobject *kobj,
 		pos += n;
 		from = end;
 	}
-	spin_unlock_irqrestore(&zone->lock, flags);
+	raw_spin_unlock_irqrestore(&zone->lock, flags);
 	return done;
 }
 
@@ -575,13 +582,13 @@ void mirror_event_work(struct work_struct *work)
 	unsigned long flags;
 	unsigned int seq;
 	bool now;
-	u64 free;
+	u64 free, used;
 
-	spin_lock_irqsave(&zone->lock, flags);
+	raw_spin_lock_irqsave(&zone->lock, flags);
 	seq = zone->ev_seq;
 	now = zone->exhausted;
-	free = zone->za.stats.free;
-	spin_unlock_irqrestore(&zone->lock, flags);
+	mirror_zone_counts(zone, &free, &used);
+	raw_spin_unlock_irqrestore(&zone->lock, flags);
 
 	if (seq == zone->ev_reported_seq || !zone->kobj)
 		return;
@@ -771,9 +778,10 @@ static int mirror_check_show(struct seq_file *m, void *v)
 		int ret;
 
 		why[0] = '\0';
-		spin_lock_irqsave(&zone->lock, flags);
+		mirror_zone_drain(zone);
+		raw_spin_lock_irqsave(&zone->lock, flags);
 		ret = mirror_check_zone(zone, why, sizeof(why));
-		spin_unlock_irqrestore(&zone->lock, flags);
+		raw_spin_unlock_irqrestore(&zone->lock, flags);
 		if (ret)
 			seq_printf(m, "zone%u: %s\n", i, why);
 		else

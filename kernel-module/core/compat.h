@@ -34,6 +34,7 @@ static inline void mc_free(void *p)
 }
 
 #define MC_WARN(cond)	WARN_ON_ONCE(cond)
+#define MC_READ_ONCE(x)	READ_ONCE(x)
 
 /*
  * Without -mpopcnt (the kernel's baseline x86-64) GCC lowers
@@ -82,6 +83,8 @@ static inline void mc_free(void *p)
 }
 
 #define MC_WARN(cond)	(!!(cond))
+/* A read of a value another thread may change meanwhile. */
+#define MC_READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
 
 static inline unsigned int mc_popcount(unsigned long x)
 {

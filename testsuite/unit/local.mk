@@ -7,6 +7,7 @@ UNIT_CORE_CFLAGS = $(CHECK_CFLAGS) $(MIRROR_CFLAGS) \
 UNIT_CORE_LDADD = $(top_builddir)/kernel-module/libmccore.la $(CHECK_LIBS)
 
 UNIT_TESTS = unit/test-range unit/test-energy unit/test-zalloc unit/test-zsel \
+	unit/test-zcache \
 	unit/test-field unit/test-output
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
@@ -33,6 +34,10 @@ unit_test_output_CFLAGS = $(CHECK_CFLAGS) $(JANSSON_CFLAGS) $(MIRROR_CFLAGS) \
 	-I$(top_srcdir)/cli -I$(top_srcdir)/lib -D_GNU_SOURCE
 unit_test_output_LDADD = $(top_builddir)/cli/libcliutil.la $(CHECK_LIBS) \
 	$(JANSSON_LIBS)
+
+unit_test_zcache_SOURCES = unit/test-zcache.c
+unit_test_zcache_CFLAGS = $(UNIT_CORE_CFLAGS)
+unit_test_zcache_LDADD = $(UNIT_CORE_LDADD)
 
 unit_test_zsel_SOURCES = unit/test-zsel.c
 unit_test_zsel_CFLAGS = $(UNIT_CORE_CFLAGS)

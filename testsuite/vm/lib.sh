@@ -184,13 +184,23 @@ online_blocks()
 	done
 }
 
+# rmmod_settled MODULE: rmmod; for mirror.ko empty its per-CPU
+# caches first (reading a zone's occupied file does that), which otherwise
+# keep it in use for a few hundred ms after the last free.
+rmmod_settled()
+{
+	[ "$1" = mirror ] &&
+		cat /sys/kernel/mm/mirror/zones/zone*/occupied >/dev/null 2>&1
+	rmmod "$1"
+}
+
 # unload_mirror: remove mirror_test.ko (if loaded) and mirror.ko; fails if
 # either refuses to go (a leaked reference).
 unload_mirror()
 {
 	for _m in mirror_test mirror; do
 		is_loaded "$_m" || continue
-		rmmod "$_m" || fail "rmmod $_m failed"
+		rmmod_settled "$_m" || fail "rmmod $_m failed"
 	done
 	online_blocks
 	return 0
@@ -203,7 +213,7 @@ _vm_cleanup()
 	if [ -n "$_vm_loaded" ]; then
 		for _m in mirror_test mirror; do
 			is_loaded "$_m" || continue
-			if ! rmmod "$_m"; then
+			if ! rmmod_settled "$_m"; then
 				echo "FAIL: $VMTEST_NAME: rmmod $_m at exit failed" >&2
 				[ "$_rc" -eq 0 ] && _rc=1
 			fi

@@ -1,5 +1,6 @@
 # Unload is refused while pages are out: mirror.ko holds a reference on
-# itself (/sys/module/mirror/refcnt) exactly while any block is out, so
+# itself (/sys/module/mirror/refcnt) exactly while any block is out (once
+# the per-CPU caches are emptied: settle_caches), so
 # rmmod fails with EAGAIN even when the module that leaked the pages is
 # gone; once the pages come back it unloads and the kernel has the memory
 # again.
@@ -32,6 +33,7 @@ assert_eq 3 "$(refcnt)" "refcnt with two zones in use"
 mt alloc n=1 order=0 gfp=kernel cpu=1
 assert_eq 4 "$(refcnt)" "refcnt with ordinary pages out too"
 mt free all
+settle_caches
 assert_eq 1 "$(refcnt)" "refcnt after freeing everything"
 
 # A leaking driver: pages out, the driver gone.
@@ -55,6 +57,7 @@ load_mirror_test
 for p in $pfns; do
 	mt refree pfn=$p order=1
 done
+settle_caches
 assert_eq 1 "$(refcnt)" "refcnt after the leaked pages came back (mirror_test's own)"
 all_idle
 must rmmod mirror_test
