@@ -321,6 +321,34 @@ static ssize_t zone_frees_show(struct kobject *kobj,
 							 frees));
 }
 
+/*
+ * stat: every counter of the zone on one line, as /sys/block/X/stat, so
+ * that a monitor reads a zone in one read(): pages_present pages_free
+ * pages_used allocs frees alloc_failures bad_frees exhausted, and
+ * failovers where the zone counts them (ABI.md).  The page counts come
+ * from one lock round, the per-CPU sums just after.
+ */
+static ssize_t zone_stat_show(struct kobject *kobj,
+			      struct kobj_attribute *attr, char *buf)
+{
+	struct mirror_zone *zone = kobj_zone(kobj);
+	struct mc_zalloc_stats st;
+	bool exhausted;
+	u64 bad;
+	int len;
+
+	mirror_zone_snapshot(zone, &st, &bad, &exhausted);
+	len = sysfs_emit(buf, "%llu %llu %llu %llu %llu %llu %llu %u",
+			 st.present, st.free, st.used,
+			 MIRROR_ZONE_SUM(zone, allocs),
+			 MIRROR_ZONE_SUM(zone, frees), st.alloc_failures,
+			 bad, exhausted);
+	if (mirror_channel_enabled())
+		len += sysfs_emit_at(buf, len, " %llu",
+				     mirror_channel_failovers(zone));
+	return len + sysfs_emit_at(buf, len, "\n");
+}
+
 static ssize_t zone_free_blocks_show(struct kobject *kobj,
 				     struct kobj_attribute *attr, char *buf)
 {
@@ -361,6 +389,8 @@ static struct kobj_attribute zone_attr_allocs =
 	__ATTR(allocs, 0444, zone_allocs_show, NULL);
 static struct kobj_attribute zone_attr_frees =
 	__ATTR(frees, 0444, zone_frees_show, NULL);
+static struct kobj_attribute zone_attr_stat =
+	__ATTR(stat, 0444, zone_stat_show, NULL);
 static struct kobj_attribute zone_attr_free_blocks =
 	__ATTR(free_blocks, 0444, zone_free_blocks_show, NULL);
 
@@ -423,6 +453,7 @@ static struct attribute *mirror_zone_attrs[] = {
 	&zone_attr_bad_frees.attr,
 	&zone_attr_exhausted.attr,
 	&zone_attr_free_blocks.attr,
+	&zone_attr_stat.attr,
 	&zone_attr_failovers.attr,
 	NULL,
 };
@@ -482,23 +513,56 @@ enum mirror_node_field {
 	MN_TOTAL, MN_FREE, MN_USED,
 };
 
-static ssize_t mirror_node_pages_show(struct kobject *kobj, char *buf,
-				      enum mirror_node_field field)
+/* Page counts of a node's zones, each zone read in one lock round. */
+static void mirror_node_pages(struct mirror_node *node, u64 sum[3])
 {
-	struct mirror_node *node = kobj_node(kobj);
 	struct mc_zalloc_stats st;
-	u64 sum = 0;
 	unsigned int i;
 
+	sum[MN_TOTAL] = sum[MN_FREE] = sum[MN_USED] = 0;
 	for (i = 0; i < mirror.nr_zones; i++) {
 		if (mirror.zones[i].nid != node->nid)
 			continue;
 		mirror_zone_snapshot(&mirror.zones[i], &st, NULL, NULL);
-		sum += field == MN_TOTAL ? st.present :
-		       field == MN_FREE ? st.free : st.used;
+		sum[MN_TOTAL] += st.present;
+		sum[MN_FREE] += st.free;
+		sum[MN_USED] += st.used;
 	}
-	return sysfs_emit(buf, "%llu\n", sum);
 }
+
+static ssize_t mirror_node_pages_show(struct kobject *kobj, char *buf,
+				      enum mirror_node_field field)
+{
+	u64 sum[3];
+
+	mirror_node_pages(kobj_node(kobj), sum);
+	return sysfs_emit(buf, "%llu\n", sum[field]);
+}
+
+/*
+ * stat: the node's counters on one line, in the order of its files:
+ * pages_total pages_free pages_used allocs_local allocs_remote
+ * fallback_exhausted fallback_constraint failed allocs_ordinary.
+ */
+static ssize_t node_stat_show(struct kobject *kobj,
+			      struct kobj_attribute *attr, char *buf)
+{
+	struct mirror_node *node = kobj_node(kobj);
+	u64 sum[3];
+
+	mirror_node_pages(node, sum);
+	return sysfs_emit(buf, "%llu %llu %llu %llu %llu %llu %llu %llu %llu\n",
+			  sum[MN_TOTAL], sum[MN_FREE], sum[MN_USED],
+			  MIRROR_NODE_SUM(node, allocs_local),
+			  MIRROR_NODE_SUM(node, allocs_remote),
+			  MIRROR_NODE_SUM(node, fallback_exhausted),
+			  MIRROR_NODE_SUM(node, fallback_constraint),
+			  MIRROR_NODE_SUM(node, failed),
+			  MIRROR_NODE_SUM(node, allocs_ordinary));
+}
+
+static struct kobj_attribute node_attr_stat =
+	__ATTR(stat, 0444, node_stat_show, NULL);
 
 #define MIRROR_NODE_PAGES(name, field)					\
 static ssize_t node_##name##_show(struct kobject *kobj,		\
@@ -539,6 +603,7 @@ static struct attribute *mirror_node_attrs[] = {
 	&node_attr_fallback_constraint.attr,
 	&node_attr_failed.attr,
 	&node_attr_allocs_ordinary.attr,
+	&node_attr_stat.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(mirror_node);

@@ -50,6 +50,24 @@ static const struct attr_map node_attrs[] = {
 	{ "failed",		NC_FAILED },
 };
 
+/*
+ * The one-line stat files (ABI.md): their fields in order.  A zone's
+ * line has failovers last where the zone counts them; fields a later
+ * module adds after these are ignored.
+ */
+static const unsigned int zone_stat_fields[] = {
+	ZC_PAGES_PRESENT, ZC_PAGES_FREE, ZC_PAGES_USED, ZC_ALLOCS, ZC_FREES,
+	ZC_ALLOC_FAILURES, ZC_BAD_FREES, ZC_EXHAUSTED, ZC_FAILOVERS,
+};
+#define ZONE_STAT_MIN_FIELDS	8
+
+static const unsigned int node_stat_fields[] = {
+	NC_PAGES_TOTAL, NC_PAGES_FREE, NC_PAGES_USED, NC_ALLOCS_LOCAL,
+	NC_ALLOCS_REMOTE, NC_FALLBACK_EXHAUSTED, NC_FALLBACK_CONSTRAINT,
+	NC_FAILED, NC_ALLOCS_ORDINARY,
+};
+#define NODE_STAT_MIN_FIELDS	9
+
 static const struct mirror_policy module_policies[] = {
 	{
 		.name = "default_mirror",
@@ -116,24 +134,61 @@ static int sub_u64(struct mirror_ctx *ctx, int fd, const char *dirpath,
 	return mirror_attr_u64(ctx, fd, dirpath, rel, hex, val);
 }
 
-static int read_zone_counters(struct mirror_ctx *ctx, int fd,
-			      const char *path, struct mirror_zone *z,
-			      bool layout)
+/*
+ * "<sub>/stat" below fd into c: 1 (fields the line lacks past 'min' are
+ * MIRROR_UNKNOWN), 0 when there is no such file (a module from before
+ * the stat files), or -errno.
+ */
+static int read_stat(struct mirror_ctx *ctx, int fd, const char *path,
+		     const char *sub, const unsigned int *fields,
+		     unsigned int nfields, unsigned int min,
+		     unsigned long long *c)
 {
-	unsigned long long c[ZC_NR];
+	char rel[64], line[256], *p, *tok;
 	unsigned int i;
 	int rc;
 
-	memcpy(c, z->c, sizeof(c));
+	snprintf(rel, sizeof(rel), "%s/stat", sub);
+	rc = mirror_attr_read_opt(ctx, fd, path, rel, line, sizeof(line));
+	if (rc == -ENOENT)
+		return 0;
+	if (rc < 0)
+		return rc;
+	for (i = 0, p = line; i < nfields && *p; i++) {
+		tok = p;
+		p = strchr(tok, ' ');
+		if (p)
+			*p++ = '\0';
+		else
+			p = tok + strlen(tok);
+		if (mirror_parse_u64(tok, false, &c[fields[i]]) < 0 ||
+		    c[fields[i]] == MIRROR_UNKNOWN)
+			return mirror_error(ctx, -EINVAL,
+					    "%s/%s: field %u is not a decimal number: '%s'",
+					    path, rel, i + 1, tok);
+	}
+	if (i < min)
+		return mirror_error(ctx, -EINVAL,
+				    "%s/%s: %u fields, expected at least %u",
+				    path, rel, i, min);
+	for (; i < nfields; i++)
+		c[fields[i]] = MIRROR_UNKNOWN;
+	return 1;
+}
+
+/* A zone's counters from its single files (a module without stat). */
+static int read_zone_files(struct mirror_ctx *ctx, int fd, const char *path,
+			   struct mirror_zone *z, bool layout,
+			   unsigned long long *c)
+{
+	unsigned int i;
+	int rc;
+
 	if (layout) {
 		rc = sub_u64(ctx, fd, path, z->name, "pages_present", false,
 			     false, &c[ZC_PAGES_PRESENT]);
 		if (rc < 0)
 			return rc;
-		if (c[ZC_PAGES_PRESENT] > (z->end - z->start) / ctx->page_size)
-			return mirror_error(ctx, -EINVAL,
-					    "%s/%s: pages_present %llu exceeds the range",
-					    path, z->name, c[ZC_PAGES_PRESENT]);
 	}
 	for (i = 0; i < ARRAY_SIZE(zone_attrs); i++) {
 		rc = sub_u64(ctx, fd, path, z->name, zone_attrs[i].name, false,
@@ -148,16 +203,48 @@ static int read_zone_counters(struct mirror_ctx *ctx, int fd,
 		if (rc < 0)
 			return rc;
 	}
+	if (c[ZC_PAGES_FREE] <= c[ZC_PAGES_PRESENT])
+		c[ZC_PAGES_USED] = c[ZC_PAGES_PRESENT] - c[ZC_PAGES_FREE];
+	return 0;
+}
+
+static int read_zone_counters(struct mirror_ctx *ctx, int fd,
+			      const char *path, struct mirror_zone *z,
+			      bool layout)
+{
+	unsigned long long c[ZC_NR];
+	const char *from;
+	int rc;
+
+	memcpy(c, z->c, sizeof(c));
+	/* One read() for the whole zone where the module has stat. */
+	rc = read_stat(ctx, fd, path, z->name, zone_stat_fields,
+		       ARRAY_SIZE(zone_stat_fields), ZONE_STAT_MIN_FIELDS, c);
+	from = rc == 1 ? "stat" : "exhausted";
+	if (rc == 0)
+		rc = read_zone_files(ctx, fd, path, z, layout, c);
+	if (rc < 0)
+		return rc;
+	if (layout &&
+	    c[ZC_PAGES_PRESENT] > (z->end - z->start) / ctx->page_size)
+		return mirror_error(ctx, -EINVAL,
+				    "%s/%s: pages_present %llu exceeds the range",
+				    path, z->name, c[ZC_PAGES_PRESENT]);
 	if (c[ZC_EXHAUSTED] != MIRROR_UNKNOWN && c[ZC_EXHAUSTED] > 1)
-		return mirror_error(ctx, -EINVAL, "%s/%s/exhausted: not 0 or 1",
-				    path, z->name);
+		return mirror_error(ctx, -EINVAL,
+				    "%s/%s/%s: exhausted is not 0 or 1",
+				    path, z->name, from);
 	if (c[ZC_PAGES_FREE] > c[ZC_PAGES_PRESENT])
 		return mirror_error(ctx, -EINVAL,
 				    "%s/%s: pages_free %llu exceeds pages_present %llu",
 				    path, z->name, c[ZC_PAGES_FREE],
 				    c[ZC_PAGES_PRESENT]);
+	if (c[ZC_PAGES_FREE] + c[ZC_PAGES_USED] != c[ZC_PAGES_PRESENT])
+		return mirror_error(ctx, -EINVAL,
+				    "%s/%s/stat: pages_free %llu + pages_used %llu is not pages_present %llu",
+				    path, z->name, c[ZC_PAGES_FREE],
+				    c[ZC_PAGES_USED], c[ZC_PAGES_PRESENT]);
 	c[ZC_PAGES_TOTAL] = c[ZC_PAGES_PRESENT];
-	c[ZC_PAGES_USED] = c[ZC_PAGES_PRESENT] - c[ZC_PAGES_FREE];
 	memcpy(z->c, c, sizeof(c));
 	return 0;
 }
@@ -205,6 +292,13 @@ static int read_node(struct mirror_ctx *ctx, int fd, const char *path,
 
 	snprintf(name, sizeof(name), "node%d", n->id);
 	memcpy(c, n->c, sizeof(c));
+	/* The page counts are recomputed from the zones (sum_node_pages). */
+	rc = read_stat(ctx, fd, path, name, node_stat_fields,
+		       ARRAY_SIZE(node_stat_fields), NODE_STAT_MIN_FIELDS, c);
+	if (rc == 1) {
+		memcpy(n->c, c, sizeof(c));
+		return 0;
+	}
 	for (i = 0; i < ARRAY_SIZE(node_attrs) && rc == 0; i++)
 		rc = sub_u64(ctx, fd, path, name, node_attrs[i].name, false,
 			     false, &c[node_attrs[i].counter]);

@@ -195,6 +195,10 @@ bool mirror_exists(struct mirror_ctx *ctx, const char *path);
  */
 int mirror_attr_read(struct mirror_ctx *ctx, int dirfd, const char *dirpath,
 		     const char *name, char *buf, size_t len);
+/* Same, but -ENOENT (and nothing recorded) when the file does not exist. */
+int mirror_attr_read_opt(struct mirror_ctx *ctx, int dirfd,
+			 const char *dirpath, const char *name, char *buf,
+			 size_t len);
 /* Same, as an unsigned decimal (or 0x hex when 'hex'). */
 int mirror_attr_u64(struct mirror_ctx *ctx, int dirfd, const char *dirpath,
 		    const char *name, bool hex, unsigned long long *val);

@@ -104,6 +104,13 @@ int mirror_attr_read(struct mirror_ctx *ctx, int dirfd, const char *dirpath,
 	return attr_read(ctx, dirfd, dirpath, name, buf, len, false);
 }
 
+int mirror_attr_read_opt(struct mirror_ctx *ctx, int dirfd,
+			 const char *dirpath, const char *name, char *buf,
+			 size_t len)
+{
+	return attr_read(ctx, dirfd, dirpath, name, buf, len, true);
+}
+
 int mirror_parse_u64(const char *s, bool hex, unsigned long long *val)
 {
 	unsigned long long v = 0;

@@ -21,6 +21,7 @@ TESTS += \
 	lib/libmirror-symbols.sh \
 	lib/libmirror-manpages.sh \
 	lib/mirrorstat-golden.sh \
+	lib/mirrorstat-stat.sh \
 	lib/mirrorstat-json.sh \
 	lib/mirrorstat-prometheus.sh \
 	lib/mirrorstat-errors.sh \
@@ -41,6 +42,7 @@ EXTRA_DIST += \
 	lib/libmirror-symbols.sh \
 	lib/libmirror-manpages.sh \
 	lib/mirrorstat-golden.sh \
+	lib/mirrorstat-stat.sh \
 	lib/mirrorstat-json.sh \
 	lib/mirrorstat-prometheus.sh \
 	lib/mirrorstat-errors.sh \

@@ -464,7 +464,7 @@ START_TEST(test_module_optional_files)
 	mirror_unref(ctx);
 
 	write_file(root, "sys/kernel/mm/mirror/zones/zone1/exhausted", "2\n");
-	load_fails(root, -EINVAL, "zone1/exhausted: not 0 or 1");
+	load_fails(root, -EINVAL, "zone1/exhausted: exhausted is not 0 or 1");
 
 	ctx = load(fixture("kernelcore-48g"));
 	ck_assert(mirror_get_bad_frees(ctx) == MIRROR_UNKNOWN);

@@ -88,6 +88,8 @@ check_zones
 
 # ---- frees go back to the zone they came from ----------------------------
 snap "$B"
+# The one-line stat files agree with the single files, pages out or not.
+check_stat
 mt free every=2
 freed=$(mt_val freed)
 assert_eq 18 "$freed" "every second of 36 blocks"
