@@ -595,6 +595,18 @@ static enum mirror_limit mirror_gfp_limit(gfp_t gfp)
 }
 
 /*
+ * Whether ordinary memory may be asked for here.  On PREEMPT_RT the page
+ * allocator and the record of ordinary pages take sleeping locks, so from
+ * hard interrupt context or with interrupts off only zone pages (raw
+ * locks) can be had; elsewhere, always.
+ */
+static bool mirror_ordinary_allowed(void)
+{
+	return !IS_ENABLED(CONFIG_PREEMPT_RT) ||
+	       (!in_hardirq() && !irqs_disabled());
+}
+
+/*
  * The allocation path of the API ('api') and of migration destinations
  * (order 0, mirrored only, see mirror_alloc_dst_page()).
  */
@@ -631,6 +643,12 @@ static struct page *mirror_alloc(int nid, gfp_t gfp, unsigned int order,
 	node = &mirror.nodes[nid];
 
 	if (!asked && !READ_ONCE(mirror.default_mirror)) {
+		if (!mirror_ordinary_allowed()) {
+			this_cpu_inc(node->pcpu->failed);
+			mirror_alloc_warn(gfp, order, nid,
+					  "no ordinary memory with interrupts off on PREEMPT_RT");
+			return NULL;
+		}
 		page = mirror_ordinary_alloc(nid, kgfp, order);
 		if (page)
 			this_cpu_inc(node->pcpu->allocs_ordinary);
@@ -667,6 +685,12 @@ static struct page *mirror_alloc(int nid, gfp_t gfp, unsigned int order,
 				  reason == MC_FB_CONSTRAINT ?
 				  "no mirror zone meets the address constraint" :
 				  "mirror zones full, fallback not allowed");
+		return NULL;
+	}
+	if (!mirror_ordinary_allowed()) {
+		this_cpu_inc(node->pcpu->failed);
+		mirror_alloc_warn(gfp, order, nid,
+				  "mirror zones full, and no fallback with interrupts off on PREEMPT_RT");
 		return NULL;
 	}
 	page = mirror_ordinary_alloc(nid, kgfp, order);

@@ -18,7 +18,10 @@
  * ordinary memory otherwise.
  *
  * GFP semantics: GFP_ATOMIC (no __GFP_DIRECT_RECLAIM) never sleeps and may
- * be used in atomic context, hard interrupts included; __GFP_ZERO zeroes;
+ * be used in atomic context, hard interrupts included (zone pages come
+ * from raw-spinlocked per-CPU caches and zones, so this holds on
+ * PREEMPT_RT too; there, with interrupts off, there is no ordinary
+ * memory: a request the zones cannot serve fails); __GFP_ZERO zeroes;
  * without it a mirror zone's page holds all zeros or all ones, whichever
  * its memory type writes more cheaply (technology-aware fill, ABI.md
  * "Page fill"; a fallback page is zeroed when the kernel runs with
