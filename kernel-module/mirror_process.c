@@ -45,6 +45,8 @@
 #include <linux/xarray.h>
 #include <linux/slab.h>
 #include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/sched/coredump.h>
 #include <linux/wait.h>
 #include <linux/ktime.h>
 
@@ -617,8 +619,54 @@ static int mp_sweeper_fn(void *unused)
 /* ---- the ioctls --------------------------------------------------------- */
 
 /*
- * The process 'pid' names (in the caller's namespace), referenced, or an
- * errno: -ESRCH none or exiting, -EINVAL a kernel thread or init.
+ * May the caller look at (read) or change (attach) 'task'?  The rules of
+ * the kernel's ptrace access check with the caller's real credentials
+ * (PTRACE_MODE_READ_REALCREDS / PTRACE_MODE_ATTACH_REALCREDS): its own
+ * thread group always; otherwise the caller's real uid and gid must match
+ * all of the target's uids and gids, or the caller holds CAP_SYS_PTRACE
+ * over the target's user namespace; and a target that is not dumpable
+ * (setuid, PR_SET_DUMPABLE 0) needs CAP_SYS_PTRACE over its memory's user
+ * namespace.  Written out here because Linux 6.1 exports neither
+ * ptrace_may_access() nor the LSM hooks behind it to modules: read and
+ * attach differ only in those hooks (Yama's ptrace_scope), which this
+ * check cannot consult.
+ */
+static bool mp_may_access(struct task_struct *task)
+{
+	const struct cred *cred = current_cred(), *tcred;
+	struct mm_struct *mm;
+	bool ok;
+
+	if (same_thread_group(task, current))
+		return true;
+	rcu_read_lock();
+	tcred = __task_cred(task);
+	ok = (uid_eq(cred->uid, tcred->euid) &&
+	      uid_eq(cred->uid, tcred->suid) &&
+	      uid_eq(cred->uid, tcred->uid) &&
+	      gid_eq(cred->gid, tcred->egid) &&
+	      gid_eq(cred->gid, tcred->sgid) &&
+	      gid_eq(cred->gid, tcred->gid)) ||
+	     ns_capable(tcred->user_ns, CAP_SYS_PTRACE);
+	rcu_read_unlock();
+	if (!ok)
+		return false;
+	/* task_lock keeps task->mm while we look at it. */
+	task_lock(task);
+	mm = task->mm;
+	if (mm && get_dumpable(mm) != SUID_DUMP_USER &&
+	    !ns_capable(mm->user_ns, CAP_SYS_PTRACE))
+		ok = false;
+	task_unlock(task);
+	return ok;
+}
+
+/*
+ * The process 'pid' names in the caller's PID namespace, referenced, or an
+ * errno: -ESRCH none, exiting, or one the caller may not look at (so that
+ * a process hidden from it, as by /proc's hidepid, stays hidden), -EINVAL
+ * a kernel thread or init, -EPERM one the caller may not change ('strict':
+ * SET, CLEAR, MIGRATE).
  */
 static struct task_struct *mp_find_task(pid_t pid, bool strict)
 {
@@ -634,6 +682,10 @@ static struct task_struct *mp_find_task(pid_t pid, bool strict)
 	rcu_read_unlock();
 	if (!leader)
 		return ERR_PTR(-ESRCH);
+	if (!strict && !mp_may_access(leader)) {
+		put_task_struct(leader);
+		return ERR_PTR(-ESRCH);
+	}
 	if (strict) {
 		int err = 0;
 
@@ -648,6 +700,8 @@ static struct task_struct *mp_find_task(pid_t pid, bool strict)
 		else if ((leader->signal->flags & SIGNAL_GROUP_EXIT) ||
 			 !atomic_read(&leader->signal->live))
 			err = -ESRCH;
+		else if (!mp_may_access(leader))
+			err = -EPERM;
 		if (err) {
 			put_task_struct(leader);
 			return ERR_PTR(err);
@@ -691,7 +745,7 @@ static int mp_ioc_set(struct mirror_proc_req *req)
 		put_task_struct(task);
 		return -ESRCH;
 	}
-	req->tgid = task->tgid;
+	req->tgid = task_tgid_vnr(task);
 
 	rec = mp_proc_get(task->tgid);
 	if (!rec) {
@@ -763,7 +817,7 @@ static int mp_ioc_clear_or_back(struct mirror_proc_req *req, bool clear)
 	task = mp_find_task(req->pid, true);
 	if (IS_ERR(task))
 		return PTR_ERR(task);
-	req->tgid = task->tgid;
+	req->tgid = task_tgid_vnr(task);
 	/* Everything that can fail before anything changes. */
 	if (back) {
 		mm = mp_group_mm(task);
@@ -812,16 +866,18 @@ static int mp_ioc_migrate_in(struct mirror_proc_req *req)
 	struct mm_struct *mm;
 	struct mp_proc *rec;
 	struct mp_pass pass;
+	pid_t tgid;
 
 	task = mp_find_task(req->pid, true);
 	if (IS_ERR(task))
 		return PTR_ERR(task);
-	req->tgid = task->tgid;
+	tgid = task->tgid;
+	req->tgid = task_tgid_vnr(task);
 	mm = mp_group_mm(task);
 	put_task_struct(task);
 	if (!mm)
 		return -ESRCH;
-	rec = mp_proc_get(req->tgid);
+	rec = mp_proc_get(tgid);
 	if (mutex_lock_killable(&mp_mutex)) {
 		mmput(mm);
 		mp_proc_put(rec);
@@ -854,16 +910,18 @@ static int mp_ioc_get(struct mirror_proc_req *req)
 	struct mm_struct *mm = NULL;
 	struct mp_proc *rec;
 	struct mp_pass pass;
+	pid_t tgid;
 
 	task = mp_find_task(req->pid, false);
 	if (IS_ERR(task))
 		return PTR_ERR(task);
-	req->tgid = task->tgid;
+	tgid = task->tgid;
+	req->tgid = task_tgid_vnr(task);
 	/* A fresh count of the memory is for root; others see the last. */
 	if (capable(CAP_SYS_ADMIN))
 		mm = mp_group_mm(task);
 	put_task_struct(task);
-	rec = mp_proc_get(req->tgid);
+	rec = mp_proc_get(tgid);
 	if (mm) {
 		if (mutex_lock_killable(&mp_mutex)) {
 			mmput(mm);
@@ -950,7 +1008,8 @@ static struct miscdevice mp_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = MIRROR_DEV_NAME,
 	.fops = &mp_fops,
-	.mode = 0644,
+	/* root's: a udev rule may hand it to a group (GET needs no more). */
+	.mode = 0600,
 };
 
 /* ---- sysfs: /sys/kernel/mm/mirror/processes/ ---------------------------- */
