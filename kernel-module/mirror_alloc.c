@@ -237,6 +237,8 @@ void mirror_page_free(struct page *page)
 	unsigned long idx = pfn - zone->start_pfn, flags;
 	bool freed = false;
 
+	/* Before it can be handed out again. */
+	mirror_process_page_freed(page);
 	spin_lock_irqsave(&zone->lock, flags);
 	if (zone->order_of[idx] == MIRROR_REF_HELD) {
 		/* A migrated page its process let go of: a block returned. */
