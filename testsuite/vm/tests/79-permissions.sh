@@ -112,6 +112,13 @@ find "$MIRROR_SYS" -type f | while read -r f; do
 	fi
 done
 [ $? = 0 ] || exit 1
+# The tools: what needs the layout says so in one line; the rest works.
+asuser $NOBODY memtype list >"$VMTEST_TMP/out" 2>&1 && fail "nobody: memtype list succeeded"
+assert_match "memtype: .*memtypes/ranges: the layout of physical memory is root's" \
+	"$(cat "$VMTEST_TMP/out")" "memtype list as nobody"
+must asuser $NOBODY memtype energy
+must asuser $NOBODY mirrorstat
+must asuser $NOBODY mirrorstat -J
 
 # ---- /dev/mirror is root's ------------------------------------------------
 answer "err open EACCES" asuser $NOBODY devmirror get "$R"
