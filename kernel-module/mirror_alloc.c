@@ -469,9 +469,12 @@ void mirror_page_free(struct page *page)
 	struct mirror_zone *zone = container_of(page->pgmap,
 						struct mirror_zone, pgmap);
 	unsigned long pfn = page_to_pfn(page);
-	u8 had = xchg(&zone->order_of[pfn - zone->start_pfn], 0);
 	bool freed = false;
+	u8 had;
 
+	/* Its family's charge goes before the page can be handed out again. */
+	mirror_process_page_freed(page);
+	had = xchg(&zone->order_of[pfn - zone->start_pfn], 0);
 	if (had == MIRROR_REF_HELD) {
 		/* A migrated page its process let go of: a block returned. */
 		freed = true;

@@ -50,8 +50,9 @@
 #include "energy.h"
 #include "range.h"
 
+/* Physical addresses: root's only, as memtypes/map. */
 static char *memtypes;
-module_param(memtypes, charp, 0444);
+module_param(memtypes, charp, 0400);
 MODULE_PARM_DESC(memtypes,
 	"Memory-type map NAME:SIZE@START[,NAME:SIZE@START...]; other System RAM is DRAM");
 
@@ -835,12 +836,16 @@ static struct kobj_attribute mf_attr_energy_generation =
 static struct kobj_attribute mf_attr_default =
 	__ATTR(default, 0444, default_show, NULL);
 
+/*
+ * The layout of all RAM is root's, as /proc/iomem shows addresses to root
+ * only.
+ */
 static struct bin_attribute mf_attr_ranges = {
-	.attr = { .name = "ranges", .mode = 0444 },
+	.attr = { .name = "ranges", .mode = 0400 },
 	.read = ranges_read,
 };
 static struct bin_attribute mf_attr_map = {
-	.attr = { .name = "map", .mode = 0444 },
+	.attr = { .name = "map", .mode = 0400 },
 	.read = map_read,
 };
 static struct bin_attribute mf_attr_energy_table = {

@@ -265,5 +265,7 @@ int mirror_dev_mmap(struct file *file, struct vm_area_struct *vma);
 /* mirror_process.c: MIRROR_FIRST processes and /dev/mirror */
 int mirror_process_init(void);
 void mirror_process_exit(void);
+/* A zone page's last reference went: what its process's family is charged goes. */
+void mirror_process_page_freed(struct page *page);
 
 #endif /* MIRROR_INTERNAL_H */

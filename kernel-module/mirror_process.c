@@ -20,10 +20,19 @@
  * (MIGRATE_VMA_SELECT_DEVICE_COHERENT): the zone pages it empties come
  * back the same way.
  *
+ * A limit binds a family: the process MIRROR_IOC_SET named and every
+ * descendant that inherited the flag from it share one struct mp_family,
+ * and every zone page a migration gives one of them is charged to it (in
+ * the page's zone_device_data, ours as the pages' owner) until its last
+ * reference goes, whoever maps it then.  Forking cannot multiply the
+ * limit.
+ *
  * Locks: 'mp_mutex' serialises every migration and walk (ioctls and the
  * sweeper) and protects the scratch arrays; the record table is an
  * xarray (its own lock), its records are freed after RCU and counted by
- * 'ref'.
+ * 'ref'.  'mp_family_lock' and 'mp_mutex' are both held to change a
+ * record's 'family' or a family's limit: the fork probe, which may not
+ * sleep, reads them under the spinlock, everything else under either.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -45,6 +54,8 @@
 #include <linux/xarray.h>
 #include <linux/slab.h>
 #include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/sched/coredump.h>
 #include <linux/wait.h>
 #include <linux/ktime.h>
 
@@ -54,12 +65,19 @@
 
 #define MP_RUN_PAGES	PTRS_PER_PTE	/* one page table: the largest run */
 
+/* A flagged process and the descendants that inherited the flag. */
+struct mp_family {
+	refcount_t ref;			/* its records', and one per page charged */
+	u64 limit_pages;		/* 0: no limit */
+	atomic64_t pages;		/* zone pages charged to it */
+};
+
 struct mp_proc {
 	refcount_t ref;			/* the table's plus each user's */
 	pid_t tgid;			/* global id of the thread group */
 	struct pid *pid;		/* its struct pid, referenced */
-	bool inherited;
-	u64 limit_pages;		/* 0: no limit */
+	bool inherited;			/* in its parent's family */
+	struct mp_family *family;	/* referenced */
 	atomic64_t migrated;
 	atomic64_t failed;
 	atomic64_t shortfall;
@@ -71,6 +89,7 @@ struct mp_proc {
 
 static DEFINE_XARRAY(mp_procs);		/* tgid -> struct mp_proc */
 static DEFINE_MUTEX(mp_mutex);
+static DEFINE_SPINLOCK(mp_family_lock);
 
 static atomic64_t mp_inherit_failures;
 static atomic64_t mp_sweeps;
@@ -87,12 +106,58 @@ static struct kobject *mp_kobj;
 /* Scratch of one migration pass, used under mp_mutex only. */
 static unsigned long *mp_pfns, *mp_src, *mp_dst;
 
+/* ---- families ----------------------------------------------------------- */
+
+static struct mp_family *mp_family_new(u64 limit_pages)
+{
+	struct mp_family *fam = kzalloc(sizeof(*fam), GFP_KERNEL);
+
+	if (!fam)
+		return NULL;
+	refcount_set(&fam->ref, 1);
+	fam->limit_pages = limit_pages;
+	return fam;
+}
+
+/* Any context: the last put may come from a page's last reference. */
+static void mp_family_put(struct mp_family *fam)
+{
+	if (fam && refcount_dec_and_test(&fam->ref))
+		kfree(fam);
+}
+
+/* A migration destination 'page' (ours, locked, one reference) goes to 'fam'. */
+static void mp_family_charge(struct mp_family *fam, struct page *page)
+{
+	WARN_ON_ONCE(page->zone_device_data);
+	refcount_inc(&fam->ref);
+	atomic64_inc(&fam->pages);
+	page->zone_device_data = fam;
+}
+
+/*
+ * A zone page's last reference went (mirror_page_free(), before the page
+ * is free again): its charge goes.  Any context; nobody else can reach
+ * the page now.
+ */
+void mirror_process_page_freed(struct page *page)
+{
+	struct mp_family *fam = page->zone_device_data;
+
+	if (!fam)
+		return;
+	page->zone_device_data = NULL;
+	atomic64_dec(&fam->pages);
+	mp_family_put(fam);
+}
+
 /* ---- records ------------------------------------------------------------ */
 
 static void mp_proc_put(struct mp_proc *rec)
 {
 	if (rec && refcount_dec_and_test(&rec->ref)) {
 		put_pid(rec->pid);
+		mp_family_put(rec->family);
 		kfree_rcu(rec, rcu);
 	}
 }
@@ -153,8 +218,12 @@ static void mp_on_fork(void *data, struct task_struct *parent,
 	rec = mp_proc_alloc(task_tgid(child), child->tgid,
 			    GFP_ATOMIC | __GFP_NOWARN, 1);
 	if (rec) {
+		/* The parent's family: forking does not multiply its limit. */
 		rec->inherited = true;
-		rec->limit_pages = prec->limit_pages;
+		spin_lock(&mp_family_lock);
+		rec->family = prec->family;
+		refcount_inc(&rec->family->ref);
+		spin_unlock(&mp_family_lock);
 		if (xa_insert(&mp_procs, child->tgid, rec,
 			      GFP_ATOMIC | __GFP_NOWARN)) {
 			mp_proc_put(rec);
@@ -306,6 +375,7 @@ static void mp_for_each_run(struct vm_area_struct *vma, unsigned long s,
 /* ---- moving in ---------------------------------------------------------- */
 
 struct mp_pass {
+	struct mp_family *family;	/* charged for what moves in, or NULL */
 	u64 budget;			/* mirror pages this pass may take */
 	bool full;			/* every zone full, or the limit met */
 	u64 moved, failed, shortfall;
@@ -389,6 +459,9 @@ static struct page *mp_dst_mirror(struct page *spage, void *arg)
 		pass->shortfall++;
 		return NULL;
 	}
+	/* Before migrate_vma can drop it: an unused one is uncharged so. */
+	if (pass->family)
+		mp_family_charge(pass->family, dpage);
 	pass->budget--;
 	return dpage;
 }
@@ -460,17 +533,29 @@ static void mp_walk(struct mm_struct *mm, struct mp_pass *pass, bool migrate)
 	pass->ordinary -= min(pass->ordinary, pass->moved);
 }
 
-/* One pass over one flagged process: count, and move what is ordinary. */
+/*
+ * One pass over one flagged process: count, and move what is ordinary.
+ * mp_mutex held: passes are the only ones to charge a family, so what one
+ * finds charged at its start only shrinks until it ends.
+ */
 static void mp_proc_pass(struct mp_proc *rec, struct mm_struct *mm,
 			 bool migrate, struct mp_pass *pass)
 {
+	struct mp_family *fam = rec ? rec->family : NULL;
+	u64 limit = fam ? fam->limit_pages : 0, used;
+
 	memset(pass, 0, sizeof(*pass));
+	pass->family = fam;
 	pass->budget = U64_MAX;
-	if (migrate && rec && rec->limit_pages) {
-		/* Count first: the limit applies to what it already has. */
+	if (migrate && limit) {
+		/*
+		 * Count first: the limit applies to what the process already
+		 * has (also what it got before it was flagged) and to what
+		 * its family holds, whichever is more.
+		 */
 		mp_walk(mm, pass, false);
-		pass->budget = rec->limit_pages > pass->mirror ?
-			       rec->limit_pages - pass->mirror : 0;
+		used = max_t(u64, pass->mirror, atomic64_read(&fam->pages));
+		pass->budget = limit > used ? limit - used : 0;
 		pass->mirror = pass->ordinary = 0;
 		/* At the limit: count only, no shortfall counted again. */
 		if (!pass->budget)
@@ -618,8 +703,54 @@ static int mp_sweeper_fn(void *unused)
 /* ---- the ioctls --------------------------------------------------------- */
 
 /*
- * The process 'pid' names (in the caller's namespace), referenced, or an
- * errno: -ESRCH none or exiting, -EINVAL a kernel thread or init.
+ * May the caller look at (read) or change (attach) 'task'?  The rules of
+ * the kernel's ptrace access check with the caller's real credentials
+ * (PTRACE_MODE_READ_REALCREDS / PTRACE_MODE_ATTACH_REALCREDS): its own
+ * thread group always; otherwise the caller's real uid and gid must match
+ * all of the target's uids and gids, or the caller holds CAP_SYS_PTRACE
+ * over the target's user namespace; and a target that is not dumpable
+ * (setuid, PR_SET_DUMPABLE 0) needs CAP_SYS_PTRACE over its memory's user
+ * namespace.  Written out here because Linux 6.1 exports neither
+ * ptrace_may_access() nor the LSM hooks behind it to modules: read and
+ * attach differ only in those hooks (Yama's ptrace_scope), which this
+ * check cannot consult.
+ */
+static bool mp_may_access(struct task_struct *task)
+{
+	const struct cred *cred = current_cred(), *tcred;
+	struct mm_struct *mm;
+	bool ok;
+
+	if (same_thread_group(task, current))
+		return true;
+	rcu_read_lock();
+	tcred = __task_cred(task);
+	ok = (uid_eq(cred->uid, tcred->euid) &&
+	      uid_eq(cred->uid, tcred->suid) &&
+	      uid_eq(cred->uid, tcred->uid) &&
+	      gid_eq(cred->gid, tcred->egid) &&
+	      gid_eq(cred->gid, tcred->sgid) &&
+	      gid_eq(cred->gid, tcred->gid)) ||
+	     ns_capable(tcred->user_ns, CAP_SYS_PTRACE);
+	rcu_read_unlock();
+	if (!ok)
+		return false;
+	/* task_lock keeps task->mm while we look at it. */
+	task_lock(task);
+	mm = task->mm;
+	if (mm && get_dumpable(mm) != SUID_DUMP_USER &&
+	    !ns_capable(mm->user_ns, CAP_SYS_PTRACE))
+		ok = false;
+	task_unlock(task);
+	return ok;
+}
+
+/*
+ * The process 'pid' names in the caller's PID namespace, referenced, or an
+ * errno: -ESRCH none, exiting, or one the caller may not look at (so that
+ * a process hidden from it, as by /proc's hidepid, stays hidden), -EINVAL
+ * a kernel thread or init, -EPERM one the caller may not change ('strict':
+ * SET, CLEAR, MIGRATE).
  */
 static struct task_struct *mp_find_task(pid_t pid, bool strict)
 {
@@ -635,6 +766,10 @@ static struct task_struct *mp_find_task(pid_t pid, bool strict)
 	rcu_read_unlock();
 	if (!leader)
 		return ERR_PTR(-ESRCH);
+	if (!strict && !mp_may_access(leader)) {
+		put_task_struct(leader);
+		return ERR_PTR(-ESRCH);
+	}
 	if (strict) {
 		int err = 0;
 
@@ -649,6 +784,8 @@ static struct task_struct *mp_find_task(pid_t pid, bool strict)
 		else if ((leader->signal->flags & SIGNAL_GROUP_EXIT) ||
 			 !atomic_read(&leader->signal->live))
 			err = -ESRCH;
+		else if (!mp_may_access(leader))
+			err = -EPERM;
 		if (err) {
 			put_task_struct(leader);
 			return ERR_PTR(err);
@@ -662,8 +799,10 @@ static void mp_fill(struct mirror_proc_req *req, struct mp_proc *rec)
 	req->mirror_first = !!rec;
 	if (!rec)
 		return;
+	spin_lock(&mp_family_lock);
 	req->inherited = rec->inherited;
-	req->limit = rec->limit_pages << PAGE_SHIFT;
+	req->limit = rec->family->limit_pages << PAGE_SHIFT;
+	spin_unlock(&mp_family_lock);
 	req->pages_migrated = atomic64_read(&rec->migrated);
 	req->pages_failed = atomic64_read(&rec->failed);
 	req->pages_shortfall = atomic64_read(&rec->shortfall);
@@ -674,6 +813,8 @@ static void mp_fill(struct mirror_proc_req *req, struct mp_proc *rec)
 
 static int mp_ioc_set(struct mirror_proc_req *req)
 {
+	u64 limit = req->limit_bytes >> PAGE_SHIFT;
+	struct mp_family *fam = NULL;
 	struct task_struct *task;
 	struct mm_struct *mm;
 	struct mp_proc *rec, *old;
@@ -692,8 +833,17 @@ static int mp_ioc_set(struct mirror_proc_req *req)
 		put_task_struct(task);
 		return -ESRCH;
 	}
-	req->tgid = task->tgid;
+	req->tgid = task_tgid_vnr(task);
 
+	/*
+	 * A family of its own, unless it heads one already: then the new
+	 * limit is the family's.
+	 */
+	fam = mp_family_new(limit);
+	if (!fam) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	rec = mp_proc_get(task->tgid);
 	if (!rec) {
 		/*
@@ -707,7 +857,8 @@ static int mp_ioc_set(struct mirror_proc_req *req)
 			ret = -ENOMEM;
 			goto out;
 		}
-		rec->limit_pages = req->limit_bytes >> PAGE_SHIFT;
+		rec->family = fam;
+		fam = NULL;
 		old = xa_cmpxchg(&mp_procs, task->tgid, NULL, rec, GFP_KERNEL);
 		if (xa_is_err(old) || old) {
 			mp_proc_put(rec);
@@ -725,14 +876,24 @@ static int mp_ioc_set(struct mirror_proc_req *req)
 			ret = -ESRCH;
 			goto out;
 		}
-	} else {
-		WRITE_ONCE(rec->limit_pages, req->limit_bytes >> PAGE_SHIFT);
 	}
 
 	if (mutex_lock_killable(&mp_mutex)) {
 		mp_proc_put(rec);
 		ret = -EINTR;
 		goto out;
+	}
+	if (fam) {
+		/* Flagged already. */
+		spin_lock(&mp_family_lock);
+		if (rec->inherited) {
+			/* Leaves its parent's family with a limit of its own. */
+			swap(rec->family, fam);
+			rec->inherited = false;
+		} else {
+			rec->family->limit_pages = limit;
+		}
+		spin_unlock(&mp_family_lock);
 	}
 	mp_proc_pass(rec, mm, !(req->flags & MIRROR_PROC_NOMOVE), &pass);
 	mutex_unlock(&mp_mutex);
@@ -743,6 +904,8 @@ static int mp_ioc_set(struct mirror_proc_req *req)
 	mp_fill(req, rec);
 	mp_proc_put(rec);
 out:
+	/* The one not used, or the family it left. */
+	mp_family_put(fam);
 	mmput(mm);
 	put_task_struct(task);
 	return ret;
@@ -764,7 +927,7 @@ static int mp_ioc_clear_or_back(struct mirror_proc_req *req, bool clear)
 	task = mp_find_task(req->pid, true);
 	if (IS_ERR(task))
 		return PTR_ERR(task);
-	req->tgid = task->tgid;
+	req->tgid = task_tgid_vnr(task);
 	/* Everything that can fail before anything changes. */
 	if (back) {
 		mm = mp_group_mm(task);
@@ -813,16 +976,18 @@ static int mp_ioc_migrate_in(struct mirror_proc_req *req)
 	struct mm_struct *mm;
 	struct mp_proc *rec;
 	struct mp_pass pass;
+	pid_t tgid;
 
 	task = mp_find_task(req->pid, true);
 	if (IS_ERR(task))
 		return PTR_ERR(task);
-	req->tgid = task->tgid;
+	tgid = task->tgid;
+	req->tgid = task_tgid_vnr(task);
 	mm = mp_group_mm(task);
 	put_task_struct(task);
 	if (!mm)
 		return -ESRCH;
-	rec = mp_proc_get(req->tgid);
+	rec = mp_proc_get(tgid);
 	if (mutex_lock_killable(&mp_mutex)) {
 		mmput(mm);
 		mp_proc_put(rec);
@@ -855,16 +1020,18 @@ static int mp_ioc_get(struct mirror_proc_req *req)
 	struct mm_struct *mm = NULL;
 	struct mp_proc *rec;
 	struct mp_pass pass;
+	pid_t tgid;
 
 	task = mp_find_task(req->pid, false);
 	if (IS_ERR(task))
 		return PTR_ERR(task);
-	req->tgid = task->tgid;
+	tgid = task->tgid;
+	req->tgid = task_tgid_vnr(task);
 	/* A fresh count of the memory is for root; others see the last. */
 	if (capable(CAP_SYS_ADMIN))
 		mm = mp_group_mm(task);
 	put_task_struct(task);
-	rec = mp_proc_get(req->tgid);
+	rec = mp_proc_get(tgid);
 	if (mm) {
 		if (mutex_lock_killable(&mp_mutex)) {
 			mmput(mm);
@@ -951,7 +1118,8 @@ static struct miscdevice mp_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = MIRROR_DEV_NAME,
 	.fops = &mp_fops,
-	.mode = 0644,
+	/* root's: a udev rule may hand it to a group (GET needs no more). */
+	.mode = 0600,
 };
 
 /* ---- sysfs: /sys/kernel/mm/mirror/processes/ ---------------------------- */

@@ -433,8 +433,9 @@ static ssize_t zone_occupied_read(struct file *file, struct kobject *kobj,
 	return done;
 }
 
+/* Which physical pages are in use is root's, as /proc/iomem's addresses are. */
 static struct bin_attribute zone_attr_occupied = {
-	.attr = { .name = "occupied", .mode = 0444 },
+	.attr = { .name = "occupied", .mode = 0400 },
 	.read = zone_occupied_read,
 };
 

@@ -678,6 +678,11 @@ MIRROR_EXPORT int mirror_zone_occupied_foreach(struct mirror_zone *zone,
 	if (rc < 0)
 		return rc;
 	rc = mirror_file_read(ctx, path, 256U << 20, &text, NULL);
+	/* Which physical pages are in use is root's, as /proc/iomem. */
+	if (rc == -EACCES)
+		return mirror_error(ctx, -EPERM,
+				    "%s: physical addresses are root's (reading them needs root)",
+				    path);
 	if (rc < 0)
 		return rc;
 	for (line = strtok_r(text, "\n", &save); line && rc == 0;

@@ -411,6 +411,11 @@ MIRROR_EXPORT int mirror_memmap_read(struct mirror_ctx *ctx,
 	rc = memtypes_path(ctx, path, sizeof(path), "ranges");
 	if (!rc)
 		rc = mirror_file_read(ctx, path, RANGES_MAX, &text, NULL);
+	/* mirror.ko shows the layout of RAM to root only, as /proc/iomem. */
+	if (rc == -EACCES)
+		rc = mirror_error(ctx, -EPERM,
+				  "%s: the layout of physical memory is root's (reading it needs root)",
+				  path);
 	if (!rc)
 		rc = parse_ranges(ctx, path, text, map);
 	free(text);

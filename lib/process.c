@@ -34,15 +34,17 @@ static int first_errno_text(struct mirror_ctx *ctx, int err, pid_t pid,
 {
 	switch (err) {
 	case -ESRCH:
-		return mirror_error(ctx, err, "%s %d: no such process (or it is exiting)",
+		return mirror_error(ctx, err, "%s %d: no such process (or it is exiting, or not yours to see)",
 				    what, pid);
 	case -EINVAL:
 		return mirror_error(ctx, err, "%s %d: not allowed for a kernel thread or init, or a bad argument",
 				    what, pid);
 	case -EPERM:
-	case -EACCES:
-		return mirror_error(ctx, -EPERM, "%s %d: permission denied: needs root (CAP_SYS_ADMIN)",
+		return mirror_error(ctx, err, "%s %d: permission denied: needs root (CAP_SYS_ADMIN and the right to trace the process)",
 				    what, pid);
+	case -EACCES:
+		return mirror_error(ctx, -EPERM, "%s %d: permission denied: /dev/%s is root's (mode 0600)",
+				    what, pid, MIRROR_DEV_NAME);
 	case -EBUSY:
 		return mirror_error(ctx, err, "%s %d: the process is MIRROR_FIRST: clear the flag first",
 				    what, pid);
@@ -59,8 +61,8 @@ static int module_ioctl(struct mirror_ctx *ctx, unsigned long cmd,
 
 	fd = open("/dev/" MIRROR_DEV_NAME,
 		  (cmd == MIRROR_IOC_GET ? O_RDONLY : O_RDWR) | O_CLOEXEC);
-	if (fd < 0 && errno == EACCES && cmd != MIRROR_IOC_GET)
-		return first_errno_text(ctx, -EPERM, req->pid, what);
+	if (fd < 0 && errno == EACCES)
+		return first_errno_text(ctx, -EACCES, req->pid, what);
 	if (fd < 0)
 		return mirror_error(ctx, errno == ENOENT ? -ENODEV : -errno,
 				    "/dev/%s: %s (mirror.ko older than ABI 1 with processes, or not loaded)",
