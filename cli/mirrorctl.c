@@ -38,7 +38,8 @@
 #define MIRROR_PAGEBLOCK_SIZE	0
 #endif
 
-#define JSON_SCHEMA	1
+/* 2: the process name is "command", as in mirrorstat (1 said "comm"). */
+#define JSON_SCHEMA	2
 #define PIDS_MAX	4096
 #define MODULE_SYS	"/sys/kernel/mm/mirror"
 #define PF_KTHREAD_FLAG	0x00200000UL
@@ -288,7 +289,7 @@ static json_t *info_json(const struct mirror_first_info *in)
 
 	proc_state(in->pid, comm, sizeof(comm));
 	json_object_set_new(o, "pid", json_integer(in->pid));
-	json_object_set_new(o, "comm", json_text(comm));
+	json_object_set_new(o, "command", json_text(comm));
 	json_object_set_new(o, "mirror_first", json_boolean(in->mirror_first));
 	json_object_set_new(o, "inherited", json_boolean(in->inherited));
 	json_object_set_new(o, "limit_bytes", json_count(in->limit_bytes));

@@ -108,7 +108,7 @@ else
 fi
 "$MIRRORCTL" -J show 1001 >"$TMP/out" 2>"$TMP/err" &&
 	grep -q '"pid": 1001' "$TMP/out" && grep -q '"mirror_first": false' "$TMP/out" &&
-	grep -q '"schema": 1' "$TMP/out" && pass "openEuler: -J show 1001" ||
+	grep -q '"schema": 2' "$TMP/out" && pass "openEuler: -J show 1001" ||
 	fail "openEuler: -J show 1001: $(cat "$TMP/out" "$TMP/err")"
 expect_fail 3 "cannot move a process's existing pages" -- \
 	"$MIRRORCTL" migrate 1000 --to-mirror
@@ -145,6 +145,9 @@ table 'task_reliable_limit unlimited\nreliable_pagecache_max_bytes 4294967296\ns
 "$MIRRORCTL" --sysroot "$OE" show --js 1000 >"$TMP/out" 2>"$TMP/err" &&
 	grep -q '"pid": 1000' "$TMP/out" && pass "show --js (abbreviated long option)" ||
 	fail "show --js: $(cat "$TMP/out" "$TMP/err")"
+# The JSON documents whole: the process name is "command" (schema 2).
+golden mirrorctl-oe-show.json "$MIRRORCTL" --sysroot "$OE" -J show 1000 1001
+golden mirrorctl-oe-policy.json "$MIRRORCTL" --sysroot "$OE" -J policy
 "$MIRRORCTL" --sysroot "$OE" policy --output-all >"$TMP/out" &&
 	head -1 "$TMP/out" | grep -q '^NAME  *VALUE TYPE  *FILE  *DESCRIPTION$' &&
 	pass "policy --output-all" || fail "policy --output-all: $(cat "$TMP/out")"
