@@ -26,11 +26,14 @@ mt stats.txt stats
 mt stats.json -J stats
 mt stats-raw.txt -r -n -o TYPE,FILL,ALLOC1,SAVED stats
 mt list.txt --output-all list
+# -o with -J keeps the keys of those columns, as in mirrorstat and mirrorctl.
+mt list-cols.json -J -o RANGE,TYPE list
+mt stats-cols.json -J -o TYPE,ALLOC1,SAVED stats
 # -b: sizes in bytes (the first range of System RAM, 0x1000-0x9fbff).
 [ "$("$MEMTYPE" --sysroot "$FX" -b -r -n -o SIZE list | head -1)" = 650240 ] &&
 	pass "list -b: SIZE in bytes" || fail "list -b: $("$MEMTYPE" --sysroot "$FX" -b -r -n -o SIZE list | head -1)"
 
-for j in list.json lookup-pid.json stats.json; do
+for j in list.json lookup-pid.json stats.json list-cols.json stats-cols.json; do
 	if [ -x "$JSON_CHECK" ]; then
 		"$JSON_CHECK" <"$GOLDEN/memtype-vm-$j" >/dev/null 2>&1 ||
 			grep -q '"schema": 1' "$GOLDEN/memtype-vm-$j" || fail "$j: no schema 1"
