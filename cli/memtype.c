@@ -805,6 +805,9 @@ static void parse_args(struct memtype *mt, int argc, char **argv)
 	}
 	if (mt->cmd == CMD_ENERGY_LOAD && mt->json)
 		usage_error("energy load prints nothing: -J does not apply");
+	/* -o and --output-all choose the JSON keys too; these do not. */
+	if (mt->json && (mt->bytes || mt->noheadings || mt->raw))
+		usage_error("-b, -n and -r are for the table, not -J");
 	if (mt->cmd == CMD_LIST)
 		set_columns(mt, lcols, NR_LCOLS);
 	else if (mt->cmd == CMD_ENERGY)

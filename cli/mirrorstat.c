@@ -1278,6 +1278,9 @@ static void parse_args(struct mirrorstat *ms, int argc, char **argv)
 		usage_error("--prometheus writes one snapshot; --interval and --count do not apply");
 	if (ms->format == FMT_PROMETHEUS && table_opts)
 		usage_error("--prometheus has no table: -o, --output-all, -b, -n and -r do not apply");
+	/* -o and --output-all choose the JSON keys too; these do not. */
+	if (ms->format == FMT_JSON && (ms->bytes || ms->noheadings || ms->raw))
+		usage_error("-b, -n and -r are for the table, not -J");
 	if (ms->view == VIEW_SUMMARY && (ms->outarg || ms->output_all))
 		usage_error("--summary has no columns");
 	set_columns(ms);

@@ -60,6 +60,9 @@ expect_fail 2 "invalid address '4K'" -- "$MEMTYPE" lookup 4K
 	grep -q '"physical": "0x8000000"' "$TMP/out" &&
 	pass "lookup 0134217728 is decimal" || fail "lookup 0134217728: $(cat "$TMP/out")"
 expect_fail 2 "lookup takes one address" -- "$MEMTYPE" lookup
+for opt in -b -n -r; do
+	expect_fail 2 "-b, -n and -r are for the table, not -J" -- "$MEMTYPE" -J $opt list
+done
 expect_fail 2 "unknown command" -- "$MEMTYPE" frobnicate
 expect_fail 2 "unknown column" -- "$MEMTYPE" -o NOPE list
 expect_fail 2 "applies to lookup only" -- "$MEMTYPE" --pid 1 list
