@@ -135,7 +135,10 @@ unsigned int mirror_zone_get_id(struct mirror_zone *zone);
 /* "zone0" (mirror.ko) or the kernel zone name ("DMA32", "Normal"). */
 const char *mirror_zone_get_name(struct mirror_zone *zone);
 int mirror_zone_get_node_id(struct mirror_zone *zone);
-/* Physical span, bytes; end is exclusive. */
+/*
+ * Physical span, bytes; end is exclusive (one past the last byte), as
+ * every end in the library; the tools print the last byte, end - 1.
+ */
 unsigned long long mirror_zone_get_start(struct mirror_zone *zone);
 unsigned long long mirror_zone_get_end(struct mirror_zone *zone);
 unsigned long long mirror_zone_get_span(struct mirror_zone *zone);

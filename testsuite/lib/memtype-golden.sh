@@ -33,6 +33,20 @@ mt stats-cols.json -J -o TYPE,ALLOC1,SAVED stats
 [ "$("$MEMTYPE" --sysroot "$FX" -b -r -n -o SIZE list | head -1)" = 650240 ] &&
 	pass "list -b: SIZE in bytes" || fail "list -b: $("$MEMTYPE" --sysroot "$FX" -b -r -n -o SIZE list | head -1)"
 
+# The ranges' "end" is the last byte (inclusive) as in the RANGE column;
+# mirror.ko's memtypes/ranges (and libmirror) give the end exclusive.
+while read -r span _; do
+	s=${span%-*} e=${span#*-}
+	printf '%s %s\n' "$s" "$(printf '0x%x' $((e - 1)))"
+done <"$FX/sys/kernel/mm/mirror/memtypes/ranges" >"$TMP/want"
+"$MEMTYPE" --sysroot "$FX" -J -o RANGE list |
+	sed -n 's/^ *"\(start\|end\)": "\(0x[0-9a-f]*\)",*$/\2/p' | paste -d ' ' - - >"$TMP/got"
+if [ -s "$TMP/want" ] && diff -u "$TMP/want" "$TMP/got"; then
+	pass "list: JSON end is the last byte of each range ($(wc -l <"$TMP/want") ranges)"
+else
+	fail "list: JSON ends are not the module's exclusive ends - 1"
+fi
+
 for j in list.json lookup-pid.json stats.json list-cols.json stats-cols.json; do
 	if [ -x "$JSON_CHECK" ]; then
 		"$JSON_CHECK" <"$GOLDEN/memtype-vm-$j" >/dev/null 2>&1 ||
