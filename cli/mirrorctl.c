@@ -563,7 +563,7 @@ static int apply(enum op op, pid_t *pids, int nr, unsigned long long limit,
 		}
 	}
 	for (i = 0; i < nr; i++) {
-		struct mirror_first_info in;
+		struct mirror_first_info in = { .size = sizeof(in) };
 
 		switch (op) {
 		case OP_SET:
@@ -836,7 +836,7 @@ static int cmd_run(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long long limit = 0;
-	struct mirror_first_info in;
+	struct mirror_first_info in = { .size = sizeof(in) };
 	struct mirror_ctx *ctx;
 	int c, rc;
 
