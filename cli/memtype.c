@@ -36,37 +36,58 @@ enum cmd { CMD_LIST, CMD_LOOKUP, CMD_ENERGY, CMD_ENERGY_LOAD, CMD_STATS };
 
 enum { L_RANGE, L_SIZE, L_TYPE, L_FILL, L_NODE, L_MIRRORED, NR_LCOLS };
 static const struct coldesc lcols[NR_LCOLS] = {
-	[L_RANGE]	= { "RANGE", 37, 0, "physical address range" },
-	[L_SIZE]	= { "SIZE", 5, SCOLS_FL_RIGHT, "size of the range" },
-	[L_TYPE]	= { "TYPE", 8, 0, "memory technology" },
-	[L_FILL]	= { "FILL", 5, 0, "pattern new pages get (zeros/ones)" },
-	[L_NODE]	= { "NODE", 1, SCOLS_FL_RIGHT, "NUMA node" },
-	[L_MIRRORED]	= { "MIRRORED", 3, 0, "inside a mirror zone (yes/no)" },
+	[L_RANGE]	= { "RANGE", 37, 0, "physical address range",
+			  { "start", "end" } },
+	[L_SIZE]	= { "SIZE", 5, SCOLS_FL_RIGHT, "size of the range",
+			  { "size_bytes" } },
+	[L_TYPE]	= { "TYPE", 8, 0, "memory technology",
+			  { "type" } },
+	[L_FILL]	= { "FILL", 5, 0, "pattern new pages get (zeros/ones)",
+			  { "fill" } },
+	[L_NODE]	= { "NODE", 1, SCOLS_FL_RIGHT, "NUMA node",
+			  { "node" } },
+	[L_MIRRORED]	= { "MIRRORED", 3, 0, "inside a mirror zone (yes/no)",
+			  { "mirrored" } },
 };
 
 enum { E_NAME, E_WRITE0, E_WRITE1, E_FILL, E_SAVING, E_SOURCE, NR_ECOLS };
 static const struct coldesc ecols[NR_ECOLS] = {
-	[E_NAME]	= { "NAME", 8, 0, "memory technology" },
-	[E_WRITE0]	= { "WRITE0", 6, SCOLS_FL_RIGHT, "pJ to write a 0 bit" },
-	[E_WRITE1]	= { "WRITE1", 6, SCOLS_FL_RIGHT, "pJ to write a 1 bit" },
-	[E_FILL]	= { "FILL", 5, 0, "cheaper pattern (zeros/ones; a tie gives zeros)" },
+	[E_NAME]	= { "NAME", 8, 0, "memory technology",
+			  { "name" } },
+	[E_WRITE0]	= { "WRITE0", 6, SCOLS_FL_RIGHT, "pJ to write a 0 bit",
+			  { "write0_mpj" } },
+	[E_WRITE1]	= { "WRITE1", 6, SCOLS_FL_RIGHT, "pJ to write a 1 bit",
+			  { "write1_mpj" } },
+	[E_FILL]	= { "FILL", 5, 0, "cheaper pattern (zeros/ones; a tie gives zeros)",
+			  { "fill" } },
 	[E_SAVING]	= { "SAVING", 6, SCOLS_FL_RIGHT, "pJ saved per bit against the other pattern" },
-	[E_SOURCE]	= { "SOURCE", 30, SCOLS_FL_TRUNC, "where the figures come from" },
+	[E_SOURCE]	= { "SOURCE", 30, SCOLS_FL_TRUNC, "where the figures come from",
+			  { "source" } },
 };
 
 enum { S_TYPE, S_FILL, S_ALLOC0, S_ALLOC1, S_WRITE0, S_WRITE1, S_SCRUB,
        S_ENERGY, S_OTHER, S_SAVED, NR_SCOLS };
 static const struct coldesc scols[NR_SCOLS] = {
-	[S_TYPE]	= { "TYPE", 8, 0, "memory technology" },
-	[S_FILL]	= { "FILL", 5, 0, "pattern new pages get now" },
-	[S_ALLOC0]	= { "ALLOC0", 6, SCOLS_FL_RIGHT, "pages handed out holding zeros" },
-	[S_ALLOC1]	= { "ALLOC1", 6, SCOLS_FL_RIGHT, "pages handed out holding ones" },
-	[S_WRITE0]	= { "WRITE0", 6, SCOLS_FL_RIGHT, "pages written with zeros" },
-	[S_WRITE1]	= { "WRITE1", 6, SCOLS_FL_RIGHT, "pages written with ones" },
-	[S_SCRUB]	= { "SCRUB", 6, SCOLS_FL_RIGHT, "freed pages scrubbed" },
-	[S_ENERGY]	= { "ENERGY", 8, SCOLS_FL_RIGHT, "estimated energy of those writes (uJ)" },
-	[S_OTHER]	= { "OTHER", 8, SCOLS_FL_RIGHT, "same writes with the other pattern (uJ)" },
-	[S_SAVED]	= { "SAVED", 8, SCOLS_FL_RIGHT, "OTHER - ENERGY (uJ)" },
+	[S_TYPE]	= { "TYPE", 8, 0, "memory technology",
+			  { "type" } },
+	[S_FILL]	= { "FILL", 5, 0, "pattern new pages get now",
+			  { "fill" } },
+	[S_ALLOC0]	= { "ALLOC0", 6, SCOLS_FL_RIGHT, "pages handed out holding zeros",
+			  { "alloc_zero_pages" } },
+	[S_ALLOC1]	= { "ALLOC1", 6, SCOLS_FL_RIGHT, "pages handed out holding ones",
+			  { "alloc_one_pages" } },
+	[S_WRITE0]	= { "WRITE0", 6, SCOLS_FL_RIGHT, "pages written with zeros",
+			  { "write_zero_pages" } },
+	[S_WRITE1]	= { "WRITE1", 6, SCOLS_FL_RIGHT, "pages written with ones",
+			  { "write_one_pages" } },
+	[S_SCRUB]	= { "SCRUB", 6, SCOLS_FL_RIGHT, "freed pages scrubbed",
+			  { "scrub_pages" } },
+	[S_ENERGY]	= { "ENERGY", 8, SCOLS_FL_RIGHT, "estimated energy of those writes (uJ)",
+			  { "energy_mpj" } },
+	[S_OTHER]	= { "OTHER", 8, SCOLS_FL_RIGHT, "same writes with the other pattern (uJ)",
+			  { "energy_other_mpj" } },
+	[S_SAVED]	= { "SAVED", 8, SCOLS_FL_RIGHT, "OTHER - ENERGY (uJ)",
+			  { "saved_mpj" } },
 };
 
 struct memtype {
@@ -162,6 +183,15 @@ static int print_result(struct memtype *mt, json_t *root, const char *key,
 	return EXIT_SUCCESS;
 }
 
+/* One row of a table command's JSON; with -o only the keys of its columns. */
+static void json_row(struct memtype *mt, json_t *arr, json_t *o,
+		     const struct coldesc *d)
+{
+	if (mt->outarg)
+		columns_json(o, d, mt->cols, mt->ncols);
+	json_array_append_new(arr, o);
+}
+
 static json_t *json_root(const char *what)
 {
 	json_t *root = json_object();
@@ -225,7 +255,7 @@ static int cmd_list(struct memtype *mt)
 			json_object_set_new(o, "node", node < 0 ? json_null() :
 					    json_integer(node));
 			json_object_set_new(o, "mirrored", json_boolean(mir));
-			json_array_append_new(arr, o);
+			json_row(mt, arr, o, lcols);
 			continue;
 		}
 		ln = scols_table_new_line(tb, NULL);
@@ -426,7 +456,7 @@ static int cmd_energy(struct memtype *mt)
 			json_object_set_new(o, "write1_mpj", json_uint(w1));
 			json_object_set_new(o, "fill", json_string(pattern(fill)));
 			json_object_set_new(o, "source", json_text(mirror_energy_get_source(table, i)));
-			json_array_append_new(arr, o);
+			json_row(mt, arr, o, ecols);
 			continue;
 		}
 		ln = scols_table_new_line(tb, NULL);
@@ -584,7 +614,7 @@ static int cmd_stats(struct memtype *mt)
 			json_object_set_new(o, "saved_mpj", json_integer(
 				(json_int_t)v[MIRROR_MEMTYPE_ENERGY_OTHER_MPJ] -
 				(json_int_t)v[MIRROR_MEMTYPE_ENERGY_MPJ]));
-			json_array_append_new(arr, o);
+			json_row(mt, arr, o, scols);
 			continue;
 		}
 		ln = scols_table_new_line(tb, NULL);
@@ -775,6 +805,9 @@ static void parse_args(struct memtype *mt, int argc, char **argv)
 	}
 	if (mt->cmd == CMD_ENERGY_LOAD && mt->json)
 		usage_error("energy load prints nothing: -J does not apply");
+	/* -o and --output-all choose the JSON keys too; these do not. */
+	if (mt->json && (mt->bytes || mt->noheadings || mt->raw))
+		usage_error("-b, -n and -r are for the table, not -J");
 	if (mt->cmd == CMD_LIST)
 		set_columns(mt, lcols, NR_LCOLS);
 	else if (mt->cmd == CMD_ENERGY)

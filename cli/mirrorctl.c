@@ -38,7 +38,8 @@
 #define MIRROR_PAGEBLOCK_SIZE	0
 #endif
 
-#define JSON_SCHEMA	1
+/* 2: the process name is "command", as in mirrorstat (1 said "comm"). */
+#define JSON_SCHEMA	2
 #define PIDS_MAX	4096
 #define MODULE_SYS	"/sys/kernel/mm/mirror"
 #define PF_KTHREAD_FLAG	0x00200000UL
@@ -288,7 +289,7 @@ static json_t *info_json(const struct mirror_first_info *in)
 
 	proc_state(in->pid, comm, sizeof(comm));
 	json_object_set_new(o, "pid", json_integer(in->pid));
-	json_object_set_new(o, "comm", json_text(comm));
+	json_object_set_new(o, "command", json_text(comm));
 	json_object_set_new(o, "mirror_first", json_boolean(in->mirror_first));
 	json_object_set_new(o, "inherited", json_boolean(in->inherited));
 	json_object_set_new(o, "limit_bytes", json_count(in->limit_bytes));
@@ -318,17 +319,28 @@ enum {
 };
 
 static const struct coldesc show_cols[NR_SCOLS] = {
-	[S_PID]		= { "PID", 5, SCOLS_FL_RIGHT, "process id" },
-	[S_COMMAND]	= { "COMMAND", 10, 0, "command name" },
-	[S_FIRST]	= { "FIRST", 3, 0, "MIRROR_FIRST flag (yes/no)" },
-	[S_INHERITED]	= { "INHERITED", 3, 0, "flag inherited from the parent at fork (yes/no)" },
-	[S_LIMIT]	= { "LIMIT", 5, SCOLS_FL_RIGHT, "cap on its family's mirrored memory (unlimited, - unknown)" },
-	[S_MIRROR]	= { "MIRROR", 5, SCOLS_FL_RIGHT, "resident anonymous memory, mirrored" },
-	[S_ORDINARY]	= { "ORDINARY", 5, SCOLS_FL_RIGHT, "resident anonymous memory elsewhere" },
-	[S_MIGRATED]	= { "MIGRATED", 6, SCOLS_FL_RIGHT, "pages moved in since the flag was set" },
-	[S_FAILED]	= { "FAILED", 6, SCOLS_FL_RIGHT, "pages the kernel would not move" },
-	[S_SHORTFALL]	= { "SHORTFALL", 6, SCOLS_FL_RIGHT, "pages that found no mirrored page" },
-	[S_RETURNED]	= { "RETURNED", 6, SCOLS_FL_RIGHT, "pages moved back out" },
+	[S_PID]		= { "PID", 5, SCOLS_FL_RIGHT, "process id",
+			  { "pid" } },
+	[S_COMMAND]	= { "COMMAND", 10, 0, "command name",
+			  { "command" } },
+	[S_FIRST]	= { "FIRST", 3, 0, "MIRROR_FIRST flag (yes/no)",
+			  { "mirror_first" } },
+	[S_INHERITED]	= { "INHERITED", 3, 0, "flag inherited from the parent at fork (yes/no)",
+			  { "inherited" } },
+	[S_LIMIT]	= { "LIMIT", 5, SCOLS_FL_RIGHT, "cap on its family's mirrored memory (unlimited, - unknown)",
+			  { "limit_bytes" } },
+	[S_MIRROR]	= { "MIRROR", 5, SCOLS_FL_RIGHT, "resident anonymous memory, mirrored",
+			  { "mirror_bytes" } },
+	[S_ORDINARY]	= { "ORDINARY", 5, SCOLS_FL_RIGHT, "resident anonymous memory elsewhere",
+			  { "ordinary_bytes" } },
+	[S_MIGRATED]	= { "MIGRATED", 6, SCOLS_FL_RIGHT, "pages moved in since the flag was set",
+			  { "pages_migrated" } },
+	[S_FAILED]	= { "FAILED", 6, SCOLS_FL_RIGHT, "pages the kernel would not move",
+			  { "pages_failed" } },
+	[S_SHORTFALL]	= { "SHORTFALL", 6, SCOLS_FL_RIGHT, "pages that found no mirrored page",
+			  { "pages_shortfall" } },
+	[S_RETURNED]	= { "RETURNED", 6, SCOLS_FL_RIGHT, "pages moved back out",
+			  { "pages_returned" } },
 };
 
 static const int show_defaults[] = {
@@ -380,13 +392,19 @@ static bool table_option(struct outopts *o, int c, const char *arg)
 	return false;
 }
 
+/*
+ * -b, -n and -r shape the table only; -o and --output-all also choose the
+ * keys of show's JSON (as mirrorstat's), while policy's JSON, one value a
+ * name, has no columns to choose.
+ */
 static void table_columns(struct outopts *o, const char *cmd,
 			  const struct coldesc *d, unsigned int n,
-			  const int *defs, unsigned int ndefs)
+			  const int *defs, unsigned int ndefs, bool json_cols)
 {
-	if (json_out && (o->outarg || o->all || o->bytes || o->raw ||
-			 o->noheadings))
-		usage_error("%s: -o, --output-all, -b, -n and -r are for the table, not -J",
+	if (json_out && (o->bytes || o->raw || o->noheadings))
+		usage_error("%s: -b, -n and -r are for the table, not -J", cmd);
+	if (json_out && !json_cols && (o->outarg || o->all))
+		usage_error("%s: -o and --output-all are for the table; -J prints every policy",
 			    cmd);
 	o->ncols = columns_parse(o->outarg, o->all, d, n, defs, ndefs, o->cols,
 				 sizeof(o->cols) / sizeof(o->cols[0]));
@@ -545,7 +563,7 @@ static int apply(enum op op, pid_t *pids, int nr, unsigned long long limit,
 		}
 	}
 	for (i = 0; i < nr; i++) {
-		struct mirror_first_info in;
+		struct mirror_first_info in = { .size = sizeof(in) };
 
 		switch (op) {
 		case OP_SET:
@@ -572,7 +590,10 @@ static int apply(enum op op, pid_t *pids, int nr, unsigned long long limit,
 			ret = lib_fail(ctx, rc);
 			break;
 		}
-		if (json_out) {
+		if (json_out && o && o->outarg) {
+			json_array_append_new(arr, columns_json(info_json(&in),
+					show_cols, o->cols, o->ncols));
+		} else if (json_out) {
 			json_array_append_new(arr, info_json(&in));
 		} else if (op == OP_SHOW) {
 			if (table_line(tb, o, show_line_cell, &in) < 0) {
@@ -741,7 +762,7 @@ static int cmd_show(int argc, char **argv)
 			bad_option(argv[0], c, argv);
 	}
 	table_columns(&o, "show", show_cols, NR_SCOLS, show_defaults,
-		      sizeof(show_defaults) / sizeof(show_defaults[0]));
+		      sizeof(show_defaults) / sizeof(show_defaults[0]), true);
 	if (optind < argc) {
 		rc = parse_pids(argc - optind, argv + optind, false, &pids, &nr);
 		if (rc)
@@ -815,7 +836,7 @@ static int cmd_run(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long long limit = 0;
-	struct mirror_first_info in;
+	struct mirror_first_info in = { .size = sizeof(in) };
 	struct mirror_ctx *ctx;
 	int c, rc;
 
@@ -892,7 +913,7 @@ static int cmd_policy(int argc, char **argv)
 	if (optind < argc)
 		usage_error("policy: unexpected '%s'", argv[optind]);
 	table_columns(&o, "policy", policy_cols, NR_PCOLS, policy_defaults,
-		      sizeof(policy_defaults) / sizeof(policy_defaults[0]));
+		      sizeof(policy_defaults) / sizeof(policy_defaults[0]), false);
 	rc = open_ctx(&ctx);
 	if (rc)
 		return rc;

@@ -71,36 +71,61 @@ enum {
 };
 
 static const struct coldesc coldescs[NR_COLS] = {
-	[COL_ZONE]	= { "ZONE", 5, 0, "mirror zone (node rows: its zones)" },
-	[COL_NODE]	= { "NODE", 1, SCOLS_FL_RIGHT, "NUMA node" },
-	[COL_RANGE]	= { "RANGE", 37, 0, "physical address range of the zone" },
-	[COL_SIZE]	= { "SIZE", 5, SCOLS_FL_RIGHT, "mirrored memory that can be handed out" },
-	[COL_USED]	= { "USED", 5, SCOLS_FL_RIGHT, "mirrored memory in use" },
-	[COL_FREE]	= { "FREE", 5, SCOLS_FL_RIGHT, "mirrored memory free" },
+	[COL_ZONE]	= { "ZONE", 5, 0, "mirror zone (node rows: its zones)",
+			  { "zone", "zones" } },
+	[COL_NODE]	= { "NODE", 1, SCOLS_FL_RIGHT, "NUMA node",
+			  { "node" } },
+	[COL_RANGE]	= { "RANGE", 37, 0, "physical address range of the zone",
+			  { "start", "end" } },
+	[COL_SIZE]	= { "SIZE", 5, SCOLS_FL_RIGHT, "mirrored memory that can be handed out",
+			  { "size_bytes" } },
+	[COL_USED]	= { "USED", 5, SCOLS_FL_RIGHT, "mirrored memory in use",
+			  { "used_bytes" } },
+	[COL_FREE]	= { "FREE", 5, SCOLS_FL_RIGHT, "mirrored memory free",
+			  { "free_bytes" } },
 	[COL_USEPERC]	= { "USE%", 5, SCOLS_FL_RIGHT, "USED as a share of SIZE" },
-	[COL_ALLOCS]	= { "ALLOCS", 6, SCOLS_FL_RIGHT, "allocations served (zone) or made (node)" },
-	[COL_FREES]	= { "FREES", 6, SCOLS_FL_RIGHT, "frees returned to the zone" },
-	[COL_REMOTE]	= { "REMOTE", 6, SCOLS_FL_RIGHT, "node's allocations served by another node" },
-	[COL_FALLBACKS]	= { "FALLBACKS", 6, SCOLS_FL_RIGHT, "requests passed on (zone) or served from ordinary memory (node)" },
-	[COL_FAILED]	= { "FAILED", 6, SCOLS_FL_RIGHT, "node's requests that got no memory at all" },
-	[COL_FAILOVERS]	= { "FAILOVERS", 6, SCOLS_FL_RIGHT, "errors repaired from the mirror copy" },
-	[COL_BADFREES]	= { "BADFREES", 6, SCOLS_FL_RIGHT, "frees of the zone's pages that were refused" },
-	[COL_EXHAUSTED]	= { "EXHAUSTED", 3, 0, "zone found full by a request and not yet recovered" },
-	[COL_ORDINARY]	= { "ORDINARY", 6, SCOLS_FL_RIGHT, "node's requests without mirror preference, ordinary memory" },
-	[COL_ALLOC_RATE] = { "ALLOC/S", 6, SCOLS_FL_RIGHT, "allocations per second (watch mode)" },
-	[COL_FALLBACK_RATE] = { "FALLBACK/S", 6, SCOLS_FL_RIGHT, "fallbacks per second (watch mode)" },
-	[COL_FAILOVER_RATE] = { "FAILOVER/S", 6, SCOLS_FL_RIGHT, "failovers per second (watch mode)" },
+	[COL_ALLOCS]	= { "ALLOCS", 6, SCOLS_FL_RIGHT, "allocations served (zone) or made (node)",
+			  { "allocs" } },
+	[COL_FREES]	= { "FREES", 6, SCOLS_FL_RIGHT, "frees returned to the zone",
+			  { "frees" } },
+	[COL_REMOTE]	= { "REMOTE", 6, SCOLS_FL_RIGHT, "node's allocations served by another node",
+			  { "remote" } },
+	[COL_FALLBACKS]	= { "FALLBACKS", 6, SCOLS_FL_RIGHT, "requests passed on (zone) or served from ordinary memory (node)",
+			  { "fallbacks" } },
+	[COL_FAILED]	= { "FAILED", 6, SCOLS_FL_RIGHT, "node's requests that got no memory at all",
+			  { "failed" } },
+	[COL_FAILOVERS]	= { "FAILOVERS", 6, SCOLS_FL_RIGHT, "errors repaired from the mirror copy",
+			  { "failovers" } },
+	[COL_BADFREES]	= { "BADFREES", 6, SCOLS_FL_RIGHT, "frees of the zone's pages that were refused",
+			  { "bad_frees" } },
+	[COL_EXHAUSTED]	= { "EXHAUSTED", 3, 0, "zone found full by a request and not yet recovered",
+			  { "exhausted" } },
+	[COL_ORDINARY]	= { "ORDINARY", 6, SCOLS_FL_RIGHT, "node's requests without mirror preference, ordinary memory",
+			  { "allocs_ordinary" } },
+	[COL_ALLOC_RATE] = { "ALLOC/S", 6, SCOLS_FL_RIGHT, "allocations per second (watch mode)",
+			  { "rates" } },
+	[COL_FALLBACK_RATE] = { "FALLBACK/S", 6, SCOLS_FL_RIGHT, "fallbacks per second (watch mode)",
+			  { "rates" } },
+	[COL_FAILOVER_RATE] = { "FAILOVER/S", 6, SCOLS_FL_RIGHT, "failovers per second (watch mode)",
+			  { "rates" } },
 };
 
 static const struct coldesc pcoldescs[NR_PCOLS] = {
-	[PCOL_PID]	= { "PID", 5, SCOLS_FL_RIGHT, "process id" },
-	[PCOL_COMMAND]	= { "COMMAND", 10, 0, "command name" },
-	[PCOL_RSS]	= { "RSS", 5, SCOLS_FL_RIGHT, "resident memory" },
-	[PCOL_MIRROR]	= { "MIRROR", 5, SCOLS_FL_RIGHT, "resident memory in mirrored ranges" },
-	[PCOL_OTHER]	= { "OTHER", 5, SCOLS_FL_RIGHT, "resident memory elsewhere" },
+	[PCOL_PID]	= { "PID", 5, SCOLS_FL_RIGHT, "process id",
+			  { "pid" } },
+	[PCOL_COMMAND]	= { "COMMAND", 10, 0, "command name",
+			  { "command" } },
+	[PCOL_RSS]	= { "RSS", 5, SCOLS_FL_RIGHT, "resident memory",
+			  { "resident_bytes" } },
+	[PCOL_MIRROR]	= { "MIRROR", 5, SCOLS_FL_RIGHT, "resident memory in mirrored ranges",
+			  { "mirror_bytes" } },
+	[PCOL_OTHER]	= { "OTHER", 5, SCOLS_FL_RIGHT, "resident memory elsewhere",
+			  { "other_bytes" } },
 	[PCOL_MIRRORPERC] = { "MIRROR%", 5, SCOLS_FL_RIGHT, "MIRROR as a share of RSS" },
-	[PCOL_FIRST]	= { "FIRST", 3, 0, "mirror-first flag of the process (yes/no)" },
-	[PCOL_SOURCE]	= { "SOURCE", 7, 0, "where the figures come from (pagemap/status)" },
+	[PCOL_FIRST]	= { "FIRST", 3, 0, "mirror-first flag of the process (yes/no)",
+			  { "mirror_first" } },
+	[PCOL_SOURCE]	= { "SOURCE", 7, 0, "where the figures come from (pagemap/status)",
+			  { "source" } },
 };
 
 static const int zone_defaults[] = {
@@ -643,69 +668,15 @@ static json_t *jrates(struct mirrorstat *ms, const struct row *r)
 }
 
 /*
- * The JSON keys of each column, for -o with --json (as lsblk does): an
- * object then keeps only the keys of the columns asked for.  USE% and
- * MIRROR% have none (they are SIZE/USED and RSS/MIRROR).
+ * With -o, keep only the keys of the columns asked for (of this view: the
+ * zone and node objects, or the process objects), as lsblk does.
  */
-static const char *const col_keys[NR_COLS][3] = {
-	[COL_ZONE]	= { "zone", "zones" },
-	[COL_NODE]	= { "node" },
-	[COL_RANGE]	= { "start", "end" },
-	[COL_SIZE]	= { "size_bytes" },
-	[COL_USED]	= { "used_bytes" },
-	[COL_FREE]	= { "free_bytes" },
-	[COL_ALLOCS]	= { "allocs" },
-	[COL_FREES]	= { "frees" },
-	[COL_REMOTE]	= { "remote" },
-	[COL_FALLBACKS]	= { "fallbacks" },
-	[COL_FAILED]	= { "failed" },
-	[COL_FAILOVERS]	= { "failovers" },
-	[COL_BADFREES]	= { "bad_frees" },
-	[COL_EXHAUSTED]	= { "exhausted" },
-	[COL_ORDINARY]	= { "allocs_ordinary" },
-	[COL_ALLOC_RATE] = { "rates" },
-	[COL_FALLBACK_RATE] = { "rates" },
-	[COL_FAILOVER_RATE] = { "rates" },
-};
-
-static const char *const pcol_keys[NR_PCOLS][2] = {
-	[PCOL_PID]	= { "pid" },
-	[PCOL_COMMAND]	= { "command" },
-	[PCOL_RSS]	= { "resident_bytes" },
-	[PCOL_MIRROR]	= { "mirror_bytes" },
-	[PCOL_OTHER]	= { "other_bytes" },
-	[PCOL_FIRST]	= { "mirror_first" },
-	[PCOL_SOURCE]	= { "source" },
-};
-
-static bool col_has_key(struct mirrorstat *ms, bool proc, const char *key)
-{
-	unsigned int i, k;
-
-	for (i = 0; i < ms->ncols; i++)
-		for (k = 0; k < (proc ? 2 : 3); k++) {
-			const char *name = proc ? pcol_keys[ms->cols[i]][k] :
-						  col_keys[ms->cols[i]][k];
-
-			if (name && !strcmp(name, key))
-				return true;
-		}
-	return false;
-}
-
-/* With -o, keep only the keys of the columns asked for (of this view). */
 static json_t *json_columns(struct mirrorstat *ms, bool proc, json_t *o)
 {
-	const char *key;
-	json_t *v;
-	void *tmp;
-
 	if (!ms->outarg || proc != (ms->view == VIEW_PROCS))
 		return o;
-	json_object_foreach_safe(o, tmp, key, v)
-		if (!col_has_key(ms, proc, key))
-			json_object_del(o, key);
-	return o;
+	return columns_json(o, proc ? pcoldescs : coldescs, ms->cols,
+			    ms->ncols);
 }
 
 static json_t *json_zone(struct mirrorstat *ms, const struct row *r)
@@ -1307,6 +1278,9 @@ static void parse_args(struct mirrorstat *ms, int argc, char **argv)
 		usage_error("--prometheus writes one snapshot; --interval and --count do not apply");
 	if (ms->format == FMT_PROMETHEUS && table_opts)
 		usage_error("--prometheus has no table: -o, --output-all, -b, -n and -r do not apply");
+	/* -o and --output-all choose the JSON keys too; these do not. */
+	if (ms->format == FMT_JSON && (ms->bytes || ms->noheadings || ms->raw))
+		usage_error("-b, -n and -r are for the table, not -J");
 	if (ms->view == VIEW_SUMMARY && (ms->outarg || ms->output_all))
 		usage_error("--summary has no columns");
 	set_columns(ms);

@@ -149,6 +149,31 @@ struct libscols_table *columns_table(const struct coldesc *d, const int *cols,
 	return tb;
 }
 
+static bool column_has_key(const struct coldesc *d, const int *cols,
+			   unsigned int ncols, const char *key)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < ncols; i++)
+		for (k = 0; k < 3 && d[cols[i]].json[k]; k++)
+			if (!strcmp(d[cols[i]].json[k], key))
+				return true;
+	return false;
+}
+
+json_t *columns_json(json_t *o, const struct coldesc *d, const int *cols,
+		     unsigned int ncols)
+{
+	const char *key;
+	json_t *v;
+	void *tmp;
+
+	json_object_foreach_safe(o, tmp, key, v)
+		if (!column_has_key(d, cols, ncols, key))
+			json_object_del(o, key);
+	return o;
+}
+
 void columns_help(FILE *out, const char *title, const struct coldesc *d,
 		  unsigned int n, int width)
 {

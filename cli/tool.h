@@ -12,16 +12,22 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include <jansson.h>
 #include <libsmartcols.h>
 
 #include "libmirror.h"
 
-/* One column: its name (for -o and the heading), width hint, flags, help. */
+/*
+ * One column: its name (for -o and the heading), width hint, flags, help,
+ * and the JSON keys that hold its data (for -o with --json; none for a
+ * column computed from others, such as USE%).
+ */
 struct coldesc {
 	const char *name;
 	double whint;
 	int flags;
 	const char *help;
+	const char *json[3];
 };
 
 /* "PROG: message", the --help hint, exit 2 (EXIT_USAGE). */
@@ -63,6 +69,13 @@ unsigned int columns_parse(const char *arg, bool all, const struct coldesc *d,
 struct libscols_table *columns_table(const struct coldesc *d, const int *cols,
 				     unsigned int ncols, bool raw,
 				     bool noheadings);
+
+/*
+ * -o with --json, as lsblk does it: of the keys of 'o' (one row), keep
+ * only those of the columns given.  Returns 'o'.
+ */
+json_t *columns_json(json_t *o, const struct coldesc *d, const int *cols,
+		     unsigned int ncols);
 
 /* The columns for --help: "\nTITLE:\n" and "  NAME  help" lines. */
 void columns_help(FILE *out, const char *title, const struct coldesc *d,

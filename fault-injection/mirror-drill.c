@@ -215,16 +215,16 @@ static void usage(void)
 	      " all        failover, control and fill, and the contrast of the first two\n"
 	      "\n"
 	      "Options:\n"
-	      " -n, --pages <n>        pages to corrupt, or per node to check (default 8)\n"
-	      " -s, --size <size>      the victim's data (default 4M)\n"
+	      "     --pages <n>        pages to corrupt, or per node to check (default 8)\n"
+	      "     --size <size>      the victim's data (default 4M)\n"
 	      " -p, --pid <pid>        failover: corrupt an existing process's data\n"
 	      " -m, --mask <bits>      bits to flip in each word (default: one at random)\n"
 	      "     --repair <how>     failover: kernel (default: report each error through\n"
 	      "                        the kernel's memory-failure path), scrub, or patrol\n"
 	      "     --method <how>     control: madvise (default) or corrupt-pfn\n"
-	      " -r, --rounds <n>       rounds of injections (default 1)\n"
+	      "     --rounds <n>       rounds of injections (default 1)\n"
 	      " -d, --duration <secs>  repeat rounds for this long (a soak)\n"
-	      " -t, --timeout <secs>   wait this long for each outcome (default 10)\n"
+	      "     --timeout <secs>   wait this long for each outcome (default 10)\n"
 	      "     --addr <phys>      hardware: the physical address to inject at\n"
 	      "     --confirm          inject although the machine is not an emulation\n"
 	      " -J, --json             JSON report (schema 1)\n"
@@ -250,8 +250,18 @@ unsigned long drill_page_size(void)
 	return ps;
 }
 
+/*
+ * Long options are the spelling; the short letters kept are those the
+ * sibling tools give the same meaning (-p, -J) or do not use (-m, -d):
+ * -n, -s, -r and -t are -n/--noheadings, -s/--summary, -r/--raw and
+ * -t/--top there.
+ */
 enum {
-	OPT_REPAIR = 256,
+	OPT_PAGES = 256,
+	OPT_SIZE,
+	OPT_ROUNDS,
+	OPT_TIMEOUT,
+	OPT_REPAIR,
 	OPT_METHOD,
 	OPT_ADDR,
 	OPT_CONFIRM,
@@ -264,15 +274,15 @@ static int parse_args(int argc, char **argv, struct drill_opts *o,
 		      const char **scenario)
 {
 	static const struct option longopts[] = {
-		{ "pages",	required_argument,	NULL, 'n' },
-		{ "size",	required_argument,	NULL, 's' },
+		{ "pages",	required_argument,	NULL, OPT_PAGES },
+		{ "size",	required_argument,	NULL, OPT_SIZE },
 		{ "pid",	required_argument,	NULL, 'p' },
 		{ "mask",	required_argument,	NULL, 'm' },
 		{ "repair",	required_argument,	NULL, OPT_REPAIR },
 		{ "method",	required_argument,	NULL, OPT_METHOD },
-		{ "rounds",	required_argument,	NULL, 'r' },
+		{ "rounds",	required_argument,	NULL, OPT_ROUNDS },
 		{ "duration",	required_argument,	NULL, 'd' },
-		{ "timeout",	required_argument,	NULL, 't' },
+		{ "timeout",	required_argument,	NULL, OPT_TIMEOUT },
 		{ "addr",	required_argument,	NULL, OPT_ADDR },
 		{ "confirm",	no_argument,		NULL, OPT_CONFIRM },
 		{ "json",	no_argument,		NULL, 'J' },
@@ -287,10 +297,10 @@ static int parse_args(int argc, char **argv, struct drill_opts *o,
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":n:s:p:m:r:d:t:JhV", longopts,
+	while ((c = getopt_long(argc, argv, ":p:m:d:JhV", longopts,
 				NULL)) != -1) {
 		switch (c) {
-		case 'n':
+		case OPT_PAGES:
 			if (!parse_u64(optarg, 1, 65536, &v)) {
 				drill_err("--pages: '%s' is not a number of pages from 1 to 65536", optarg);
 				return DRILL_EXIT_USAGE;
@@ -298,7 +308,7 @@ static int parse_args(int argc, char **argv, struct drill_opts *o,
 			o->pages = (unsigned long)v;
 			o->pages_set = true;
 			break;
-		case 's':
+		case OPT_SIZE:
 			if (!parse_size(optarg, &o->size) ||
 			    o->size < DRILL_PAGE_SIZE ||
 			    o->size > (1ULL << 30) ||
@@ -343,7 +353,7 @@ static int parse_args(int argc, char **argv, struct drill_opts *o,
 				return DRILL_EXIT_USAGE;
 			}
 			break;
-		case 'r':
+		case OPT_ROUNDS:
 			if (!parse_u64(optarg, 1, 1000000, &v)) {
 				drill_err("--rounds: '%s' is not a number from 1 to 1000000", optarg);
 				return DRILL_EXIT_USAGE;
@@ -356,7 +366,7 @@ static int parse_args(int argc, char **argv, struct drill_opts *o,
 				return DRILL_EXIT_USAGE;
 			}
 			break;
-		case 't':
+		case OPT_TIMEOUT:
 			if (!parse_seconds(optarg, 0.001, 3600, &o->timeout)) {
 				drill_err("--timeout: '%s' is not a number of seconds above 0, at most 3600", optarg);
 				return DRILL_EXIT_USAGE;

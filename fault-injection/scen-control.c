@@ -36,7 +36,7 @@ static int control_allowed(struct mirror_ctx *ctx, const struct drill_opts *o)
 /* The victim must be on ordinary memory: no MIRROR_FIRST inherited. */
 static void victim_ordinary(struct mirror_ctx *ctx, struct victim *v)
 {
-	struct mirror_first_info info;
+	struct mirror_first_info info = { .size = sizeof(info) };
 
 	if (mirror_first_get(ctx, v->pid, &info) == 0 && info.mirror_first)
 		mirror_first_clear(ctx, v->pid, MIRROR_FIRST_MOVE_BACK, NULL);

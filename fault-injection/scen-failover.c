@@ -195,6 +195,7 @@ static int read_counters(struct mirror_ctx *ctx,
 {
 	struct mirror_zone *zone;
 
+	chan->size = sizeof(*chan);
 	if (mirror_channel_read(ctx, chan) || mirror_refresh(ctx))
 		return -EIO;
 	*sum = 0;
@@ -212,7 +213,7 @@ static bool wait_patrol(struct mirror_ctx *ctx, unsigned long long base,
 			unsigned long long want, double timeout)
 {
 	double end = drill_now() + timeout;
-	struct mirror_channel_info ci;
+	struct mirror_channel_info ci = { .size = sizeof(ci) };
 
 	while (drill_now() < end && !drill_interrupted) {
 		if (mirror_channel_read(ctx, &ci) == 0 &&
@@ -449,7 +450,7 @@ static int check_addr(struct mirror_ctx *ctx, const struct drill_opts *o)
 /* The channel must be there: emulation mode with channel=1. */
 static int need_channel(struct mirror_ctx *ctx)
 {
-	struct mirror_channel_info ci;
+	struct mirror_channel_info ci = { .size = sizeof(ci) };
 	int rc = mirror_channel_read(ctx, &ci);
 
 	if (rc == -EOPNOTSUPP) {
@@ -469,7 +470,7 @@ static int own_victim(struct mirror_ctx *ctx, const struct drill_opts *o,
 		      struct pick *picks)
 {
 	size_t npages = o->size / DRILL_PAGE_SIZE, resident, in;
-	struct mirror_first_info info;
+	struct mirror_first_info info = { .size = sizeof(info) };
 	unsigned long long *pfns;
 	int rc;
 
@@ -522,7 +523,7 @@ static int other_victim(struct mirror_ctx *ctx, const struct drill_opts *o,
 {
 	struct pid_scan s = { .ctx = ctx, .pid = o->pid, .o = o,
 			      .picks = picks };
-	struct mirror_first_info info;
+	struct mirror_first_info info = { .size = sizeof(info) };
 	size_t i;
 
 	if (!proc_running(NULL, o->pid)) {

@@ -52,10 +52,16 @@ static const struct {
 MIRROR_EXPORT int mirror_channel_read(struct mirror_ctx *ctx,
 				      struct mirror_channel_info *info)
 {
+	struct mirror_channel_info full = { .size = sizeof(full) };
 	char path[MIRROR_PATH_MAX];
 	unsigned int i;
 	int rc, dirfd;
 
+	if (!info)
+		return mirror_error(ctx, -EINVAL, "no mirror_channel_info to fill");
+	rc = mirror_info_check(ctx, info, "mirror_channel_info");
+	if (rc < 0)
+		return rc;
 	rc = channel_check(ctx);
 	if (rc < 0)
 		return rc;
@@ -68,7 +74,7 @@ MIRROR_EXPORT int mirror_channel_read(struct mirror_ctx *ctx,
 	for (i = 0; i < sizeof(channel_counters) / sizeof(channel_counters[0]);
 	     i++) {
 		unsigned long long *val = (unsigned long long *)
-			((char *)info + channel_counters[i].offset);
+			((char *)&full + channel_counters[i].offset);
 
 		rc = mirror_attr_u64(ctx, dirfd, path, channel_counters[i].name,
 				     false, val);
@@ -76,7 +82,11 @@ MIRROR_EXPORT int mirror_channel_read(struct mirror_ctx *ctx,
 			break;
 	}
 	close(dirfd);
-	return rc < 0 ? rc : 0;
+	if (rc < 0)
+		return rc;
+	/* All or nothing: the caller never sees half a reading. */
+	mirror_info_copy(info, &full, sizeof(full));
+	return 0;
 }
 
 /* Write one line to a file below the sysroot; a refusal is recorded. */

@@ -282,6 +282,17 @@ int mirror_pagemap_open(struct mirror_ctx *ctx, pid_t pid, char *path,
 ssize_t mirror_pagemap_read(struct mirror_ctx *ctx, const char *path, int fd,
 			    unsigned long long vpn, unsigned long long *buf,
 			    size_t n);
+/*
+ * libmirror.c: the structures the library fills for a caller begin with
+ * the size the caller knows (libmirror.h).  mirror_info_check(): -EINVAL,
+ * naming 'type', when that size cannot even hold itself.
+ * mirror_info_copy(): copy the filled 'full' ('len' bytes) into 'info',
+ * at most the caller's size, and set info's size to what was copied.
+ */
+int mirror_info_check(struct mirror_ctx *ctx, const void *info,
+		      const char *type);
+void mirror_info_copy(void *info, const void *full, size_t len);
+
 /* process.c: a process's MIRROR_FIRST flag on mirror.ko, -1 unknown. */
 int mirror_first_flag(struct mirror_ctx *ctx, pid_t pid);
 

@@ -178,6 +178,31 @@ MIRROR_EXPORT const char *mirror_get_last_error(struct mirror_ctx *ctx)
 	return ctx->errbuf;
 }
 
+int mirror_info_check(struct mirror_ctx *ctx, const void *info,
+		      const char *type)
+{
+	size_t size;
+
+	memcpy(&size, info, sizeof(size));
+	if (size < sizeof(size))
+		return mirror_error(ctx, -EINVAL,
+				    "struct %s: size %zu is too small (set it to sizeof(struct %s))",
+				    type, size, type);
+	return 0;
+}
+
+void mirror_info_copy(void *info, const void *full, size_t len)
+{
+	size_t size;
+
+	memcpy(&size, info, sizeof(size));
+	if (size > len)
+		size = len;
+	memcpy((char *)info + sizeof(size), (const char *)full + sizeof(size),
+	       size - sizeof(size));
+	memcpy(info, &size, sizeof(size));
+}
+
 /*
  * The page size of a captured system: the first "KernelPageSize:" of its
  * proc/self/smaps (a capture from a machine whose page size differs from

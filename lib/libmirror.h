@@ -135,7 +135,10 @@ unsigned int mirror_zone_get_id(struct mirror_zone *zone);
 /* "zone0" (mirror.ko) or the kernel zone name ("DMA32", "Normal"). */
 const char *mirror_zone_get_name(struct mirror_zone *zone);
 int mirror_zone_get_node_id(struct mirror_zone *zone);
-/* Physical span, bytes; end is exclusive. */
+/*
+ * Physical span, bytes; end is exclusive (one past the last byte), as
+ * every end in the library; the tools print the last byte, end - 1.
+ */
 unsigned long long mirror_zone_get_start(struct mirror_zone *zone);
 unsigned long long mirror_zone_get_end(struct mirror_zone *zone);
 unsigned long long mirror_zone_get_span(struct mirror_zone *zone);
@@ -408,8 +411,18 @@ int mirror_virt_to_phys(struct mirror_ctx *ctx, pid_t pid,
  * These read and write /sys/kernel/mm/mirror/channel/ and debugfs below
  * the sysroot and need no mirror_load().  -ENODEV: mirror.ko is not
  * loaded; -EOPNOTSUPP: it has no channel (firmware mode, channel=0).
+ *
+ * The structures the library fills (mirror_channel_info,
+ * mirror_first_info) begin with 'size', which the caller sets to
+ * sizeof the structure it was built with, so that members can be added
+ * at the end without breaking older callers: the library writes at most
+ * that many bytes, and on return 'size' is how many it wrote (the smaller
+ * of the caller's and its own), so a member was filled when
+ * offsetof(type, member) + sizeof(member) <= size.  A size smaller than
+ * the member itself is -EINVAL.
  */
 struct mirror_channel_info {
+	size_t size;				/* set by the caller, see above */
 	unsigned long long copy_bytes;		/* memory of the mirror copies */
 	unsigned long long injected;		/* errors injected */
 	unsigned long long latched;		/* injected, not found yet */
@@ -448,6 +461,7 @@ int mirror_channel_inject(struct mirror_ctx *ctx, unsigned long long paddr,
  * not count (memory reliable shows only the flag).
  */
 struct mirror_first_info {
+	size_t size;			/* set by the caller, as for the channel */
 	pid_t pid;			/* the process the call acted on */
 	int mirror_first;		/* 1 or 0 */
 	int inherited;			/* 1: from its parent at fork */
@@ -469,7 +483,8 @@ struct mirror_first_info {
  * -EPERM not root, -ENODEV no control interface, -EOPNOTSUPP the backend
  * cannot (kernelcore; migrations and limits on memory reliable), -EBUSY
  * moving a flagged process to ordinary memory.  'info' (the state after
- * the call) may be NULL.
+ * the call) may be NULL; a size in it that is too small is -EINVAL
+ * before anything is done.
  */
 int mirror_first_set(struct mirror_ctx *ctx, pid_t pid,
 		     unsigned long long limit_bytes, unsigned int flags,

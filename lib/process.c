@@ -73,39 +73,45 @@ static int module_ioctl(struct mirror_ctx *ctx, unsigned long cmd,
 	return rc;
 }
 
+/* The state mirror.ko answered, as much of it as the caller's info holds. */
 static void fill(struct mirror_first_info *info,
 		 const struct mirror_proc_req *req)
 {
+	struct mirror_first_info full = { .size = sizeof(full) };
+
 	if (!info)
 		return;
-	memset(info, 0, sizeof(*info));
-	info->pid = (pid_t)req->tgid;
-	info->mirror_first = (int)req->mirror_first;
-	info->inherited = (int)req->inherited;
-	info->limit_bytes = req->limit;
-	info->mirror_bytes = req->mirror_bytes;
-	info->ordinary_bytes = req->ordinary_bytes;
-	info->pages_migrated = req->pages_migrated;
-	info->pages_failed = req->pages_failed;
-	info->pages_shortfall = req->pages_shortfall;
-	info->pages_returned = req->pages_returned;
-	info->pages_moved = req->moved_now;
+	full.pid = (pid_t)req->tgid;
+	full.mirror_first = (int)req->mirror_first;
+	full.inherited = (int)req->inherited;
+	full.limit_bytes = req->limit;
+	full.mirror_bytes = req->mirror_bytes;
+	full.ordinary_bytes = req->ordinary_bytes;
+	full.pages_migrated = req->pages_migrated;
+	full.pages_failed = req->pages_failed;
+	full.pages_shortfall = req->pages_shortfall;
+	full.pages_returned = req->pages_returned;
+	full.pages_moved = req->moved_now;
+	mirror_info_copy(info, &full, sizeof(full));
 }
 
+/* Memory reliable shows the flag only. */
 static void fill_unknown(struct mirror_first_info *info, pid_t pid, int flag)
 {
+	struct mirror_first_info full = { .size = sizeof(full) };
+
 	if (!info)
 		return;
-	memset(info, 0, sizeof(*info));
-	info->pid = pid;
-	info->mirror_first = flag;
-	info->limit_bytes = MIRROR_UNKNOWN;
-	info->mirror_bytes = MIRROR_UNKNOWN;
-	info->ordinary_bytes = MIRROR_UNKNOWN;
-	info->pages_migrated = MIRROR_UNKNOWN;
-	info->pages_failed = MIRROR_UNKNOWN;
-	info->pages_shortfall = MIRROR_UNKNOWN;
-	info->pages_returned = MIRROR_UNKNOWN;
+	full.pid = pid;
+	full.mirror_first = flag;
+	full.limit_bytes = MIRROR_UNKNOWN;
+	full.mirror_bytes = MIRROR_UNKNOWN;
+	full.ordinary_bytes = MIRROR_UNKNOWN;
+	full.pages_migrated = MIRROR_UNKNOWN;
+	full.pages_failed = MIRROR_UNKNOWN;
+	full.pages_shortfall = MIRROR_UNKNOWN;
+	full.pages_returned = MIRROR_UNKNOWN;
+	mirror_info_copy(info, &full, sizeof(full));
 }
 
 static int reliable_path(struct mirror_ctx *ctx, pid_t pid, char *buf,
@@ -153,13 +159,15 @@ static int reliable_read(struct mirror_ctx *ctx, pid_t pid, int *flag)
 	return rc;
 }
 
-static int check_ctx(struct mirror_ctx *ctx, pid_t pid)
+/* Everything a call can refuse before it acts: nothing is half done. */
+static int check_args(struct mirror_ctx *ctx, pid_t pid,
+		      const struct mirror_first_info *info)
 {
 	if (!ctx->backend)
 		return mirror_error(ctx, -ENODEV, "not loaded");
 	if (pid <= 0)
 		return mirror_error(ctx, -EINVAL, "%d is not a process id", pid);
-	return 0;
+	return info ? mirror_info_check(ctx, info, "mirror_first_info") : 0;
 }
 
 MIRROR_EXPORT int mirror_first_set(struct mirror_ctx *ctx, pid_t pid,
@@ -168,7 +176,7 @@ MIRROR_EXPORT int mirror_first_set(struct mirror_ctx *ctx, pid_t pid,
 				   struct mirror_first_info *info)
 {
 	struct mirror_proc_req req = { .pid = pid };
-	int rc = check_ctx(ctx, pid);
+	int rc = check_args(ctx, pid, info);
 
 	if (rc < 0)
 		return rc;
@@ -204,7 +212,7 @@ MIRROR_EXPORT int mirror_first_clear(struct mirror_ctx *ctx, pid_t pid,
 				     struct mirror_first_info *info)
 {
 	struct mirror_proc_req req = { .pid = pid };
-	int rc = check_ctx(ctx, pid);
+	int rc = check_args(ctx, pid, info);
 
 	if (rc < 0)
 		return rc;
@@ -234,7 +242,7 @@ MIRROR_EXPORT int mirror_first_get(struct mirror_ctx *ctx, pid_t pid,
 				   struct mirror_first_info *info)
 {
 	struct mirror_proc_req req = { .pid = pid };
-	int rc = check_ctx(ctx, pid), flag;
+	int rc = check_args(ctx, pid, info), flag;
 
 	if (rc < 0)
 		return rc;
@@ -259,7 +267,7 @@ MIRROR_EXPORT int mirror_first_migrate(struct mirror_ctx *ctx, pid_t pid,
 				       struct mirror_first_info *info)
 {
 	struct mirror_proc_req req = { .pid = pid };
-	int rc = check_ctx(ctx, pid);
+	int rc = check_args(ctx, pid, info);
 
 	if (rc < 0)
 		return rc;

@@ -52,9 +52,9 @@ api "free all"
 show mirrorstat
 
 step "A failure drill: corrupt the primary copy of a process's mirrored data; the mirror repairs it"
-show mirror-drill failover -n 8
+show mirror-drill failover --pages 8
 step "The control: the same against ordinary memory, through the kernel's hwpoison; the data is lost"
-show mirror-drill control -n 8
+show mirror-drill control --pages 8
 # The drills' victims are gone, and their zone pages came back to their
 # zones as the victims exited.
 show mirrorstat -o ZONE,NODE,SIZE,USED,FAILOVERS

@@ -51,7 +51,12 @@ expect_fail 2 "--rounds: '0'" -- "$DRILL" --rounds 0 failover
 expect_fail 2 "--repair: 'later'" -- "$DRILL" --repair later failover
 expect_fail 2 "--method: 'hammer'" -- "$DRILL" --method hammer control
 expect_fail 2 "--addr: 'here'" -- "$DRILL" --addr here hardware
-expect_fail 2 "more pages than the victim" -- "$DRILL" -n 2000 failover
+expect_fail 2 "more pages than the victim" -- "$DRILL" --pages 2000 failover
+# -n, -s, -r and -t are the sibling tools' --noheadings, --summary, --raw
+# and --top: not short for --pages, --size, --rounds and --timeout here.
+for opt in -n -s -r -t; do
+	expect_fail 2 "unknown option '$opt'" -- "$DRILL" $opt 4 failover
+done
 
 # No mirrored memory below the sysroot: exit 3, one line naming what was checked.
 mkdir -p "$TMP/empty"

@@ -26,11 +26,28 @@ mt stats.txt stats
 mt stats.json -J stats
 mt stats-raw.txt -r -n -o TYPE,FILL,ALLOC1,SAVED stats
 mt list.txt --output-all list
+# -o with -J keeps the keys of those columns, as in mirrorstat and mirrorctl.
+mt list-cols.json -J -o RANGE,TYPE list
+mt stats-cols.json -J -o TYPE,ALLOC1,SAVED stats
 # -b: sizes in bytes (the first range of System RAM, 0x1000-0x9fbff).
 [ "$("$MEMTYPE" --sysroot "$FX" -b -r -n -o SIZE list | head -1)" = 650240 ] &&
 	pass "list -b: SIZE in bytes" || fail "list -b: $("$MEMTYPE" --sysroot "$FX" -b -r -n -o SIZE list | head -1)"
 
-for j in list.json lookup-pid.json stats.json; do
+# The ranges' "end" is the last byte (inclusive) as in the RANGE column;
+# mirror.ko's memtypes/ranges (and libmirror) give the end exclusive.
+while read -r span _; do
+	s=${span%-*} e=${span#*-}
+	printf '%s %s\n' "$s" "$(printf '0x%x' $((e - 1)))"
+done <"$FX/sys/kernel/mm/mirror/memtypes/ranges" >"$TMP/want"
+"$MEMTYPE" --sysroot "$FX" -J -o RANGE list |
+	sed -n 's/^ *"\(start\|end\)": "\(0x[0-9a-f]*\)",*$/\2/p' | paste -d ' ' - - >"$TMP/got"
+if [ -s "$TMP/want" ] && diff -u "$TMP/want" "$TMP/got"; then
+	pass "list: JSON end is the last byte of each range ($(wc -l <"$TMP/want") ranges)"
+else
+	fail "list: JSON ends are not the module's exclusive ends - 1"
+fi
+
+for j in list.json lookup-pid.json stats.json list-cols.json stats-cols.json; do
 	if [ -x "$JSON_CHECK" ]; then
 		"$JSON_CHECK" <"$GOLDEN/memtype-vm-$j" >/dev/null 2>&1 ||
 			grep -q '"schema": 1' "$GOLDEN/memtype-vm-$j" || fail "$j: no schema 1"
@@ -57,6 +74,9 @@ expect_fail 2 "invalid address '4K'" -- "$MEMTYPE" lookup 4K
 	grep -q '"physical": "0x8000000"' "$TMP/out" &&
 	pass "lookup 0134217728 is decimal" || fail "lookup 0134217728: $(cat "$TMP/out")"
 expect_fail 2 "lookup takes one address" -- "$MEMTYPE" lookup
+for opt in -b -n -r; do
+	expect_fail 2 "-b, -n and -r are for the table, not -J" -- "$MEMTYPE" -J $opt list
+done
 expect_fail 2 "unknown command" -- "$MEMTYPE" frobnicate
 expect_fail 2 "unknown column" -- "$MEMTYPE" -o NOPE list
 expect_fail 2 "applies to lookup only" -- "$MEMTYPE" --pid 1 list

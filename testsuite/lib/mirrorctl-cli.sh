@@ -85,8 +85,14 @@ for cmd in "run -- true" "load" "unload"; do
 done
 expect_fail 2 "run: unexpected 'true' (the command goes after --)" -- "$MIRRORCTL" run true
 expect_fail 2 "run: unknown option '--bogus'" -- "$MIRRORCTL" run --bogus -- true
-expect_fail 2 "show: -o, --output-all, -b, -n and -r are for the table, not -J" -- \
-	"$MIRRORCTL" show -J -o PID
+for opt in -b -n -r; do
+	expect_fail 2 "show: -b, -n and -r are for the table, not -J" -- \
+		"$MIRRORCTL" show -J $opt
+done
+expect_fail 2 "policy: -o and --output-all are for the table; -J prints every policy" -- \
+	"$MIRRORCTL" -J policy -o NAME
+expect_fail 2 "policy: -o and --output-all are for the table; -J prints every policy" -- \
+	"$MIRRORCTL" policy --output-all -J
 expect_fail 2 "unknown column: BOGUS" -- "$MIRRORCTL" show -o PID,BOGUS
 expect_fail 2 "unknown column: PID" -- "$MIRRORCTL" policy -o PID
 expect_fail 2 "--sysroot: empty directory name" -- "$MIRRORCTL" --sysroot "" show
@@ -108,7 +114,7 @@ else
 fi
 "$MIRRORCTL" -J show 1001 >"$TMP/out" 2>"$TMP/err" &&
 	grep -q '"pid": 1001' "$TMP/out" && grep -q '"mirror_first": false' "$TMP/out" &&
-	grep -q '"schema": 1' "$TMP/out" && pass "openEuler: -J show 1001" ||
+	grep -q '"schema": 2' "$TMP/out" && pass "openEuler: -J show 1001" ||
 	fail "openEuler: -J show 1001: $(cat "$TMP/out" "$TMP/err")"
 expect_fail 3 "cannot move a process's existing pages" -- \
 	"$MIRRORCTL" migrate 1000 --to-mirror
@@ -145,6 +151,15 @@ table 'task_reliable_limit unlimited\nreliable_pagecache_max_bytes 4294967296\ns
 "$MIRRORCTL" --sysroot "$OE" show --js 1000 >"$TMP/out" 2>"$TMP/err" &&
 	grep -q '"pid": 1000' "$TMP/out" && pass "show --js (abbreviated long option)" ||
 	fail "show --js: $(cat "$TMP/out" "$TMP/err")"
+# The JSON documents whole: the process name is "command" (schema 2).
+golden mirrorctl-oe-show.json "$MIRRORCTL" --sysroot "$OE" -J show 1000 1001
+golden mirrorctl-oe-policy.json "$MIRRORCTL" --sysroot "$OE" -J policy
+# -o applies to show's JSON as to mirrorstat's: only those columns' keys.
+golden mirrorctl-oe-show-cols.json "$MIRRORCTL" --sysroot "$OE" show -J -o PID,COMMAND,FIRST,LIMIT
+"$MIRRORCTL" --sysroot "$OE" -J show --output-all 1000 >"$TMP/all" &&
+	"$MIRRORCTL" --sysroot "$OE" -J show 1000 | cmp -s - "$TMP/all" &&
+	pass "show -J --output-all: every key" ||
+	fail "show -J --output-all: $(cat "$TMP/all")"
 "$MIRRORCTL" --sysroot "$OE" policy --output-all >"$TMP/out" &&
 	head -1 "$TMP/out" | grep -q '^NAME  *VALUE TYPE  *FILE  *DESCRIPTION$' &&
 	pass "policy --output-all" || fail "policy --output-all: $(cat "$TMP/out")"

@@ -89,6 +89,9 @@ for o in "-o SIZE" --output-all -b -n -r; do
 	# shellcheck disable=SC2086
 	expect_fail 2 "--prometheus has no table" -- ms --sysroot "$M48" --prometheus $o
 done
+for o in -b -n -r; do
+	expect_fail 2 "-b, -n and -r are for the table, not -J" -- ms --sysroot "$M48" -J $o
+done
 expect_fail 2 "mutually exclusive" -- ms --sysroot "$M48" -p 1 --top 2
 expect_fail 2 "one snapshot" -- ms --sysroot "$M48" --prometheus -i 1
 expect_fail 2 "unexpected argument 'zones'" -- ms --sysroot "$M48" zones

@@ -35,6 +35,21 @@ else
 	fail "watch mode failed"
 fi
 
+# "end" is the last byte (inclusive), as the RANGE column; the module's
+# start and size (and libmirror's end) are one byte further.
+Z=$FIXTURES/module-48g/sys/kernel/mm/mirror/zones
+"$MIRRORSTAT" --sysroot "$FIXTURES/module-48g" -J -o ZONE,RANGE >"$TMP/json"
+"$MIRRORSTAT" --sysroot "$FIXTURES/module-48g" -r -n -o ZONE,RANGE >"$TMP/table"
+for z in zone0 zone1 zone2 zone3; do
+	last=$(printf '0x%x' $(($(cat "$Z/$z/start") + $(cat "$Z/$z/size") - 1)))
+	if grep -A2 "\"zone\": \"$z\"" "$TMP/json" | grep -q "\"end\": \"$last\"" &&
+	    grep -q "^$z 0x[0-9a-f]*-0x0*${last#0x}\$" "$TMP/table"; then
+		pass "$z: JSON end and RANGE are the last byte, $last"
+	else
+		fail "$z: end is not $last: $(cat "$TMP/json" "$TMP/table")"
+	fi
+done
+
 # Sizes stay numbers (not "1G") and unknown counters stay null (not 0).
 "$MIRRORSTAT" --sysroot "$FIXTURES/module-48g" -J >"$TMP/json"
 grep -q '"failovers": null' "$TMP/json" && pass "failovers null without the file" ||

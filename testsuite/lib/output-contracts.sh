@@ -87,10 +87,10 @@ grep -q '"task_reliable_limit": null,' "$TMP/pol.json" &&
 	pass "policy JSON: unreadable is null" ||
 	fail "policy JSON (unreadable): $(cat "$TMP/pol.json")"
 
-# mirrorctl show keeps "comm" of a process whose name is not UTF-8.
+# mirrorctl show keeps "command" of a process whose name is not UTF-8.
 sed 's/^Name:.*/Name:\tx\xff"y/' "$OE/proc/1000/status" >"$TMP/oe/proc/1000/status"
 if MIRROR_SYSROOT=$TMP/oe "$MIRRORCTL" -J show 1000 >"$TMP/show.json" 2>"$TMP/err" &&
-	grep -qF '"comm": "x\\xff\"y",' "$TMP/show.json"; then
+	grep -qF '"command": "x\\xff\"y",' "$TMP/show.json"; then
 	pass "mirrorctl -J show keeps the odd name"
 else
 	fail "mirrorctl -J show: $(cat "$TMP/show.json" "$TMP/err")"

@@ -1269,6 +1269,165 @@ START_TEST(test_policy_no_limit)
 }
 END_TEST
 
+/* ---- structures the library fills: the caller's size ------------------- */
+
+/* The module tree with an emulated channel whose counters are 1 to 10. */
+static const char *channel_tree(void)
+{
+	static const char *const names[] = {
+		"copy_bytes", "injected", "latched", "overwritten",
+		"failovers", "scrubs", "pages_scrubbed", "pages_synced",
+		"last_scrub_us", "scrub_interval_ms",
+	};
+	const char *root = copy_fixture("module-48g");
+	char rel[256], val[16];
+	unsigned int i;
+
+	run("mkdir -p '%s/sys/kernel/mm/mirror/channel'", root);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(rel, sizeof(rel), "sys/kernel/mm/mirror/channel/%s",
+			 names[i]);
+		snprintf(val, sizeof(val), "%u\n", i + 1);
+		write_file(root, rel, val);
+	}
+	return root;
+}
+
+/* Every byte of [from, to) of 'p' still 0xa5: nothing written there. */
+static bool untouched(const void *p, size_t from, size_t to)
+{
+	const unsigned char *b = p;
+
+	for (; from < to; from++)
+		if (b[from] != 0xa5)
+			return false;
+	return true;
+}
+
+START_TEST(test_channel_info_size)
+{
+	struct mirror_ctx *ctx = ctx_at(channel_tree());
+	struct mirror_channel_info info = { .size = sizeof(info) };
+
+	ck_assert_int_eq(mirror_channel_read(ctx, &info), 0);
+	ck_assert_uint_eq(info.size, sizeof(info));
+	ck_assert_uint_eq(info.copy_bytes, 1);
+	ck_assert_uint_eq(info.scrub_interval_ms, 10);
+	mirror_unref(ctx);
+}
+END_TEST
+
+/* A caller built when the structure ended before scrub_interval_ms. */
+START_TEST(test_channel_info_older)
+{
+	struct mirror_ctx *ctx = ctx_at(channel_tree());
+	const size_t older = offsetof(struct mirror_channel_info,
+				      scrub_interval_ms);
+	struct mirror_channel_info info;
+
+	memset(&info, 0xa5, sizeof(info));
+	info.size = older;
+	ck_assert_int_eq(mirror_channel_read(ctx, &info), 0);
+	ck_assert_uint_eq(info.size, older);
+	ck_assert_uint_eq(info.copy_bytes, 1);
+	ck_assert_uint_eq(info.last_scrub_us, 9);
+	ck_assert(untouched(&info, older, sizeof(info)));
+	mirror_unref(ctx);
+}
+END_TEST
+
+/* A caller built when the structure had one more member. */
+START_TEST(test_channel_info_newer)
+{
+	struct mirror_ctx *ctx = ctx_at(channel_tree());
+	struct {
+		struct mirror_channel_info info;
+		unsigned long long added;
+	} newer;
+
+	memset(&newer, 0xa5, sizeof(newer));
+	newer.info.size = sizeof(newer);
+	ck_assert_int_eq(mirror_channel_read(ctx, &newer.info), 0);
+	ck_assert_uint_eq(newer.info.size, sizeof(newer.info));
+	ck_assert_uint_eq(newer.info.scrub_interval_ms, 10);
+	ck_assert(untouched(&newer, sizeof(newer.info), sizeof(newer)));
+	mirror_unref(ctx);
+}
+END_TEST
+
+START_TEST(test_channel_info_bad)
+{
+	const char *root = channel_tree();
+	struct mirror_ctx *ctx = ctx_at(root);
+	struct mirror_channel_info info;
+
+	memset(&info, 0xa5, sizeof(info));
+	info.size = 0;
+	ck_assert_int_eq(mirror_channel_read(ctx, &info), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(mirror_get_last_error(ctx),
+				     "mirror_channel_info: size 0 is too small"));
+	ck_assert(untouched(&info, sizeof(info.size), sizeof(info)));
+	info.size = sizeof(info.size) - 1;
+	ck_assert_int_eq(mirror_channel_read(ctx, &info), -EINVAL);
+	ck_assert_int_eq(mirror_channel_read(ctx, NULL), -EINVAL);
+	/* A garbled counter: an error, and nothing of the reading. */
+	write_file(root, "sys/kernel/mm/mirror/channel/scrubs", "six\n");
+	info.size = sizeof(info);
+	ck_assert_int_eq(mirror_channel_read(ctx, &info), -EINVAL);
+	ck_assert_uint_eq(info.size, sizeof(info));
+	ck_assert(untouched(&info, sizeof(info.size), sizeof(info)));
+	mirror_unref(ctx);
+}
+END_TEST
+
+/* memory reliable: the flag of /proc/PID/reliable, every count unknown. */
+START_TEST(test_first_info_size)
+{
+	struct mirror_ctx *ctx = load(copy_fixture("openeuler"));
+	const size_t older = offsetof(struct mirror_first_info, pages_moved);
+	struct mirror_first_info info = { .size = sizeof(info) };
+
+	ck_assert_int_eq(mirror_first_get(ctx, 1000, &info), 0);
+	ck_assert_uint_eq(info.size, sizeof(info));
+	ck_assert_int_eq(info.pid, 1000);
+	ck_assert_int_eq(info.mirror_first, 1);
+	ck_assert(info.pages_returned == MIRROR_UNKNOWN);
+	ck_assert(info.pages_moved == 0);
+
+	memset(&info, 0xa5, sizeof(info));
+	info.size = older;
+	ck_assert_int_eq(mirror_first_get(ctx, 1000, &info), 0);
+	ck_assert_uint_eq(info.size, older);
+	ck_assert_int_eq(info.mirror_first, 1);
+	ck_assert(info.pages_returned == MIRROR_UNKNOWN);
+	ck_assert(untouched(&info, older, sizeof(info)));
+	mirror_unref(ctx);
+}
+END_TEST
+
+/* A size too small is refused before the flag is touched. */
+START_TEST(test_first_info_bad)
+{
+	const char *root = copy_fixture("openeuler");
+	struct mirror_ctx *ctx = load(root);
+	struct mirror_first_info info;
+
+	memset(&info, 0xa5, sizeof(info));
+	info.size = 0;
+	ck_assert_int_eq(mirror_first_set(ctx, 1001, 0, 0, &info), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(mirror_get_last_error(ctx),
+				     "mirror_first_info: size 0 is too small"));
+	ck_assert_uint_eq(read_file(root, "proc/1001/reliable")[0], '0');
+	ck_assert(untouched(&info, sizeof(info.size), sizeof(info)));
+	ck_assert_int_eq(mirror_first_clear(ctx, 1000, 0, &info), -EINVAL);
+	ck_assert_uint_eq(read_file(root, "proc/1000/reliable")[0], '1');
+	/* NULL asks for nothing back: the flag is set. */
+	ck_assert_int_eq(mirror_first_set(ctx, 1001, 0, 0, NULL), 0);
+	ck_assert_uint_eq(read_file(root, "proc/1001/reliable")[0], '1');
+	mirror_unref(ctx);
+}
+END_TEST
+
 static Suite *libmirror_suite(void)
 {
 	Suite *s = suite_create("libmirror");
@@ -1305,6 +1464,12 @@ static Suite *libmirror_suite(void)
 			       test_proc_scan_module, test_proc_get_pfns } },
 		{ "contracts", { test_page_size_sysroot, test_page_size_garbled,
 				 test_counter_huge, test_policy_no_limit } },
+		{ "sized-structs", { test_channel_info_size,
+				     test_channel_info_older,
+				     test_channel_info_newer,
+				     test_channel_info_bad,
+				     test_first_info_size,
+				     test_first_info_bad } },
 	};
 	unsigned int i, j;
 

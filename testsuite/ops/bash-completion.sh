@@ -137,9 +137,9 @@ expect_has "memtype lookup --pid " "$$"
 
 # mirror-drill
 expect "mirror-drill " failover control fill hardware all
-expect "mirror-drill -n 4 f" failover fill
+expect "mirror-drill --pages 4 f" failover fill
 expect "mirror-drill failover " 
-expect "mirror-drill --repair " scrub patrol
+expect "mirror-drill --repair " kernel patrol scrub
 expect "mirror-drill --method " madvise corrupt-pfn
 
 # mirrorctl

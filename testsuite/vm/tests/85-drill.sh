@@ -85,7 +85,7 @@ assert_eq 0 "$(cat "$CH/injected")" "nothing injected by bad writes"
 f0=$(cat "$CH/failovers")
 z0=$(zone_failovers_sum)
 k0=$(dmesg | grep -c 'primary restored from the mirror copy')
-drill 0 failover -n 8 -J
+drill 0 failover --pages 8 -J
 assert_eq pass "$(json_val "$OUT" verdict)" "failover verdict"
 assert_eq 8 "$(json_val "$OUT" pages_corrupted)" "pages corrupted"
 assert_eq 0 "$(json_val "$OUT" pages_lost)" "pages lost"
@@ -100,14 +100,14 @@ assert_eq "$(cat "$CH/failovers")" \
 	"mirrorstat failovers"
 
 # A mask of many bits, several rounds, TAP.
-drill 0 failover -n 4 -r 3 --mask 0xff00ff00ff00ff00 --tap
+drill 0 failover --pages 4 --rounds 3 --mask 0xff00ff00ff00ff00 --tap
 assert_eq "1..7" "$(sed -n 2p "$OUT")" "TAP plan"
 assert_eq 0 "$(grep -c '^not ok' "$OUT")" "TAP failures"
 
 # The patrol scrub repairs without being asked.
 echo 200 >"$CH/scrub_interval_ms"
 s0=$(cat "$CH/scrubs")
-drill 0 failover -n 4 --repair patrol -t 10 -J
+drill 0 failover --pages 4 --repair patrol --timeout 10 -J
 assert_cmp "$(cat "$CH/scrubs")" -gt "$s0" "patrol passes"
 lat=$(json_val "$OUT" repair_latency_us_max)
 assert_cmp "$lat" -lt 5000000 "patrol repaired within 5 s"
@@ -117,7 +117,7 @@ echo 5000 >"$CH/scrub_interval_ms"
 # ---- failover: an existing process (mproc checks its own words) -----------
 mp_start v
 mp v alloc 8
-drill 0 failover --pid "$MP_PID" -n 6 -J
+drill 0 failover --pid "$MP_PID" --pages 6 -J
 assert_eq pass "$(json_val "$OUT" verdict)" "--pid verdict"
 mp v check
 assert_eq 0 "$(mp_val bad)" "--pid victim's own check"
@@ -151,20 +151,20 @@ one_error
 
 # ---- control: ordinary memory loses the pages ----------------------------
 hc0=$(sed -n 's/^HardwareCorrupted: *\([0-9]*\) kB/\1/p' /proc/meminfo)
-drill 0 control -n 8 -J
+drill 0 control --pages 8 -J
 assert_eq pass "$(json_val "$OUT" verdict)" "control verdict"
 assert_eq 8 "$(json_val "$OUT" pages_lost)" "control: pages lost"
 assert_eq 4 "$(json_val "$OUT" sigbus_code)" "control: BUS_MCEERR_AR"
 assert_eq "$hc0" "$(sed -n 's/^HardwareCorrupted: *\([0-9]*\) kB/\1/p' /proc/meminfo)" \
 	"HardwareCorrupted back after unpoison"
-drill 0 control -n 4 --method corrupt-pfn
+drill 0 control --pages 4 --method corrupt-pfn
 assert_eq "$hc0" "$(sed -n 's/^HardwareCorrupted: *\([0-9]*\) kB/\1/p' /proc/meminfo)" \
 	"HardwareCorrupted back (corrupt-pfn)"
 
 # ---- fill ---------------------------------------------------------------
 gen0=$(mirror_read memtypes/energy_generation)
 table0=$(mirror_read memtypes/energy_table)
-drill 0 fill -n 16 -J
+drill 0 fill --pages 16 -J
 assert_eq pass "$(json_val "$OUT" verdict)" "fill verdict"
 assert_eq $((gen0 + 2)) "$(mirror_read memtypes/energy_generation)" "flipped, then restored"
 assert_eq "$table0" "$(mirror_read memtypes/energy_table)" "table restored"
@@ -193,7 +193,7 @@ one_error
 assert_match 'no such process' "$(cat "$ERR")" "vanished pid"
 drill 2 failover --pid 1 --addr 0x48000000
 one_error
-drill 2 failover -n 2000
+drill 2 failover --pages 2000
 one_error
 drill 2 hardware --addr 0x8000000
 one_error
@@ -217,7 +217,7 @@ holding_lock()
 }
 
 # A second drill while one runs.
-mirror-drill failover -n 4 -d 4 >"$VMTEST_TMP/bg.out" 2>&1 &
+mirror-drill failover --pages 4 -d 4 >"$VMTEST_TMP/bg.out" 2>&1 &
 bg=$!
 holding_lock "$bg"
 drill 4 failover
@@ -228,7 +228,7 @@ wait "$bg" || fail "the first drill failed: $(cat "$VMTEST_TMP/bg.out")"
 # A PID that vanishes mid-drill: the drill fails, it does not hang.
 mp_start w
 mp w alloc 8
-mirror-drill failover --pid "$MP_PID" -n 4 -d 20 >"$OUT" 2>"$ERR" &
+mirror-drill failover --pid "$MP_PID" --pages 4 -d 20 >"$OUT" 2>"$ERR" &
 bg=$!
 holding_lock "$bg"
 sleep 1
@@ -241,7 +241,7 @@ assert_cmp $(( $(date +%s) - t0 )) -lt 25 "drill ended after its victim vanished
 log "victim killed mid-drill: exit $rc, $(grep -c FAIL "$OUT") failed checks"
 
 # Ctrl-C: cleaned up, no verdict, nothing left latched, victim gone.
-mirror-drill failover -n 8 -d 30 >"$OUT" 2>"$ERR" &
+mirror-drill failover --pages 8 -d 30 >"$OUT" 2>"$ERR" &
 bg=$!
 holding_lock "$bg"
 sleep 1

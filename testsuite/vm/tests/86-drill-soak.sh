@@ -22,7 +22,7 @@ r0=$(cat "$CH/reported")
 # console, while the soak runs.
 printk=$(cat /proc/sys/kernel/printk)
 echo 1 >/proc/sys/kernel/printk
-mirror-drill failover -n 16 -s 8M -d 60 -J >"$OUT" 2>"$VMTEST_TMP/err"
+mirror-drill failover --pages 16 --size 8M -d 60 -J >"$OUT" 2>"$VMTEST_TMP/err"
 rc=$?
 echo "$printk" >/proc/sys/kernel/printk
 [ "$rc" = 0 ] || {

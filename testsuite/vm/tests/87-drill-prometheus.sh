@@ -36,7 +36,7 @@ assert_eq 0 "$(wc -c <"$OUT")" "stdout bytes without the module"
 load_mirror
 free0=$(zones_free)
 t0=$(date +%s)
-mirror-drill --prometheus failover -n 8 >"$OUT" 2>"$ERR" ||
+mirror-drill --prometheus failover --pages 8 >"$OUT" 2>"$ERR" ||
 	fail "mirror-drill --prometheus failover: $(cat "$ERR")"
 t1=$(date +%s)
 cat "$OUT"
@@ -53,7 +53,7 @@ checks=$(sed -n 's/^mirror_drill_checks{scenario="failover"} //p' "$OUT")
 [ "${checks:-0}" -gt 0 ] || fail "no checks counted"
 
 # Several scenarios: one family each, a sample per scenario.
-mirror-drill --prometheus all -n 4 >"$OUT" 2>"$ERR" ||
+mirror-drill --prometheus all --pages 4 >"$OUT" 2>"$ERR" ||
 	fail "mirror-drill --prometheus all: $(cat "$ERR")"
 well_formed "$OUT" || fail "malformed Prometheus text for all"
 for s in failover control fill; do
