@@ -421,6 +421,8 @@ static Suite *zcache_suite(void)
 	Suite *s = suite_create("zcache");
 	TCase *tc = tcase_create("core");
 
+	/* The random runs take a second or two; room for a loaded machine. */
+	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_init_rejects);
 	tcase_add_test(tc, test_warm_pair_stays_in_cache);
 	tcase_add_test(tc, test_counts_exact_with_caches_full);
