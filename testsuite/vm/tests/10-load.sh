@@ -24,8 +24,8 @@ assert_eq 1 "$(kmsg_count '^.*mirror: emulation mode, '"$nr"' zones')" "load log
 files=$(cd "$MIRROR_SYS" && ls | tr '\n' ' ')
 assert_eq "abi_version bad_frees channel memtypes mode nodes nr_zones ordinary_pages policy processes version zones " "$files" "top-level files"
 assert_eq "default_mirror fallback " "$(ls "$MIRROR_SYS/policy" | tr '\n' ' ')" "policy files"
-zfiles="alloc_failures allocs bad_frees blocks_unclaimed exhausted failovers free_blocks frees node occupied pages_free pages_present pages_requested pages_used size start "
-nfiles="allocs_local allocs_ordinary allocs_remote failed fallback_constraint fallback_exhausted pages_free pages_total pages_used "
+zfiles="alloc_failures allocs bad_frees blocks_unclaimed exhausted failovers free_blocks frees node occupied pages_free pages_present pages_requested pages_used size start stat "
+nfiles="allocs_local allocs_ordinary allocs_remote failed fallback_constraint fallback_exhausted pages_free pages_total pages_used stat "
 
 total_present=0
 z=0
