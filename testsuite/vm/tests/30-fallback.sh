@@ -4,7 +4,7 @@
 # The suggested zones (one 128 MiB memory block per node, 32768 pages):
 # zones are whole memory blocks, and filling one is quick enough in the
 # driver.
-# vm-timeout: 300
+# vm-timeout: 600
 . "$MIRROR_VM_LIB"
 . ./mirror-lib.inc
 need_mirror_test

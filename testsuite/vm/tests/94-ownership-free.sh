@@ -14,6 +14,10 @@ need_cmd mproc
 
 load_mirror
 load_mirror_test
+# A freed page goes to its CPU's cache, and that CPU's next allocation
+# takes the page freed last: on one CPU the next owner gets the same
+# frame.  The script and what it starts run on CPU 0.
+taskset -p -c 0 $$ >/dev/null || fail "cannot pin the script to CPU 0"
 B=$VMTEST_TMP/before
 A=$VMTEST_TMP/after
 INJECT=/sys/kernel/debug/mirror/inject
@@ -49,7 +53,7 @@ fi
 grep -q "No such file or directory" "$VMTEST_TMP/inj.err" ||
 	fail "inject into a free page: $(cat "$VMTEST_TMP/inj.err")"
 
-# The lowest free page comes first: the next owner gets the same frame.
+# The page freed last comes first: the next owner gets the same frame.
 mt alloc n=1 order=0 gfp=$STRICT,zero node=0
 assert_eq "$X" "$(mt_pfns)" "the same frame again"
 assert_eq 0 "$(mt_val nonzero)" "__GFP_ZERO page is zero"
