@@ -43,6 +43,10 @@
 #define JSON_SCHEMA	1
 #define PIDS_MAX	4096
 
+#ifndef MIRROR_CONF
+#define MIRROR_CONF	"/etc/mirror/mirror.conf"
+#endif
+
 static const char *prog = "mirrorctl";
 bool json_out;
 const char *sysroot;
@@ -1294,14 +1298,15 @@ static void __attribute__((noreturn)) usage(void)
 		" %1$s [options] policy [table options] [--default-mirror on|off] [--fallback on|off]\n"
 		" %1$s run [--limit SIZE] -- COMMAND [ARG...]\n"
 		" %1$s load [--module FILE] [--ranges RANGES] [--default-mirror on|off] [--fallback on|off]\n"
-		" %1$s unload\n", prog);
+		" %1$s unload\n"
+		" %1$s [options] apply [--config FILE] [--dry-run]\n", prog);
 	fputs("\nMake processes use mirrored memory first, move their memory,\n"
-	      "set the policies, load and unload mirror.ko.\n", out);
+	      "set the policies, load and unload mirror.ko, apply mirror.conf.\n", out);
 	fputs("\nOptions (before the command; -J after it too):\n", out);
-	fprintf(out, " -J, --json               JSON output (schema %d; not for run, load, unload)\n",
-		JSON_SCHEMA);
+	fprintf(out, " -J, --json               JSON output (schema %d; not for run, load, unload,\n"
+		"                          apply)\n", JSON_SCHEMA);
 	fputs("     --sysroot <dir>      read proc/ and sys/ below <dir> (not for run, load,\n"
-	      "                          unload)\n", out);
+	      "                          unload; apply only with --dry-run)\n", out);
 	fputs(" -h, --help               display this help\n", out);
 	fputs(" -V, --version            display version\n", out);
 	fputs("\nTable options (show, policy):\n", out);
@@ -1312,6 +1317,8 @@ static void __attribute__((noreturn)) usage(void)
 	fputs(" -r, --raw                raw output, no alignment\n", out);
 	columns_help(out, "Show columns", show_cols, NR_SCOLS, 11);
 	columns_help(out, "Policy columns", policy_cols, NR_PCOLS, 11);
+	fputs("\napply reads " MIRROR_CONF " (mirror.conf(5)) unless --config\n"
+	      "names another; --dry-run changes nothing and says what would be done.\n", out);
 	fputs("\nSIZE: bytes or with K, M, G, T (powers of 1024; B or iB may follow).\n"
 	      "Exit status: 0 done, 1 failed, 2 bad command line, 3 no mirrored memory\n"
 	      "or control interface.  See mirrorctl(8).\n", out);
@@ -1376,5 +1383,7 @@ int main(int argc, char **argv)
 		return cmd_load(argc, argv);
 	if (!strcmp(cmd, "unload"))
 		return cmd_unload(argc, argv);
+	if (!strcmp(cmd, "apply"))
+		return cmd_apply(argc, argv);
 	usage_error("unknown command '%s'", cmd);
 }

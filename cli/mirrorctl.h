@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mirrorctl.h - what mirrorctl's commands share: mirrorctl.c holds the
- * options, the process checks and loading mirror.ko.
+ * options, the process checks and loading mirror.ko; mirrorctl-apply.c
+ * the apply command (mirror.conf).
  */
 #ifndef MIRROR_CLI_MIRRORCTL_H
 #define MIRROR_CLI_MIRRORCTL_H
@@ -78,5 +79,7 @@ bool module_is_loaded(char *ver, size_t len);
  * is unloaded again).  Prints one line; returns the exit status.
  */
 int module_probe(const char *file, const char *extra, bool dry_run);
+
+int cmd_apply(int argc, char **argv);
 
 #endif /* MIRROR_CLI_MIRRORCTL_H */
