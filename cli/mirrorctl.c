@@ -1299,14 +1299,16 @@ static void __attribute__((noreturn)) usage(void)
 		" %1$s run [--limit SIZE] -- COMMAND [ARG...]\n"
 		" %1$s load [--module FILE] [--ranges RANGES] [--default-mirror on|off] [--fallback on|off]\n"
 		" %1$s unload\n"
-		" %1$s [options] apply [--config FILE] [--dry-run]\n", prog);
+		" %1$s [options] apply [--config FILE] [--dry-run]\n"
+		" %1$s [options] monitor [--daemon]\n", prog);
 	fputs("\nMake processes use mirrored memory first, move their memory,\n"
-	      "set the policies, load and unload mirror.ko, apply mirror.conf.\n", out);
+	      "set the policies, load and unload mirror.ko, apply mirror.conf,\n"
+	      "follow the module's events.\n", out);
 	fputs("\nOptions (before the command; -J after it too):\n", out);
 	fprintf(out, " -J, --json               JSON output (schema %d; not for run, load, unload,\n"
 		"                          apply)\n", JSON_SCHEMA);
 	fputs("     --sysroot <dir>      read proc/ and sys/ below <dir> (not for run, load,\n"
-	      "                          unload; apply only with --dry-run)\n", out);
+	      "                          unload, monitor; apply only with --dry-run)\n", out);
 	fputs(" -h, --help               display this help\n", out);
 	fputs(" -V, --version            display version\n", out);
 	fputs("\nTable options (show, policy):\n", out);
@@ -1318,7 +1320,9 @@ static void __attribute__((noreturn)) usage(void)
 	columns_help(out, "Show columns", show_cols, NR_SCOLS, 11);
 	columns_help(out, "Policy columns", policy_cols, NR_PCOLS, 11);
 	fputs("\napply reads " MIRROR_CONF " (mirror.conf(5)) unless --config\n"
-	      "names another; --dry-run changes nothing and says what would be done.\n", out);
+	      "names another; --dry-run changes nothing and says what would be done.\n"
+	      "monitor prints one line per event (a JSON object with -J); --daemon\n"
+	      "sends them to the system log instead.\n", out);
 	fputs("\nSIZE: bytes or with K, M, G, T (powers of 1024; B or iB may follow).\n"
 	      "Exit status: 0 done, 1 failed, 2 bad command line, 3 no mirrored memory\n"
 	      "or control interface.  See mirrorctl(8).\n", out);
@@ -1385,5 +1389,7 @@ int main(int argc, char **argv)
 		return cmd_unload(argc, argv);
 	if (!strcmp(cmd, "apply"))
 		return cmd_apply(argc, argv);
+	if (!strcmp(cmd, "monitor"))
+		return cmd_monitor(argc, argv);
 	usage_error("unknown command '%s'", cmd);
 }

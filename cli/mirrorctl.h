@@ -2,7 +2,8 @@
 /*
  * mirrorctl.h - what mirrorctl's commands share: mirrorctl.c holds the
  * options, the process checks and loading mirror.ko; mirrorctl-apply.c
- * the apply command (mirror.conf).
+ * the apply command (mirror.conf), mirrorctl-monitor.c the monitor
+ * command (the module's uevents).
  */
 #ifndef MIRROR_CLI_MIRRORCTL_H
 #define MIRROR_CLI_MIRRORCTL_H
@@ -81,5 +82,6 @@ bool module_is_loaded(char *ver, size_t len);
 int module_probe(const char *file, const char *extra, bool dry_run);
 
 int cmd_apply(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
 
 #endif /* MIRROR_CLI_MIRRORCTL_H */

@@ -91,6 +91,10 @@ expect_fail 2 "show: -o, --output-all, -b, -n and -r are for the table, not -J" 
 expect_fail 2 "unknown column: BOGUS" -- "$MIRRORCTL" show -o PID,BOGUS
 expect_fail 2 "unknown column: PID" -- "$MIRRORCTL" policy -o PID
 expect_fail 2 "--sysroot: empty directory name" -- "$MIRRORCTL" --sysroot "" show
+# monitor listens to the running kernel: no tree, no arguments.
+expect_fail 2 "monitor: --sysroot does not apply" -- "$MIRRORCTL" --sysroot "$TMP/empty" monitor
+expect_fail 2 "monitor: unexpected 'zone0'" -- "$MIRRORCTL" monitor zone0
+expect_fail 2 "monitor: unknown option '--count'" -- "$MIRRORCTL" monitor --count 3
 
 # ---- no backend -------------------------------------------------------------
 
