@@ -16,7 +16,7 @@ INJECT=/sys/kernel/debug/mirror/inject
 load_mirror "$R0"
 load_mirror_test
 # Nothing repairs behind the test's back; the scrub runs when it says.
-mirror_write channel/scrub_interval_ms 0
+mirror_write channel/scrub_interval_ms 0 || fail "no patrol refused"
 P=$(zone_read 0 pages_present)
 
 # listening PID: until PID's uevent socket is bound to the kernel's group
@@ -82,7 +82,7 @@ mt free all
 unload_mirror
 load_mirror "$R0"
 load_mirror_test
-mirror_write channel/scrub_interval_ms 0
+mirror_write channel/scrub_interval_ms 0 || fail "no patrol refused"
 exhaust_and_recover
 
 WANT="exhausted recovered failover unloaded loaded exhausted recovered"

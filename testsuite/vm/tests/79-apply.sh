@@ -152,7 +152,7 @@ assert_eq false "$(first_json "$Po" mirror_first)" "the process nothing names"
 assert_eq 5 "$(out | grep -c '^flag ')" "five flag lines"
 
 # ---- applied again to the loaded module ------------------------------------
-sed -i 's/^budget = 100%/budget = 50%/; s/^fallback = off/fallback = on/' "$CONF"
+sed -i 's/^budget = 100%/budget = 50%/; s/^fallback = off/fallback = on/; s/^scrub_interval_ms = 250/scrub_interval_ms = 0/' "$CONF"
 # A process that joins the group now is not followed ...
 mp_start d
 Pd=$MP_PID
@@ -163,7 +163,8 @@ assert_eq false "$(first_json "$Pd" mirror_first)" "a process that joined later"
 rc_is 0 mirrorctl apply --config "$CONF"
 assert_match "^mirror.ko [0-9.]* already loaded$" "$(out | head -n 1)" "no second load"
 assert_match "loaded with budget=100%, the file says budget=50%: that takes effect at its next load" "$(err)" "the budget waits"
-assert_eq 1 "$(mirror_read policy/fallback)" "fallback changed on the loaded module"
+assert_eq "1 0" "$(mirror_read policy/fallback) $(mirror_read channel/scrub_interval_ms)" \
+	"fallback and the patrol (now off) changed on the loaded module"
 assert_eq true "$(first_json "$Pd" mirror_first)" "the late process, flagged by the second apply"
 mp_check_mirrored d 10
 
