@@ -22,15 +22,17 @@
 #include "config.h"
 #include "libmirror.h"
 #include "field.h"
+#include "mirrorctl.h"
 #include "output.h"
 #include "range.h"
 #include "tool.h"
 #include "util.h"
 
 /*
- * mirror.ko wants every range aligned to a pageblock: 2 MiB on x86-64 (4 KiB
- * pages, order-9 pageblocks).  Elsewhere only the page size is checked here
- * and the module judges the rest.
+ * mirror.ko wants every range aligned to a memory block (ranges_alignment()
+ * reads its size).  A machine that shows none gets the least any kernel
+ * needs checked here, a pageblock: 2 MiB on x86-64 (4 KiB pages, order-9
+ * pageblocks), elsewhere the page size; the module judges the rest.
  */
 #if defined(__x86_64__)
 #define MIRROR_PAGEBLOCK_SIZE	(2ULL << 20)
@@ -41,17 +43,17 @@
 /* 2: the process name is "command", as in mirrorstat (1 said "comm"). */
 #define JSON_SCHEMA	2
 #define PIDS_MAX	4096
-#define MODULE_SYS	"/sys/kernel/mm/mirror"
-#define PF_KTHREAD_FLAG	0x00200000UL
+
+#ifndef MIRROR_CONF
+#define MIRROR_CONF	"/etc/mirror/mirror.conf"
+#endif
 
 static const char *prog = "mirrorctl";
-static bool json_out;
-/* --sysroot, else MIRROR_SYSROOT: where /proc and /sys are read. */
-static const char *sysroot;
-static bool sysroot_option;
+bool json_out;
+const char *sysroot;
+bool sysroot_option;
 
-static void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void warnx_(const char *fmt, ...)
+void warnx_(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -64,8 +66,7 @@ static void warnx_(const char *fmt, ...)
 
 /* ---- parsing ------------------------------------------------------------ */
 
-/* The page size of the system looked at (MIRROR_SYSROOT's capture too). */
-static unsigned long page_size(void)
+unsigned long page_size(void)
 {
 	struct mirror_ctx *ctx;
 	unsigned long ps = (unsigned long)sysconf(_SC_PAGESIZE);
@@ -155,7 +156,7 @@ static bool proc_is_kthread(pid_t pid)
  * memory of its own), 0 fine.  The kernel checks again; this only names
  * the problem.
  */
-static int proc_state(pid_t pid, char *comm, size_t len)
+int proc_state(pid_t pid, char *comm, size_t len)
 {
 	char rel[64], text[4096], st;
 	const char *v;
@@ -204,7 +205,7 @@ static int parse_pid_words(int argc, char **argv, pid_t *pids)
  * may be moved: a zombie has none, a kernel thread none of its own, and
  * init is left alone.
  */
-static int check_process(pid_t pid, bool change)
+int check_process(pid_t pid, bool change)
 {
 	char comm[64];
 	int st = proc_state(pid, comm, sizeof(comm));
@@ -255,7 +256,7 @@ static int parse_pids(int argc, char **argv, bool change, pid_t **out,
 
 /* ---- context ------------------------------------------------------------ */
 
-static int open_ctx(struct mirror_ctx **ctx)
+int open_ctx(struct mirror_ctx **ctx)
 {
 	int rc = tool_open(ctx, sysroot, NULL);
 
@@ -273,7 +274,7 @@ static int open_ctx(struct mirror_ctx **ctx)
 	return 0;
 }
 
-static int lib_fail(struct mirror_ctx *ctx, int rc)
+int lib_fail(struct mirror_ctx *ctx, int rc)
 {
 	warnx_("%s", mirror_get_last_error(ctx));
 	return rc == -ENODEV || rc == -EOPNOTSUPP ? EXIT_NOBACKEND :
@@ -684,8 +685,7 @@ static int all_pids(pid_t **out, int *nr)
  * getopt is quiet (opterr = 0, optstrings start with ':'), so that a bad
  * option gets one line naming it, like every other usage error.
  */
-static void __attribute__((noreturn)) bad_option(const char *cmd, int c,
-						 char **argv)
+void bad_option(const char *cmd, int c, char **argv)
 {
 	usage_error("%s%s%s '%s'", cmd ? cmd : "", cmd ? ": " : "",
 		    c == ':' ? "missing the argument of option" : "unknown option",
@@ -820,7 +820,7 @@ static int cmd_migrate(int argc, char **argv)
 }
 
 /* Options that mean nothing to run, load and unload. */
-static void no_json_sysroot(const char *cmd)
+void no_json_sysroot(const char *cmd)
 {
 	if (json_out)
 		usage_error("%s: -J does not apply (it prints no report)", cmd);
@@ -992,6 +992,20 @@ static struct kmod_ctx *kmod_open(void)
 	return kctx;
 }
 
+unsigned long long ranges_alignment(void)
+{
+	char buf[64];
+	unsigned long long bs;
+
+	/* The kernel writes it in hex without a prefix. */
+	if (read_text(sysroot, "/sys/devices/system/memory/block_size_bytes",
+		      buf, sizeof(buf)) == 0) {
+		bs = strtoull(buf, NULL, 16);
+		if (bs && !(bs & (bs - 1)))
+			return bs;
+	}
+	return MIRROR_PAGEBLOCK_SIZE;
+}
 
 /*
  * Parse --ranges with the module's own parser and alignment, so that a typo
@@ -1005,12 +1019,159 @@ static int check_ranges(const char *ranges)
 	struct mc_parse_error err;
 
 	mc_range_list_init(&list);
-	if (mc_ranges_parse(ranges, strlen(ranges), MIRROR_PAGEBLOCK_SIZE,
-			    &list, &err) < 0) {
+	if (mc_ranges_parse(ranges, strlen(ranges), ranges_alignment(), &list,
+			    &err) < 0) {
 		usage_error("--ranges: %s", err.msg);
 	}
 	mc_range_list_free(&list);
 	return 0;
+}
+
+/* The version mirror.ko reports in sysfs, "?" when it cannot be read. */
+static void module_version(char *ver, size_t len)
+{
+	if (read_text(sysroot, MODULE_SYS "/version", ver, len) < 0)
+		snprintf(ver, len, "?");
+}
+
+bool module_is_loaded(char *ver, size_t len)
+{
+	struct kmod_ctx *kctx;
+	struct kmod_module *mod;
+	bool loaded = false;
+	char state[32];
+
+	snprintf(ver, len, "?");
+	if (sysroot) {
+		/* The file libkmod reads, in the captured tree. */
+		loaded = read_text(sysroot, "/sys/module/mirror/initstate",
+				   state, sizeof(state)) == 0;
+	} else {
+		kctx = kmod_open();
+		if (kctx && kmod_module_new_from_name(kctx, "mirror", &mod) == 0) {
+			/* -ENOENT when not loaded; live, coming or going else. */
+			loaded = kmod_module_get_initstate(mod) >= 0;
+			kmod_module_unref(mod);
+		}
+		kmod_unref(kctx);
+	}
+	if (loaded)
+		module_version(ver, len);
+	return loaded;
+}
+
+/*
+ * What the probe does, as libkmod reports it before doing it: the options
+ * it passes (those of /etc/modprobe.d, then ours) and whether an install
+ * command of /etc/modprobe.d runs instead of an insmod.
+ */
+static struct {
+	char options[4096];
+	bool install;
+	bool called;
+} probe_action;
+
+static void probe_print_action(struct kmod_module *m, bool install,
+			       const char *options)
+{
+	size_t n;
+
+	if (strcmp(kmod_module_get_name(m), "mirror"))
+		return;
+	/* libkmod ends modprobe.d's options with a space when we add none. */
+	n = strlen(options);
+	while (n && options[n - 1] == ' ')
+		n--;
+	snprintf(probe_action.options, sizeof(probe_action.options), "%.*s",
+		 (int)n, options);
+	probe_action.install = install;
+	probe_action.called = true;
+}
+
+static int probe_failed(const char *file, int rc)
+{
+	const char *what = file ? file : "mirror.ko";
+
+	if (rc == KMOD_PROBE_APPLY_BLACKLIST)
+		warnx_("mirror is blacklisted in modprobe.d ('blacklist mirror'): not loaded");
+	else if (rc == -ENOENT && !file)
+		warnx_("mirror.ko is not installed for this kernel (give --module FILE, or install mirror-dkms)");
+	else if (rc == -EEXIST)
+		warnx_("mirror.ko was loaded meanwhile by someone else");
+	else if (rc == -EINVAL && probe_action.install)
+		warnx_("the install command for mirror in modprobe.d failed");
+	else if (rc == -EINVAL)
+		warnx_("mirror.ko refused the parameters '%s' (the kernel log names the problem)",
+		       probe_action.options);
+	else
+		warnx_("loading %s: %s", what, strerror(rc < 0 ? -rc : EIO));
+	return EXIT_FAILURE;
+}
+
+int module_probe(const char *file, const char *extra, bool dry_run)
+{
+	unsigned int flags = KMOD_PROBE_APPLY_BLACKLIST;
+	struct kmod_module *mod = NULL;
+	struct kmod_ctx *kctx;
+	char ver[64];
+	int rc;
+
+	kctx = kmod_open();
+	if (!kctx) {
+		warnx_("libkmod: cannot create a context");
+		return EXIT_FAILURE;
+	}
+	if (file)
+		rc = kmod_module_new_from_path(kctx, file, &mod);
+	else
+		rc = kmod_module_new_from_name(kctx, "mirror", &mod);
+	if (rc < 0) {
+		warnx_("%s: %s", file ? file : "mirror", strerror(-rc));
+		kmod_unref(kctx);
+		return EXIT_FAILURE;
+	}
+	memset(&probe_action, 0, sizeof(probe_action));
+	/* A dry run still finds the module file and applies the blacklist. */
+	if (dry_run && !kmod_module_get_path(mod)) {
+		rc = -ENOENT;
+	} else {
+		rc = kmod_module_probe_insert_module(mod,
+				flags | (dry_run ? KMOD_PROBE_DRY_RUN : 0),
+				extra && *extra ? extra : NULL, NULL, NULL,
+				probe_print_action);
+	}
+	if (rc != 0) {
+		rc = probe_failed(file, rc);
+		goto out;
+	}
+	if (dry_run) {
+		printf("load %s%s%s%s\n", kmod_module_get_path(mod),
+		       probe_action.install ? " (through modprobe.d's install command)" : "",
+		       *probe_action.options ? ": " : "", probe_action.options);
+		rc = EXIT_SUCCESS;
+		goto out;
+	}
+	if (access(MODULE_SYS, F_OK) != 0) {
+		warnx_("the probe loaded no mirror.ko (an install command in modprobe.d?)");
+		rc = EXIT_FAILURE;
+		goto out;
+	}
+	/* The tools and the module must be of one release. */
+	module_version(ver, sizeof(ver));
+	if (strcmp(ver, PACKAGE_VERSION)) {
+		warnx_("mirror.ko version %s does not match mirrorctl %s: unloaded again",
+		       ver, PACKAGE_VERSION);
+		kmod_module_remove_module(mod, 0);
+		rc = EXIT_FAILURE;
+		goto out;
+	}
+	printf("mirror.ko %s loaded%s%s\n", ver, *probe_action.options ? ": " : "",
+	       probe_action.options);
+	rc = EXIT_SUCCESS;
+out:
+	kmod_module_unref(mod);
+	kmod_unref(kctx);
+	return rc;
 }
 
 static int cmd_load(int argc, char **argv)
@@ -1023,12 +1184,12 @@ static int cmd_load(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *file = NULL, *ranges = NULL;
-	int dm = -1, fb = -1, c, rc;
+	int dm = -1, fb = -1, c;
 	char params[4096] = "", ver[64];
-	struct kmod_ctx *kctx;
-	struct kmod_module *mod = NULL;
 
 	no_json_sysroot("load");
+	/* The running system's, whatever MIRROR_SYSROOT says. */
+	sysroot = NULL;
 	optind = 0;	/* 0: glibc starts afresh (main used "+") */
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
@@ -1054,9 +1215,7 @@ static int cmd_load(int argc, char **argv)
 	}
 	if (optind < argc)
 		usage_error("load: unexpected '%s'", argv[optind]);
-	if (access(MODULE_SYS, F_OK) == 0) {
-		if (read_text(NULL, MODULE_SYS "/version", ver, sizeof(ver)) < 0)
-			strcpy(ver, "?");
+	if (module_is_loaded(ver, sizeof(ver))) {
 		warnx_("mirror.ko is already loaded (version %s): unload it first", ver);
 		return EXIT_FAILURE;
 	}
@@ -1068,49 +1227,7 @@ static int cmd_load(int argc, char **argv)
 	if (fb >= 0)
 		snprintf(params + strlen(params), sizeof(params) - strlen(params),
 			 "%sfallback=%d", *params ? " " : "", fb);
-
-	kctx = kmod_open();
-	if (!kctx) {
-		warnx_("libkmod: cannot create a context");
-		return EXIT_FAILURE;
-	}
-	if (file)
-		rc = kmod_module_new_from_path(kctx, file, &mod);
-	else
-		rc = kmod_module_new_from_name(kctx, "mirror", &mod);
-	if (rc < 0) {
-		warnx_("%s: %s", file ? file : "mirror", strerror(-rc));
-		kmod_unref(kctx);
-		return EXIT_FAILURE;
-	}
-	rc = kmod_module_insert_module(mod, 0, params);
-	if (rc < 0) {
-		if (rc == -ENOENT && !file)
-			warnx_("mirror.ko is not installed for this kernel (give --module FILE)");
-		else if (rc == -EINVAL)
-			warnx_("mirror.ko refused the parameters '%s' (the kernel log names the problem)",
-			       params);
-		else
-			warnx_("loading %s: %s", file ? file : "mirror",
-			       strerror(-rc));
-		kmod_module_unref(mod);
-		kmod_unref(kctx);
-		return EXIT_FAILURE;
-	}
-	/* The tools and the module must be of one release. */
-	if (read_text(NULL, MODULE_SYS "/version", ver, sizeof(ver)) < 0 ||
-	    strcmp(ver, PACKAGE_VERSION)) {
-		warnx_("mirror.ko version %s does not match mirrorctl %s: unloaded again",
-		       ver, PACKAGE_VERSION);
-		kmod_module_remove_module(mod, 0);
-		kmod_module_unref(mod);
-		kmod_unref(kctx);
-		return EXIT_FAILURE;
-	}
-	printf("mirror.ko %s loaded%s%s\n", ver, *params ? ": " : "", params);
-	kmod_module_unref(mod);
-	kmod_unref(kctx);
-	return EXIT_SUCCESS;
+	return module_probe(file, params, false);
 }
 
 /* At most this many zones have their memory put back online. */
@@ -1152,7 +1269,9 @@ static int cmd_unload(int argc, char **argv)
 	no_json_sysroot("unload");
 	if (argc > 1)
 		usage_error("unload: unexpected '%s'", argv[1]);
-	if (access(MODULE_SYS, F_OK) != 0) {
+	/* The running system's, whatever MIRROR_SYSROOT says. */
+	sysroot = NULL;
+	if (!module_is_loaded(why, sizeof(why))) {
 		warnx_("mirror.ko is not loaded");
 		return EXIT_NOBACKEND;
 	}
@@ -1209,14 +1328,17 @@ static void __attribute__((noreturn)) usage(void)
 		" %1$s [options] policy [table options] [--default-mirror on|off] [--fallback on|off]\n"
 		" %1$s run [--limit SIZE] -- COMMAND [ARG...]\n"
 		" %1$s load [--module FILE] [--ranges RANGES] [--default-mirror on|off] [--fallback on|off]\n"
-		" %1$s unload\n", prog);
+		" %1$s unload\n"
+		" %1$s [options] apply [--config FILE] [--dry-run]\n"
+		" %1$s [options] monitor [--daemon]\n", prog);
 	fputs("\nMake processes use mirrored memory first, move their memory,\n"
-	      "set the policies, load and unload mirror.ko.\n", out);
+	      "set the policies, load and unload mirror.ko, apply mirror.conf,\n"
+	      "follow the module's events.\n", out);
 	fputs("\nOptions (before the command; -J after it too):\n", out);
-	fprintf(out, " -J, --json               JSON output (schema %d; not for run, load, unload)\n",
-		JSON_SCHEMA);
+	fprintf(out, " -J, --json               JSON output (schema %d; not for run, load, unload,\n"
+		"                          apply)\n", JSON_SCHEMA);
 	fputs("     --sysroot <dir>      read proc/ and sys/ below <dir> (not for run, load,\n"
-	      "                          unload)\n", out);
+	      "                          unload, monitor; apply only with --dry-run)\n", out);
 	fputs(" -h, --help               display this help\n", out);
 	fputs(" -V, --version            display version\n", out);
 	fputs("\nTable options (show, policy):\n", out);
@@ -1227,6 +1349,10 @@ static void __attribute__((noreturn)) usage(void)
 	fputs(" -r, --raw                raw output, no alignment\n", out);
 	columns_help(out, "Show columns", show_cols, NR_SCOLS, 11);
 	columns_help(out, "Policy columns", policy_cols, NR_PCOLS, 11);
+	fputs("\napply reads " MIRROR_CONF " (mirror.conf(5)) unless --config\n"
+	      "names another; --dry-run changes nothing and says what would be done.\n"
+	      "monitor prints one line per event (a JSON object with -J); --daemon\n"
+	      "sends them to the system log instead.\n", out);
 	fputs("\nSIZE: bytes or with K, M, G, T (powers of 1024; B or iB may follow).\n"
 	      "Exit status: 0 done, 1 failed, 2 bad command line, 3 no mirrored memory\n"
 	      "or control interface.  See mirrorctl(8).\n", out);
@@ -1291,5 +1417,9 @@ int main(int argc, char **argv)
 		return cmd_load(argc, argv);
 	if (!strcmp(cmd, "unload"))
 		return cmd_unload(argc, argv);
+	if (!strcmp(cmd, "apply"))
+		return cmd_apply(argc, argv);
+	if (!strcmp(cmd, "monitor"))
+		return cmd_monitor(argc, argv);
 	usage_error("unknown command '%s'", cmd);
 }

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * drill.h - mirror-drill's pieces: the options, the report every scenario
- * fills in, the victim process, /proc helpers, the uevent listener and the
- * clean-up record that Ctrl-C and every exit path run.
+ * fills in, the victim process, /proc helpers and the clean-up record that Ctrl-C and every exit path run.
  */
 #ifndef MIRROR_DRILL_H
 #define MIRROR_DRILL_H
@@ -15,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "uevent.h"
 #include "util.h"
 
 struct mirror_ctx;
@@ -156,26 +156,7 @@ long long proc_meminfo(const char *sysroot, const char *key);
 bool proc_running(const char *sysroot, pid_t pid);
 /* sysroot_path(), read_text(), write_text(): cli/util.h. */
 
-/* ---- uevent.c: mirror.ko's uevents, through libudev ---------------------- */
-
-struct drill_uevents;
-
-struct drill_uevent {
-	char event[16];			/* MIRROR_EVENT */
-	int zone;
-	unsigned long long pfn;		/* PFN, failover events */
-	long long latency_us;		/* LATENCY_US, or -1 */
-};
-
-/* Start listening (before the injections); NULL with errno on failure. */
-struct drill_uevents *uevents_open(void);
-/*
- * Wait up to 'timeout' s for the next mirror uevent; 1 with 'ev' filled,
- * 0 on time-out, -errno on error.
- */
-int uevents_next(struct drill_uevents *u, struct drill_uevent *ev,
-		 double timeout);
-void uevents_close(struct drill_uevents *u);
+/* mirror.ko's uevents: cli/uevent.h (struct uevent_listener). */
 
 /* ---- mirror-drill.c: shared by the scenarios ---------------------------- */
 

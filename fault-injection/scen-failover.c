@@ -225,7 +225,7 @@ static bool wait_patrol(struct mirror_ctx *ctx, unsigned long long base,
 }
 
 /* The failover uevents of this round: one per pick, PFN matching. */
-static void collect_events(struct drill_uevents *u, const struct pick *picks,
+static void collect_events(struct uevent_listener *u, const struct pick *picks,
 			   size_t n, double timeout, struct tally *t)
 {
 	bool *seen = calloc(n, sizeof(*seen));
@@ -233,9 +233,14 @@ static void collect_events(struct drill_uevents *u, const struct pick *picks,
 	size_t got = 0, i;
 
 	while (seen && got < n && drill_now() < end) {
-		struct drill_uevent ev;
+		struct mirror_uevent ev;
+		double left = end - drill_now();
+		int r = uevent_next(u, &ev, left > 0 ? (int)(left * 1000) + 1 : 0);
 
-		if (uevents_next(u, &ev, end - drill_now()) <= 0)
+		/* A signal other than Ctrl-C (a victim's SIGCHLD) is no end. */
+		if (r == -EINTR && !drill_interrupted)
+			continue;
+		if (r <= 0)
 			break;
 		if (strcmp(ev.event, "failover"))
 			continue;
@@ -324,7 +329,7 @@ static int report_to_kernel(const struct pick *picks, size_t n,
 
 static int one_round(struct mirror_ctx *ctx, const struct drill_opts *o,
 		     struct victim *v, struct pick *picks, size_t n,
-		     struct drill_uevents *u, struct tally *t)
+		     struct uevent_listener *u, struct tally *t)
 {
 	unsigned long long *za = calloc(t->nr_zones, sizeof(*za));
 	const struct mirror_channel_info before = t->chan;
@@ -625,7 +630,7 @@ int drill_failover(struct mirror_ctx *ctx, const struct drill_opts *o,
 	struct drill_opts opts = *o;
 	static struct victim v;	/* drill_cleanup stops it, after we return */
 	struct pick *picks;
-	struct drill_uevents *u;
+	struct uevent_listener *u;
 	struct tally t = { .counters_exact = true, .latched_clear = true,
 			   .lat_min = -1 };
 	bool own = !o->pid && !o->have_addr;
@@ -660,7 +665,7 @@ int drill_failover(struct mirror_ctx *ctx, const struct drill_opts *o,
 		return DRILL_EXIT_FAIL;
 
 	/* Listen before anything is injected, so no event is missed. */
-	u = uevents_open();
+	u = uevent_listen();
 	if (!u) {
 		drill_err("cannot listen to uevents: %s", strerror(errno));
 		free(picks);
@@ -717,7 +722,7 @@ int drill_failover(struct mirror_ctx *ctx, const struct drill_opts *o,
 	report_tally(r, &opts, &t, own, drill_now() - start);
 	rc = report_passed(r) ? DRILL_EXIT_PASS : DRILL_EXIT_FAIL;
 out:
-	uevents_close(u);
+	uevent_close(u);
 	free(t.zones);
 	free(picks);
 	return rc;

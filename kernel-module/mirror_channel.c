@@ -783,8 +783,9 @@ static ssize_t scrub_interval_ms_store(struct kobject *kobj,
 {
 	unsigned int ms;
 
-	if (!count || (count > 1 && buf[0] == '0') || buf[0] == '+' ||
-	    kstrtouint(buf, 10, &ms))
+	/* No leading zero ("00", "05"); "0" with its newline is fine. */
+	if (!count || (count > 1 && buf[0] == '0' && buf[1] != '\n') ||
+	    buf[0] == '+' || kstrtouint(buf, 10, &ms))
 		return -EINVAL;
 	if (ms && (ms < MCH_INTERVAL_MIN || ms > MCH_INTERVAL_MAX))
 		return -EINVAL;

@@ -376,6 +376,7 @@ struct mirror_budget {
 static int mirror_budget_parse(struct mirror_budget *b)
 {
 	size_t len = budget ? strlen(budget) : 0;
+	struct mc_parse_error err;
 
 	if (!len) {
 		b->share = true;
@@ -383,19 +384,8 @@ static int mirror_budget_parse(struct mirror_budget *b)
 			   MIRROR_FIRMWARE_SHARE : 100;
 		return 0;
 	}
-	b->share = budget[len - 1] == '%';
-	if (b->share) {
-		if (mc_number_parse(budget, len - 1, false, &b->value) ||
-		    !b->value || b->value > 100) {
-			pr_err("budget: '%s': a share is 1%% to 100%% of a node's mirrored memory\n",
-			       budget);
-			return -EINVAL;
-		}
-		return 0;
-	}
-	if (mc_number_parse(budget, len, true, &b->value) || !b->value) {
-		pr_err("budget: '%s': expected a size above 0 (K/M/G/T) or a share (1%% to 100%%)\n",
-		       budget);
+	if (mc_budget_parse(budget, len, &b->share, &b->value, &err)) {
+		pr_err("budget: '%s': %s\n", budget, err.msg);
 		return -EINVAL;
 	}
 	return 0;

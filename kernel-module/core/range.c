@@ -333,6 +333,29 @@ int mc_number_parse(const char *text, size_t len, bool suffix, u64 *val)
 	return 0;
 }
 
+int mc_budget_parse(const char *text, size_t len, bool *share, u64 *value,
+		    struct mc_parse_error *err)
+{
+	struct mc_parse_error local, *e = err ? err : &local;
+	u64 v;
+
+	mc_error(e, 0, 1, 0);
+	if (len && text[len - 1] == '%') {
+		if (mc_number_parse(text, len - 1, false, &v) || !v || v > 100)
+			return MC_FAIL(e, -EINVAL, 1, 1,
+				       "a share is 1%% to 100%% of a node's mirrored memory");
+		*share = true;
+		*value = v;
+		return 0;
+	}
+	if (mc_number_parse(text, len, true, &v) || !v)
+		return MC_FAIL(e, -EINVAL, 1, 1,
+			       "expected a size above 0 (K/M/G/T) or a share (1%% to 100%%)");
+	*share = false;
+	*value = v;
+	return 0;
+}
+
 /* Why text[i] cannot start what was expected there. */
 static int mc_ranges_unexpected(const char *text, size_t len, size_t i,
 				unsigned int index, const char *expected,

@@ -110,6 +110,17 @@ int mc_e820_format(const struct mc_range_list *list, char *buf,
  */
 int mc_number_parse(const char *text, size_t len, bool suffix, u64 *val);
 
+/*
+ * The module's budget= parameter, for the module and the tools alike:
+ * "SIZE" (bytes per node, above 0, as mc_number_parse() reads sizes) or
+ * "N%" (N decimal, 1 to 100) of each node's mirrored memory.  On success
+ * *share says which and *value holds the bytes or the percentage.
+ * Returns 0 or -EINVAL with err->msg (err may be NULL) naming the
+ * problem without the value, which the caller prints in its own words.
+ */
+int mc_budget_parse(const char *text, size_t len, bool *share, u64 *value,
+		    struct mc_parse_error *err);
+
 /* One size with the largest exact binary suffix: "512M", "4K", "1000". */
 int mc_size_format(u64 bytes, char *buf, size_t buflen);
 

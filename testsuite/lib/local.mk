@@ -1,7 +1,8 @@
 # libmirror and mirrorstat: Check tests of the library over captured trees
 # (fixtures/), golden-output tests of mirrorstat (golden/), the JSON read
 # back with jansson, the Prometheus text checked by promtool, bad input,
-# the man page against --help, and the exported symbols.
+# the man page against --help, and the exported symbols; mirrorctl's
+# command line and its apply --dry-run of mirror.conf over a made tree.
 # Paths are relative to testsuite/.
 
 MIRROR_LIB = $(top_builddir)/lib/libmirror.la
@@ -29,6 +30,7 @@ TESTS += \
 	lib/mirrorstat-realproc.sh \
 	lib/mirrorstat-manpage.sh \
 	lib/mirrorctl-cli.sh \
+	lib/mirrorctl-apply.sh \
 	lib/memtype-golden.sh \
 	lib/drill-cli.sh \
 	lib/drill-hardware.sh \
@@ -50,6 +52,7 @@ EXTRA_DIST += \
 	lib/mirrorstat-realproc.sh \
 	lib/mirrorstat-manpage.sh \
 	lib/mirrorctl-cli.sh \
+	lib/mirrorctl-apply.sh \
 	lib/output-contracts.sh \
 	fixtures golden bench/mirrorstat.sh
 

@@ -68,11 +68,12 @@ expect_fail 2 "give one of --to-mirror and --to-normal" -- \
 expect_fail 2 "'maybe' is not on or off" -- "$MIRRORCTL" policy --fallback maybe
 expect_fail 2 "run: no command given" -- "$MIRRORCTL" run --limit 1M
 expect_fail 2 "load: unexpected 'extra'" -- "$MIRRORCTL" load extra
-# --ranges is parsed as the module would, before anything is loaded.
+# --ranges is parsed as the module would, before anything is loaded,
+# aligned to this machine's memory blocks (2M when it shows none).
 expect_fail 2 "missing a start address" -- "$MIRRORCTL" load --ranges 1M@
-expect_fail 2 "range 2 (64M@0x8000000): overlaps range 1" -- \
-	"$MIRRORCTL" load --ranges 64M@0x8000000,64M@0x8000000
-expect_fail 2 "size not aligned to 2M" -- "$MIRRORCTL" load --ranges 3M@0
+expect_fail 2 "range 2 (128M@0x8000000): overlaps range 1" -- \
+	"$MIRRORCTL" load --ranges 128M@0x8000000,128M@0x8000000
+expect_fail 2 "range 1 (3M@0): size not aligned to" -- "$MIRRORCTL" load --ranges 3M@0
 expect_fail 2 "missing the argument of option '--ranges'" -- "$MIRRORCTL" load --ranges
 expect_fail 2 "set: unknown option '--frob'" -- "$MIRRORCTL" set --frob 7
 expect_fail 2 "unknown option '--frob'" -- "$MIRRORCTL" --frob show
@@ -96,6 +97,10 @@ expect_fail 2 "policy: -o and --output-all are for the table; -J prints every po
 expect_fail 2 "unknown column: BOGUS" -- "$MIRRORCTL" show -o PID,BOGUS
 expect_fail 2 "unknown column: PID" -- "$MIRRORCTL" policy -o PID
 expect_fail 2 "--sysroot: empty directory name" -- "$MIRRORCTL" --sysroot "" show
+# monitor listens to the running kernel: no tree, no arguments.
+expect_fail 2 "monitor: --sysroot does not apply" -- "$MIRRORCTL" --sysroot "$TMP/empty" monitor
+expect_fail 2 "monitor: unexpected 'zone0'" -- "$MIRRORCTL" monitor zone0
+expect_fail 2 "monitor: unknown option '--count'" -- "$MIRRORCTL" monitor --count 3
 
 # ---- no backend -------------------------------------------------------------
 

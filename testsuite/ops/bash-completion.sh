@@ -89,7 +89,7 @@ for tool in mirrorstat memtype mirror-drill mirrorctl; do
 	comp "$tool -" >"$TMP/offered"
 	if [[ $tool == mirrorctl ]]; then
 		# The options of a command are offered after it.
-		for c in set clear show run migrate policy load; do
+		for c in set clear show run migrate policy load apply monitor; do
 			comp "mirrorctl $c -" >>"$TMP/offered"
 		done
 		sort -u -o "$TMP/offered" "$TMP/offered"
@@ -143,7 +143,12 @@ expect "mirror-drill --repair " kernel patrol scrub
 expect "mirror-drill --method " madvise corrupt-pfn
 
 # mirrorctl
-expect "mirrorctl " set clear show run migrate policy load unload
+expect "mirrorctl " set clear show run migrate policy load unload apply monitor
+expect "mirrorctl a" apply
+expect "mirrorctl apply --" --config --dry-run
+expect "mirrorctl monitor -" --daemon -J --json
+mkdir -p "$TMP/etc" && : >"$TMP/etc/mirror.conf" && : >"$TMP/etc/other.txt"
+expect "mirrorctl apply --config $TMP/etc/" "$TMP/etc/mirror.conf"
 expect "mirrorctl -J s" set show
 expect "mirrorctl policy --fallback " on off
 expect "mirrorctl migrate 1 --to-" --to-mirror --to-normal

@@ -6,6 +6,8 @@
 #     (dkms status; modinfo -k finds it) -- the running kernel may have
 #     none, CI's does not;
 #   - /usr/bin/mirrorstat --version works;
+#   - the units pass systemd-analyze verify and are not enabled, and
+#     /etc/mirror/mirror.conf is a conffile that mirrorctl apply reads;
 #   - the libmirror.3 example compiles with pkg-config and runs;
 # then apt-get purge, and nothing of them is left.  Root only (77
 # otherwise); prints how long each step took.
@@ -142,9 +144,11 @@ out=$(/usr/bin/mirrorstat --version 2>&1)
 /usr/sbin/mirror-drill --help >/dev/null 2>&1 && pass "/usr/sbin/mirror-drill --help" ||
 	fail "/usr/sbin/mirror-drill --help failed"
 
-# The units, as installed: valid, the timer left for the admin to enable.
+# The units, as installed: valid, each left for the admin to enable.
 if command -v systemd-analyze >/dev/null 2>&1; then
-	systemd-analyze verify /lib/systemd/system/mirror-textfile.service \
+	systemd-analyze verify /lib/systemd/system/mirror.service \
+		/lib/systemd/system/mirror-monitor.service \
+		/lib/systemd/system/mirror-textfile.service \
 		/lib/systemd/system/mirror-textfile.timer \
 		/lib/systemd/system/mirror-drill.service \
 		/lib/systemd/system/mirror-drill.timer >"$TMP/verify" 2>&1 &&
@@ -152,11 +156,21 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 		pass "systemd-analyze verify of the installed units" ||
 		fail "systemd-analyze verify: $(cat "$TMP/verify")"
 fi
-for t in mirror-textfile.timer mirror-drill.timer; do
+for t in mirror-textfile.timer mirror-drill.timer mirror.service \
+	mirror-monitor.service; do
 	st=$(systemctl is-enabled "$t" 2>&1)
 	[ "$st" = disabled ] && pass "$t installed, not enabled" ||
 		fail "systemctl is-enabled $t: $st"
 done
+# mirror.conf is the admin's: a conffile, every line a comment.
+dpkg-query -W -f '${Conffiles}\n' mirror-tools | grep -q '^ */etc/mirror/mirror.conf ' &&
+	pass "/etc/mirror/mirror.conf is a conffile of mirror-tools" ||
+	fail "/etc/mirror/mirror.conf is no conffile: $(dpkg-query -W -f '${Conffiles}' mirror-tools)"
+mkdir -p "$TMP/empty"
+out=$(/usr/bin/mirrorctl --sysroot "$TMP/empty" apply --dry-run 2>&1)
+[ "$out" = "load mirror.ko" ] &&
+	pass "/usr/bin/mirrorctl apply --dry-run of the installed /etc/mirror/mirror.conf: $out" ||
+	fail "/usr/bin/mirrorctl apply --dry-run: $out"
 
 # The EXAMPLE of libmirror(3), in a main(), against the installed library.
 {

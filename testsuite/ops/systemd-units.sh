@@ -1,6 +1,6 @@
 #!/bin/sh
-# mirror-textfile.service and .timer, mirror-drill.service and .timer as
-# make install puts them:
+# mirror.service, mirror-monitor.service, mirror-textfile.service and
+# .timer, mirror-drill.service and .timer as make install puts them:
 # systemd-analyze verify over the installed tree (the host's units beside
 # them, so After= and WantedBy= resolve), and the script the service runs:
 # mirror.prom replaced atomically and equal to mirrorstat --prometheus,
@@ -18,9 +18,13 @@ fi
 unset MAKEFLAGS MFLAGS MAKELEVEL
 
 ROOT=$TMP/root
+# mirrorctl too: systemd-analyze checks that ExecStart's program exists.
 if make -C "$top_builddir" DESTDIR="$ROOT" install-systemdsystemunitDATA \
-	install-mirrorlibexecSCRIPTS install-dist_defaultDATA >"$TMP/out" 2>&1; then
-	pass "units, script and settings installed into a DESTDIR"
+	install-mirrorlibexecSCRIPTS install-dist_defaultDATA \
+	install-dist_mirrorconfDATA >"$TMP/out" 2>&1 &&
+	make -C "$top_builddir/cli" DESTDIR="$ROOT" install-binPROGRAMS \
+	>>"$TMP/out" 2>&1; then
+	pass "units, script, settings, mirror.conf and mirrorctl installed into a DESTDIR"
 else
 	fail "make install of the units: $(tail -n 10 "$TMP/out")"
 	finish
@@ -28,9 +32,34 @@ fi
 unit=$(find "$ROOT" -name mirror-textfile.service)
 script=$(find "$ROOT" -path '*/mirror/mirror-textfile' -type f)
 unitdir=$(dirname "$unit")
-for u in mirror-textfile.timer mirror-drill.service mirror-drill.timer; do
+for u in mirror-textfile.timer mirror-drill.service mirror-drill.timer \
+	mirror.service mirror-monitor.service; do
 	[ -f "$unitdir/$u" ] || fail "no $u beside mirror-textfile.service"
 done
+# mirror.service and mirror-monitor.service run the installed mirrorctl,
+# mirror.service only when the installed mirror.conf is there.
+for u in mirror.service mirror-monitor.service; do
+	for e in $(sed -n 's/^\(Exec[A-Za-z]*=[^ ]*\).*/\1/p' "$unitdir/$u"); do
+		exec_path=${e#*=}
+		case $exec_path in
+		*/mirrorctl) [ -x "$ROOT$exec_path" ] &&
+			pass "$u: $e is the installed mirrorctl" ||
+			fail "$u: $e is not installed" ;;
+		*) fail "$u: $e, not mirrorctl" ;;
+		esac
+	done
+done
+cond=$(sed -n 's/^ConditionPathExists=//p' "$unitdir/mirror.service")
+[ -n "$cond" ] && [ -f "$ROOT$cond" ] &&
+	grep -q '^\[module\]' "$ROOT$cond" &&
+	pass "mirror.service applies the installed $cond" ||
+	fail "mirror.service: ConditionPathExists=$cond, not the installed mirror.conf"
+mkdir -p "$TMP/empty-root"
+"$top_builddir/cli/mirrorctl" --sysroot "$TMP/empty-root" apply --dry-run \
+	--config "$ROOT$cond" >"$TMP/out" 2>"$TMP/err" &&
+	[ "$(cat "$TMP/out")" = "load mirror.ko" ] && [ ! -s "$TMP/err" ] &&
+	pass "the installed mirror.conf, all comments, only loads the module" ||
+	fail "apply --dry-run of the installed mirror.conf: $(cat "$TMP/out" "$TMP/err")"
 [ -x "$script" ] || fail "mirror-textfile not installed executable"
 find "$ROOT" -path '*/default/mirror-textfile' | grep -q . ||
 	fail "no default/mirror-textfile settings file"
@@ -49,9 +78,9 @@ verify() {
 	systemd-analyze verify --man=no --root="$ROOT" "$@" >"$TMP/verify" 2>&1 &&
 		[ ! -s "$TMP/verify" ]
 }
-if verify mirror-textfile.service mirror-textfile.timer mirror-drill.service \
-	mirror-drill.timer; then
-	pass "systemd-analyze verify: mirror-textfile and mirror-drill, .service and .timer"
+if verify mirror.service mirror-monitor.service mirror-textfile.service \
+	mirror-textfile.timer mirror-drill.service mirror-drill.timer; then
+	pass "systemd-analyze verify: mirror, mirror-monitor, mirror-textfile and mirror-drill units"
 else
 	fail "systemd-analyze verify: $(cat "$TMP/verify")"
 fi

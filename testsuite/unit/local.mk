@@ -8,7 +8,7 @@ UNIT_CORE_LDADD = $(top_builddir)/kernel-module/libmccore.la $(CHECK_LIBS)
 
 UNIT_TESTS = unit/test-range unit/test-energy unit/test-zalloc unit/test-zsel \
 	unit/test-zcache \
-	unit/test-field unit/test-output
+	unit/test-field unit/test-output unit/test-conf
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -38,6 +38,13 @@ unit_test_output_LDADD = $(top_builddir)/cli/libcliutil.la $(CHECK_LIBS) \
 unit_test_zcache_SOURCES = unit/test-zcache.c
 unit_test_zcache_CFLAGS = $(UNIT_CORE_CFLAGS)
 unit_test_zcache_LDADD = $(UNIT_CORE_LDADD)
+
+# mirror.conf's parser (cli/conf.c, in libcliutil).
+unit_test_conf_SOURCES = unit/test-conf.c
+unit_test_conf_CFLAGS = $(CHECK_CFLAGS) $(JANSSON_CFLAGS) $(MIRROR_CFLAGS) \
+	-I$(top_srcdir)/cli -I$(top_srcdir)/lib -D_GNU_SOURCE
+unit_test_conf_LDADD = $(top_builddir)/cli/libcliutil.la $(CHECK_LIBS) \
+	$(JANSSON_LIBS)
 
 unit_test_zsel_SOURCES = unit/test-zsel.c
 unit_test_zsel_CFLAGS = $(UNIT_CORE_CFLAGS)

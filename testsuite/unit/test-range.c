@@ -164,6 +164,55 @@ START_TEST(test_number_parse)
 }
 END_TEST
 
+START_TEST(test_budget_parse)
+{
+	static const struct {
+		const char *s; int ret; bool share; u64 v; const char *msg;
+	} c[] = {
+		{ "50%", 0, true, 50, NULL },
+		{ "1%", 0, true, 1, NULL },
+		{ "100%", 0, true, 100, NULL },
+		{ "010%", 0, true, 10, NULL },
+		{ "128M", 0, false, 128ULL << 20, NULL },
+		{ "1GiB", 0, false, 1ULL << 30, NULL },
+		{ "4096", 0, false, 4096, NULL },
+		{ "0x1000", 0, false, 4096, NULL },
+		{ "0%", -EINVAL, false, 0, "a share is 1% to 100%" },
+		{ "101%", -EINVAL, false, 0, "a share is 1% to 100%" },
+		{ "50M%", -EINVAL, false, 0, "a share is 1% to 100%" },
+		{ "%", -EINVAL, false, 0, "a share is 1% to 100%" },
+		{ "0", -EINVAL, false, 0, "expected a size above 0" },
+		{ "half", -EINVAL, false, 0, "expected a size above 0" },
+		{ "", -EINVAL, false, 0, "expected a size above 0" },
+		{ "50 %", -EINVAL, false, 0, "a share is 1% to 100%" },
+		{ "16777216T", -EINVAL, false, 0, "expected a size above 0" },
+	};
+	struct mc_parse_error err;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		bool share = !c[i].share;
+		u64 v = 12345;
+		int ret = mc_budget_parse(c[i].s, strlen(c[i].s), &share, &v, &err);
+
+		ck_assert_msg(ret == c[i].ret, "'%s': %d, not %d", c[i].s, ret,
+			      c[i].ret);
+		if (ret) {
+			ck_assert_msg(strstr(err.msg, c[i].msg), "'%s': '%s'",
+				      c[i].s, err.msg);
+			ck_assert_msg(v == 12345, "'%s': value changed", c[i].s);
+			continue;
+		}
+		ck_assert_msg(share == c[i].share && v == c[i].v,
+			      "'%s': share %d value %llu", c[i].s, share,
+			      (unsigned long long)v);
+	}
+	/* No error structure is fine. */
+	ck_assert_int_eq(mc_budget_parse("0%", 2, &(bool){ 0 }, &(u64){ 0 }, NULL),
+			 -EINVAL);
+}
+END_TEST
+
 START_TEST(test_ranges_trailing_newline)
 {
 	ck_assert_int_eq(parse("1G@0\n", 0), 0);
@@ -683,6 +732,7 @@ static Suite *range_suite(void)
 	tcase_add_test(tc, test_ranges_reference_layout_sorted);
 	tcase_add_test(tc, test_ranges_number_forms);
 	tcase_add_test(tc, test_number_parse);
+	tcase_add_test(tc, test_budget_parse);
 	tcase_add_test(tc, test_ranges_trailing_newline);
 	tcase_add_test(tc, test_ranges_empty);
 	tcase_add_test(tc, test_ranges_empty_elements);

@@ -11,6 +11,8 @@
 #   /lib/modules/KVER/...    the distribution modules named in VM_KMODS
 #                            (with dependencies and a depmod index)
 #   /lib/modules/mirror/     mirror.ko and mirror_test.ko, when built
+#                            (mirror.ko also in /lib/modules/KVER/extra,
+#                            indexed: found by name through libkmod)
 #   /usr/bin                 the project's tools (cli/, fault-injection/),
 #   /usr/lib/mirror-vm       with libmirror and every shared library they use
 #   /usr/bin                 the VM_EXTRA_PROGRAMS the host has (and their
@@ -116,9 +118,11 @@ done
 for f in modules.builtin modules.builtin.modinfo modules.order; do
 	[ -f "$modroot/lib/modules/$kver/$f" ] && cp "$modroot/lib/modules/$kver/$f" "lib/modules/$kver/"
 done
-depmod -b "$root" "$kver" || die "depmod failed for the initramfs modules"
 
 # ---- the project's modules --------------------------------------------
+# Each in /lib/modules/mirror/ (the scripts insmod them from there), and
+# mirror.ko also where make install and DKMS put it, in the depmod index:
+# mirrorctl load and apply find it by name through libkmod, as on a server.
 mirror_ko=
 mirror_test_ko=
 for ko in $(find "$kodir" -maxdepth 3 -name 'mirror*.ko' 2>/dev/null | sort); do
@@ -129,10 +133,14 @@ for ko in $(find "$kodir" -maxdepth 3 -name 'mirror*.ko' 2>/dev/null | sort); do
 	fi
 	cp "$ko" lib/modules/mirror/
 	case $(basename "$ko") in
-	mirror.ko) mirror_ko=/lib/modules/mirror/mirror.ko ;;
+	mirror.ko)
+		mirror_ko=/lib/modules/mirror/mirror.ko
+		mkdir -p "lib/modules/$kver/extra"
+		ln lib/modules/mirror/mirror.ko "lib/modules/$kver/extra/mirror.ko" ;;
 	mirror_test.ko) mirror_test_ko=/lib/modules/mirror/mirror_test.ko ;;
 	esac
 done
+depmod -b "$root" "$kver" || die "depmod failed for the initramfs modules"
 
 # ---- the project's tools, with their shared libraries -----------------
 copy_libs()
