@@ -82,17 +82,25 @@ static void conf_problem(void *data, const char *path, unsigned int line,
 	(*(int *)data)++;
 }
 
+/* One line about the entry at 'line' of the file. */
+static void __attribute__((format(printf, 3, 0)))
+say_entry(struct apply *a, unsigned int line, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	say(a->conf->path, line, msg);
+}
+
 /* A problem with one entry: the apply will do nothing. */
 static void __attribute__((format(printf, 3, 4)))
 problem(struct apply *a, unsigned int line, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	say_entry(a, line, fmt, ap);
 	va_end(ap);
-	say(a->conf->path, line, msg);
 	a->problems++;
 }
 
@@ -100,13 +108,11 @@ problem(struct apply *a, unsigned int line, const char *fmt, ...)
 static void __attribute__((format(printf, 3, 4)))
 note(struct apply *a, unsigned int line, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	say_entry(a, line, fmt, ap);
 	va_end(ap);
-	say(a->conf->path, line, msg);
 }
 
 /* ---- the processes an entry names --------------------------------------- */
@@ -498,7 +504,7 @@ static void loaded_params(struct apply *a, const char *ver)
 static void check_loaded(struct apply *a, struct mirror_ctx *ctx)
 {
 	const struct mirror_conf *c = a->conf;
-	struct mirror_channel_info info;
+	struct mirror_channel_info info = { .size = sizeof(info) };
 	char mode[32];
 	int rc;
 
@@ -556,7 +562,7 @@ static int apply_settings(struct apply *a, struct mirror_ctx *ctx,
 			  bool dry_run)
 {
 	const struct mirror_conf *c = a->conf;
-	struct mirror_first_info in;
+	struct mirror_first_info in = { .size = sizeof(in) };
 	size_t i;
 	int rc;
 
