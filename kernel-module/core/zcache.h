@@ -33,7 +33,7 @@
 
 #define MC_ZCACHE_MAX_ORDER	3	/* orders 0..3 are cached */
 #define MC_ZCACHE_NR_ORDERS	(MC_ZCACHE_MAX_ORDER + 1)
-#define MC_ZCACHE_SLOTS		64	/* the largest 'high' */
+#define MC_ZCACHE_SLOTS		32	/* the largest 'high' */
 
 /* Free blocks of one order, as offsets from the zone's base pfn. */
 struct mc_zcache_list {
