@@ -97,7 +97,8 @@ struct mirror_zone {
 
 	/*
 	 * 'lock' protects 'za' (the free and occupancy bitmaps and their
-	 * counters), 'holds_ref', 'bad_frees', 'exhausted' and 'ev_seq'.
+	 * counters), 'holds_ref', 'bad_frees', 'exhausted', 'ev_seq' and
+	 * 'occ_resume'.
 	 * Taken with interrupts off: allocations and the last put of a page
 	 * may come from hard interrupt context.  Raw, so that this holds on
 	 * PREEMPT_RT too; every hold is short (bitmap steps, no page walk
@@ -105,6 +106,15 @@ struct mirror_zone {
 	 */
 	raw_spinlock_t lock;
 	struct mc_zalloc za;
+	/*
+	 * Where the last read of 'occupied' stopped: the next line starts at
+	 * byte 'pos' of the text and its run is searched from 'pfn', so that
+	 * reading on needs no walk from the zone's start (mirror_sysfs.c).
+	 */
+	struct {
+		loff_t pos;
+		u64 pfn;
+	} occ_resume;
 	/*
 	 * Per-CPU caches in front of 'za' (orders 0..MC_ZCACHE_MAX_ORDER):
 	 * pages there are occupied in 'za' but free; zc knows how to reach

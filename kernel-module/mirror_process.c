@@ -91,6 +91,15 @@ static DEFINE_XARRAY(mp_procs);		/* tgid -> struct mp_proc */
 static DEFINE_MUTEX(mp_mutex);
 static DEFINE_SPINLOCK(mp_family_lock);
 
+/*
+ * The cap on what all families hold together (like openEuler's
+ * task_reliable_limit): pages, 0 for none.  Written by sysfs, read by
+ * passes under mp_mutex.  'mp_charged' counts every charged page (exact:
+ * charges and uncharges are atomic and every moved page is charged).
+ */
+static u64 mp_cap_pages;
+static atomic64_t mp_charged;
+
 static atomic64_t mp_inherit_failures;
 static atomic64_t mp_sweeps;
 static atomic64_t mp_last_sweep_us;
@@ -132,6 +141,7 @@ static void mp_family_charge(struct mp_family *fam, struct page *page)
 	WARN_ON_ONCE(page->zone_device_data);
 	refcount_inc(&fam->ref);
 	atomic64_inc(&fam->pages);
+	atomic64_inc(&mp_charged);
 	page->zone_device_data = fam;
 }
 
@@ -148,6 +158,7 @@ void mirror_process_page_freed(struct page *page)
 		return;
 	page->zone_device_data = NULL;
 	atomic64_dec(&fam->pages);
+	atomic64_dec(&mp_charged);
 	mp_family_put(fam);
 }
 
@@ -533,15 +544,29 @@ static void mp_walk(struct mm_struct *mm, struct mp_pass *pass, bool migrate)
 	pass->ordinary -= min(pass->ordinary, pass->moved);
 }
 
-/*
- * One pass over one flagged process: count, and move what is ordinary.
- * mp_mutex held: passes are the only ones to charge a family, so what one
- * finds charged at its start only shrinks until it ends.
- */
-static void mp_proc_pass(struct mp_proc *rec, struct mm_struct *mm,
-			 bool migrate, struct mp_pass *pass)
+/* What the cap leaves to take now (U64_MAX: no cap).  mp_mutex held. */
+static u64 mp_cap_budget(void)
 {
-	struct mp_family *fam = rec ? rec->family : NULL;
+	u64 cap = READ_ONCE(mp_cap_pages), held;
+
+	if (!cap)
+		return U64_MAX;
+	held = atomic64_read(&mp_charged);
+	return cap > held ? cap - held : 0;
+}
+
+/*
+ * One pass over one process: count, and move what is ordinary, charging
+ * it to 'fam' ('rec''s family, or a one-off family for a migration of a
+ * process that is not flagged; NULL to count only).  mp_mutex held:
+ * passes are the only ones to charge a family, so what one finds charged
+ * at its start (the family's and all families') only shrinks until it
+ * ends.
+ */
+static void mp_proc_pass(struct mp_proc *rec, struct mp_family *fam,
+			 struct mm_struct *mm, bool migrate,
+			 struct mp_pass *pass)
+{
 	u64 limit = fam ? fam->limit_pages : 0, used;
 
 	memset(pass, 0, sizeof(*pass));
@@ -557,10 +582,12 @@ static void mp_proc_pass(struct mp_proc *rec, struct mm_struct *mm,
 		used = max_t(u64, pass->mirror, atomic64_read(&fam->pages));
 		pass->budget = limit > used ? limit - used : 0;
 		pass->mirror = pass->ordinary = 0;
-		/* At the limit: count only, no shortfall counted again. */
-		if (!pass->budget)
-			migrate = false;
 	}
+	if (migrate)
+		pass->budget = min(pass->budget, mp_cap_budget());
+	/* At the limit or the cap: count only, no shortfall counted again. */
+	if (migrate && !pass->budget)
+		migrate = false;
 	/* Nothing free anywhere: a count only, no shortfall counted again. */
 	if (migrate && !mp_zones_free())
 		migrate = false;
@@ -677,7 +704,7 @@ static void mp_sweep(void)
 			put_task_struct(task);
 		}
 		if (mm) {
-			mp_proc_pass(rec, mm, true, &pass);
+			mp_proc_pass(rec, rec->family, mm, true, &pass);
 			mmput(mm);
 		}
 		mp_proc_put(rec);
@@ -895,7 +922,8 @@ static int mp_ioc_set(struct mirror_proc_req *req)
 		}
 		spin_unlock(&mp_family_lock);
 	}
-	mp_proc_pass(rec, mm, !(req->flags & MIRROR_PROC_NOMOVE), &pass);
+	mp_proc_pass(rec, rec->family, mm, !(req->flags & MIRROR_PROC_NOMOVE),
+		     &pass);
 	mutex_unlock(&mp_mutex);
 	/* It exited while we moved it: say so (its record went with it). */
 	if (atomic_read(&mm->mm_users) <= 1)
@@ -949,7 +977,7 @@ static int mp_ioc_clear_or_back(struct mirror_proc_req *req, bool clear)
 		mutex_lock(&mp_mutex);
 		moved = mp_move_back(mm);
 		/* What it has now, for the answer. */
-		mp_proc_pass(NULL, mm, false, &pass);
+		mp_proc_pass(NULL, NULL, mm, false, &pass);
 		mutex_unlock(&mp_mutex);
 		if (rec)
 			atomic64_add(moved, &rec->returned);
@@ -975,6 +1003,7 @@ static int mp_ioc_migrate_in(struct mirror_proc_req *req)
 	struct task_struct *task;
 	struct mm_struct *mm;
 	struct mp_proc *rec;
+	struct mp_family *oneshot;
 	struct mp_pass pass;
 	pid_t tgid;
 
@@ -988,13 +1017,26 @@ static int mp_ioc_migrate_in(struct mirror_proc_req *req)
 	if (!mm)
 		return -ESRCH;
 	rec = mp_proc_get(tgid);
+	/*
+	 * A process that is not flagged: what moves is charged to a family
+	 * of its own (no limit), so that the cap sees it and each page is
+	 * uncharged when it comes back.
+	 */
+	oneshot = rec ? NULL : mp_family_new(0);
+	if (!rec && !oneshot) {
+		mmput(mm);
+		return -ENOMEM;
+	}
 	if (mutex_lock_killable(&mp_mutex)) {
 		mmput(mm);
 		mp_proc_put(rec);
+		mp_family_put(oneshot);
 		return -EINTR;
 	}
-	mp_proc_pass(rec, mm, true, &pass);
+	mp_proc_pass(rec, rec ? rec->family : oneshot, mm, true, &pass);
 	mutex_unlock(&mp_mutex);
+	/* Its pages hold their own references to it. */
+	mp_family_put(oneshot);
 	if (atomic_read(&mm->mm_users) <= 1) {
 		mmput(mm);
 		mp_proc_put(rec);
@@ -1038,7 +1080,7 @@ static int mp_ioc_get(struct mirror_proc_req *req)
 			mp_proc_put(rec);
 			return -EINTR;
 		}
-		mp_proc_pass(rec, mm, false, &pass);
+		mp_proc_pass(rec, NULL, mm, false, &pass);
 		mutex_unlock(&mp_mutex);
 		mmput(mm);
 		req->mirror_bytes = pass.mirror << PAGE_SHIFT;
@@ -1171,12 +1213,42 @@ static ssize_t sweep_interval_ms_store(struct kobject *k,
 static struct kobj_attribute mp_attr_sweep_interval_ms =
 	__ATTR_RW_MODE(sweep_interval_ms, 0644);
 
+MP_SHOW(total_pages, atomic64_read(&mp_charged));
+
+static ssize_t total_limit_bytes_show(struct kobject *k,
+				      struct kobj_attribute *a, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", READ_ONCE(mp_cap_pages) << PAGE_SHIFT);
+}
+
+/*
+ * Lowering the cap below what the families hold moves nothing out: passes
+ * stop taking pages until enough have come back.
+ */
+static ssize_t total_limit_bytes_store(struct kobject *k,
+				       struct kobj_attribute *a,
+				       const char *buf, size_t count)
+{
+	u64 bytes;
+
+	if (kstrtou64(buf, 10, &bytes) || (bytes & ~PAGE_MASK))
+		return -EINVAL;
+	WRITE_ONCE(mp_cap_pages, bytes >> PAGE_SHIFT);
+	mp_wake();
+	return count;
+}
+
+static struct kobj_attribute mp_attr_total_limit_bytes =
+	__ATTR_RW_MODE(total_limit_bytes, 0644);
+
 static struct attribute *mp_attrs[] = {
 	&mp_attr_nr_flagged.attr,
 	&mp_attr_inherit_failures.attr,
 	&mp_attr_sweeps.attr,
 	&mp_attr_last_sweep_us.attr,
 	&mp_attr_sweep_interval_ms.attr,
+	&mp_attr_total_pages.attr,
+	&mp_attr_total_limit_bytes.attr,
 	NULL,
 };
 

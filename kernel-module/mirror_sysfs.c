@@ -397,40 +397,109 @@ static struct kobj_attribute zone_attr_free_blocks =
 /*
  * occupied: one "0xSTART-0xEND" line per run of pages that are out.  A
  * binary attribute because a fragmented zone has more runs than a page
- * holds; each read regenerates the text up to the requested window.
+ * holds.  The zone lock (interrupts off) is held for at most
+ * OCCUPIED_RUNS_PER_HOLD runs at a time, and a read goes on where the last
+ * one stopped (zone->occ_resume) instead of walking from the zone's start:
+ * reading the whole file costs one walk, however large the zone.  A read
+ * returns whole lines (fewer bytes than asked rather than half a line,
+ * unless the reader's buffer is smaller than one line), so that runs
+ * changing between two reads never tear a line; the text is not a
+ * snapshot of the zone.
  */
+#define OCCUPIED_RUNS_PER_HOLD	64
+
+struct occupied_walk {
+	loff_t pos;		/* byte of the text where the next line starts */
+	u64 from;		/* pfn its run is searched from */
+	loff_t off;		/* what the reader asked for */
+	char *buf;
+	size_t count, done;
+	bool stop;		/* the reader's buffer is full, or no more runs */
+};
+
+/* Copy 'line' (n bytes, at w->pos of the text) as far as the reader wants it. */
+static bool occupied_emit(struct occupied_walk *w, const char *line, int n)
+{
+	size_t skip = w->off > w->pos ? w->off - w->pos : 0;
+	size_t want = n - skip, room = w->count - w->done;
+
+	if (w->pos + n <= w->off)
+		return true;			/* before the window */
+	if (want > room) {
+		w->stop = true;
+		if (w->done)
+			return false;		/* the line waits for the next read */
+		want = room;			/* a buffer smaller than a line */
+	}
+	memcpy(w->buf + w->done, line + skip, want);
+	w->done += want;
+	return !w->stop;
+}
+
+/*
+ * One hold of the zone lock: up to OCCUPIED_RUNS_PER_HOLD runs.  Not
+ * inlined, so that its duration (the longest time the lock is held) can be
+ * measured from outside with the function_graph tracer.
+ */
+static noinline void occupied_step(struct mirror_zone *zone,
+				   struct occupied_walk *w)
+{
+	unsigned long flags;
+	unsigned int runs;
+	u64 start, end;
+	char line[48];
+
+	raw_spin_lock_irqsave(&zone->lock, flags);
+	for (runs = 0; runs < OCCUPIED_RUNS_PER_HOLD && !w->stop; runs++) {
+		int n;
+
+		if (!mc_zalloc_next_occupied(&zone->za, w->from, &start,
+					     &end)) {
+			w->stop = true;
+			break;
+		}
+		n = scnprintf(line, sizeof(line), "0x%llx-0x%llx\n",
+			      start, end);
+		if (!occupied_emit(w, line, n))
+			break;
+		w->pos += n;
+		w->from = end;
+	}
+	zone->occ_resume.pos = w->pos;
+	zone->occ_resume.pfn = w->from;
+	raw_spin_unlock_irqrestore(&zone->lock, flags);
+}
+
 static ssize_t zone_occupied_read(struct file *file, struct kobject *kobj,
 				  struct bin_attribute *attr, char *buf,
 				  loff_t off, size_t count)
 {
 	struct mirror_zone *zone = kobj_zone(kobj);
-	u64 from = zone->start_pfn, start, end;
+	struct occupied_walk w = {
+		.from = zone->start_pfn,
+		.off = off,
+		.buf = buf,
+		.count = count,
+	};
 	unsigned long flags;
-	size_t done = 0;
-	loff_t pos = 0;
-	char line[48];
 
-	/* Cached pages are free: in the zone again before the walk. */
-	if (!off)
+	if (!off) {
+		/* Cached pages are free: in the zone again before the walk. */
 		mirror_zone_drain(zone);
-	raw_spin_lock_irqsave(&zone->lock, flags);
-	while (done < count &&
-	       mc_zalloc_next_occupied(&zone->za, from, &start, &end)) {
-		int n = scnprintf(line, sizeof(line), "0x%llx-0x%llx\n",
-				  start, end);
-
-		if (pos + n > off) {
-			size_t skip = off > pos ? off - pos : 0;
-			size_t take = min_t(size_t, n - skip, count - done);
-
-			memcpy(buf + done, line + skip, take);
-			done += take;
+	} else {
+		/* Go on from the last read when it stopped at or before 'off'. */
+		raw_spin_lock_irqsave(&zone->lock, flags);
+		if (zone->occ_resume.pos && zone->occ_resume.pos <= off) {
+			w.pos = zone->occ_resume.pos;
+			w.from = zone->occ_resume.pfn;
 		}
-		pos += n;
-		from = end;
+		raw_spin_unlock_irqrestore(&zone->lock, flags);
 	}
-	raw_spin_unlock_irqrestore(&zone->lock, flags);
-	return done;
+	while (!w.stop) {
+		occupied_step(zone, &w);
+		cond_resched();
+	}
+	return w.done;
 }
 
 /* Which physical pages are in use is root's, as /proc/iomem's addresses are. */

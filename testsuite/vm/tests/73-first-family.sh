@@ -4,7 +4,9 @@
 # zones' pages_used: a parent with an 8 MiB limit and four children that
 # each want 8 MiB hold at most 8 MiB together; a child's exit gives its
 # share to the others; a SET on a child gives it a limit of its own; a SET
-# on the parent changes the limit of the whole family.
+# on the parent changes the limit of the whole family; a cap on all families
+# together (processes/total_limit_bytes) holds, and total_pages counts
+# exactly what they hold.
 # vm-timeout: 240
 . "$MIRROR_VM_LIB"
 . ./mirror-lib.inc
@@ -130,6 +132,31 @@ log "family limit 16 MiB, c2 4 MiB: $u pages in the zones"
 assert_cmp "$u" -le $((2 * LIMIT + 1024)) "within the new limits"
 assert_cmp "$u" -gt $((LIMIT + 1024)) "the family grew to its new limit"
 
+# ---- a cap on all families together (processes/total_limit_bytes) ---------
+assert_eq "$u" "$(mirror_read processes/total_pages)" "total_pages: every page out is charged"
+assert_eq 0 "$(mirror_read processes/total_limit_bytes)" "no cap by default"
+for bad in 4095 -1 abc 1.5 18446744073709551616 ""; do
+	mustfail mirror_write processes/total_limit_bytes "$bad"
+done
+assert_eq 0 "$(mirror_read processes/total_limit_bytes)" "bad caps change nothing"
+capped=$u
+must mirror_write processes/total_limit_bytes $((capped * 4096))
+must mirrorctl set --limit 64M "$P"
+settle
+log "cap at the $capped pages held, family limit 64 MiB: $u pages in the zones"
+assert_cmp "$u" -le "$capped" "cap: nothing more taken"
+assert_eq "$u" "$(mirror_read processes/total_pages)" "total_pages under the cap"
+must mirror_write processes/total_limit_bytes $(((capped + 512) * 4096))
+settle
+log "cap raised by 512 pages: $u pages in the zones"
+assert_cmp "$u" -le $((capped + 512)) "raised cap: at most the cap"
+assert_cmp "$u" -ge $((capped + 512 - 48)) "raised cap: used"
+must mirror_write processes/total_limit_bytes 0
+settle
+log "no cap: $u pages in the zones"
+assert_cmp "$u" -gt $((capped + 512)) "no cap: the family grows to its limit"
+assert_eq "$u" "$(mirror_read processes/total_pages)" "total_pages without a cap"
+
 for c in 2 3 4; do
 	mp "c$c" exit
 done
@@ -137,5 +164,6 @@ mp p exit
 wait "$P" 2>/dev/null
 wait_zones_free "$free0"
 assert_eq 0 "$(cat "$MIRROR_SYS/processes/nr_flagged")" "no flagged process left"
+assert_eq 0 "$(mirror_read processes/total_pages)" "nothing charged at the end"
 all_idle
 log "ok"
