@@ -316,6 +316,23 @@ vm_range()
 	echo "$(to_bytes "${_r#*@}") $(to_bytes "${_r%@*}")"
 }
 
+# zone_addr N: where the Nth (0-based) range of MIRROR_VM_RANGES starts, in
+# hex: the second memory block of node N (the layout differs between
+# kernels, see vm-config.sh)
+zone_addr()
+{
+	_za=$(vm_range "$1") || exit 1
+	printf '0x%x\n' "${_za% *}"
+}
+
+# node_range N: "START END" (hex, END exclusive) of node N's memory
+node_range()
+{
+	_nr=$(echo "$MIRROR_VM_NODE_RANGES" | cut -d' ' -f$(($1 + 1)))
+	[ -n "$_nr" ] || fail "no node $1 in MIRROR_VM_NODE_RANGES"
+	echo "${_nr%-*} ${_nr#*-}"
+}
+
 # kmemleak_scan FILE: have kmemleak scan memory now and write what it
 # suspects (empty: nothing) to FILE.  Fails when the kernel has no kmemleak.
 # A new object is only suspected once it is 5 s old, and two scans keep a

@@ -238,8 +238,8 @@ fi
 node_ranges=
 n=0
 while [ "$n" -lt "$VM_NODES" ]; do
-	start=$((n * VM_NODE_SIZE))
-	node_ranges="$node_ranges $(printf '0x%x-0x%x' "$start" $((start + VM_NODE_SIZE)))"
+	start=$(vm_node_start $n)
+	node_ranges="$node_ranges $(printf '0x%x-0x%x' "$start" $((start + ($(vm_node_mb $n) << 20))))"
 	n=$((n + 1))
 done
 

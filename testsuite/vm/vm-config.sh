@@ -7,14 +7,12 @@
 
 VM_NODES=4
 VM_NODE_MB=512
-VM_NODE_SIZE=0x20000000
 # MIRROR_VM_NODE_MB boots bigger nodes (vm-bigzones.vmtap: zones of real
 # size).  Above 3 GiB of RAM QEMU moves memory past the PCI hole at 3 GiB,
 # so the layout above and VM_RANGES below describe the default machine
 # only: scripts for a bigger one find their nodes' memory blocks in /sys.
 if [ -n "${MIRROR_VM_NODE_MB:-}" ]; then
 	VM_NODE_MB=$MIRROR_VM_NODE_MB
-	VM_NODE_SIZE=$(printf '0x%x' $((VM_NODE_MB << 20)))
 fi
 
 # The node distance matrix (ACPI SLIT), row N = distances from node N.
@@ -26,13 +24,43 @@ VM_DISTANCES="10 16 22 28
 22 20 10 24
 28 32 24 10"
 
+# Node 0's size.  The debug kernel (vm-run.sh --debug-kernel) puts KASAN's
+# shadow of all memory (an eighth of it, from the first RAM range, so node
+# 0) and the stack depot at the top of node 0: with 512 MiB no memory block
+# of node 0 can be offlined there.  vm-run.sh gives node 0 768 MiB then
+# (MIRROR_VM_NODE0_MB); the other nodes follow it, so their addresses move.
+VM_NODE0_MB=${MIRROR_VM_NODE0_MB:-$VM_NODE_MB}
+
+# vm_node_start N: physical address where node N starts, in bytes
+vm_node_start()
+{
+	if [ "$1" = 0 ]; then
+		echo 0
+	else
+		echo $(((VM_NODE0_MB + ($1 - 1) * VM_NODE_MB) << 20))
+	fi
+}
+
+# vm_node_mb N: the size of node N in MiB
+vm_node_mb()
+{
+	if [ "$1" = 0 ]; then echo "$VM_NODE0_MB"; else echo "$VM_NODE_MB"; fi
+}
+
 # Suggested emulated mirror ranges: the second 128 MiB memory block of each
 # node (zones are whole memory blocks: mirror.ko offlines and removes them).
 # At boot every page there is free or movable (the kernel image and its bss
 # end below 70 MiB on node 0; each node's first 64 MiB holds early slab and
 # per-cpu pages, its last 16 MiB the memory map), so the blocks can be
-# offlined.  Checked by tests/00-sanity.sh on every run.
-VM_RANGES="128M@0x8000000,128M@0x28000000,128M@0x48000000,128M@0x68000000"
+# offlined.  Checked by tests/00-sanity.sh on every run.  With 512 MiB
+# nodes: 128M@0x8000000,128M@0x28000000,128M@0x48000000,128M@0x68000000.
+VM_RANGES=
+_n=0
+while [ "$_n" -lt "$VM_NODES" ]; do
+	VM_RANGES="$VM_RANGES${VM_RANGES:+,}128M@$(printf '0x%x' $(($(vm_node_start $_n) + (128 << 20))))"
+	_n=$((_n + 1))
+done
+unset _n
 
 # Kernel modules of the distribution kernel put into the initramfs (with
 # their dependencies); tests load them with modprobe.

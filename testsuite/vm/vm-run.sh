@@ -117,6 +117,11 @@ if [ -n "$testsdir" ]; then
 	testsdir=$(cd "$testsdir" 2>/dev/null && pwd) || die "no directory '$testsdir'"
 fi
 out=$builddir/testsuite/vm-build
+# The debug kernel keeps more at the top of node 0 (vm-config.sh).
+if [ "$flavour" = debug ] && [ -z "${MIRROR_VM_NODE0_MB:-}" ]; then
+	MIRROR_VM_NODE0_MB=768
+	export MIRROR_VM_NODE0_MB
+fi
 . "$vmdir/vm-config.sh"
 
 # The kernel: the installed one (its modules in /lib/modules, mirror.ko
@@ -268,11 +273,11 @@ make_image()
 qemu_args()
 {
 	set -- -accel tcg -nographic -no-reboot -nic none \
-		-m "$((VM_NODES * VM_NODE_MB))M" \
+		-m "$((VM_NODE0_MB + (VM_NODES - 1) * VM_NODE_MB))M" \
 		-smp "$VM_NODES,sockets=$VM_NODES,cores=1,threads=1"
 	n=0
 	while [ "$n" -lt "$VM_NODES" ]; do
-		set -- "$@" -object "memory-backend-ram,id=mem$n,size=${VM_NODE_MB}M" \
+		set -- "$@" -object "memory-backend-ram,id=mem$n,size=$(vm_node_mb $n)M" \
 			-numa "node,nodeid=$n,cpus=$n,memdev=mem$n"
 		n=$((n + 1))
 	done
@@ -437,7 +442,7 @@ streamer=
 [ -n "$stream" ] && streamer="cat >&2"
 total=$(echo $list | wc -w)
 echo "1..$total"
-echo "# kernel $kver, $VM_NODES nodes x ${VM_NODE_MB} MiB, QEMU TCG; console log: $log"
+echo "# kernel $kver, $VM_NODES nodes x ${VM_NODE_MB} MiB (node 0 $VM_NODE0_MB MiB), QEMU TCG; console log: $log"
 : >"$log"
 remaining=$list
 num=0

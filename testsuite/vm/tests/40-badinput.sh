@@ -43,11 +43,18 @@ reject()
 
 free0=$(memfree)
 EINVAL="Invalid argument"
+# The layout (vm-config.sh): node 0's last block, the block where RAM ends,
+# node 1's zone.
+set -- $(node_range 0)
+N0LAST=$(printf '0x%x' $(($2 - 0x8000000)))
+set -- $(node_range $((MIRROR_VM_NODES - 1)))
+RAMLAST=$(printf '0x%x' $(($2 - 0x8000000)))
+Z1=$(zone_addr 1)
 reject "128M@0x100000000" "$EINVAL" "outside System RAM"
-reject "128M@0x78000000" "$EINVAL" "partly outside System RAM"
+reject "128M@$RAMLAST" "$EINVAL" "partly outside System RAM"
 reject "128M@0" "$EINVAL" "partly outside System RAM"
 reject "256M@0x8000000,128M@0x10000000" "$EINVAL" "overlaps range 1"
-reject "128M@0x28000000,128M@0x8000000,128M@0x28000000" "$EINVAL" "range 3 (128M@0x28000000): overlaps range 1"
+reject "128M@$Z1,128M@0x8000000,128M@$Z1" "$EINVAL" "range 3 (128M@$Z1): overlaps range 1"
 # Zones are whole memory blocks: the error names the block size.
 reject "128M@0x8001000" "$EINVAL" "start not aligned to 128M"
 reject "64M@0x8000000" "$EINVAL" "size not aligned to 128M"
@@ -58,7 +65,7 @@ reject "128M@0xfffffffff8000000" "$EINVAL" "ends beyond the 64-bit address space
 reject "99999999999999999999M@0" "$EINVAL" "size does not fit in 64 bits"
 reject "128M@99999999999999999999" "$EINVAL" "start does not fit in 64 bits"
 reject "16384P@0" "$EINVAL" "range 1"
-reject "256M@0x18000000" "$EINVAL" "spans NUMA nodes 0 and 1"
+reject "256M@$N0LAST" "$EINVAL" "spans NUMA nodes 0 and 1"
 reject "abc" "$EINVAL" "range 1"
 reject "128M@" "$EINVAL" "range 1"
 reject "128M0x8000000" "$EINVAL" "range 1"
@@ -149,12 +156,12 @@ unload_mirror
 # this part comes last.
 expect_kernel_warnings
 total0=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
-reject "128M@0x8000000,128M@0x18000000" "Device or resource busy" \
-	"zone1 (128M@384M): memory could not be offlined: pages in use that cannot be migrated" \
+reject "128M@0x8000000,128M@$N0LAST" "Device or resource busy" \
+	"zone1 (128M@$(($N0LAST >> 20))M): memory could not be offlined: pages in use that cannot be migrated" \
 	"mirror: zone"
 online_blocks
 assert_eq "$total0" "$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)" "MemTotal after the failed claim"
-for b in 1 3; do
+for b in 1 $(($N0LAST / 0x8000000)); do
 	assert_eq online "$(cat /sys/devices/system/memory/memory$b/state)" "memory$b state"
 done
 log "ok"

@@ -23,7 +23,19 @@ DRAM_W=390
 
 # zone 0 (node 0) is PCM, zone 1 (node 1) STT-MRAM, zones 2 and 3 DRAM;
 # one more PCM range outside every zone.
-MAP=PCM:128M@0x8000000,STT-MRAM:128M@0x28000000,pcm:32M@0x50000000
+# Addresses from the layout (vm-config.sh): Z1 and Z2 where zones 1 and 2
+# start, P the PCM range right after zone 2, N0END and N2END where nodes 0
+# and 2 end, RAMEND where RAM ends.
+hx() { printf '0x%x' "$1"; }
+Z1=$(zone_addr 1)
+Z1E=$(hx $((Z1 + 0x8000000)))
+Z2=$(zone_addr 2)
+P=$(hx $((Z2 + 0x8000000)))
+PE=$(hx $((P + 0x2000000)))
+set -- $(node_range 0); N0END=$2
+set -- $(node_range 2); N2END=$2
+set -- $(node_range $((MIRROR_VM_NODES - 1))); RAMEND=$(($2 - 0x20000))
+MAP=PCM:128M@0x8000000,STT-MRAM:128M@$Z1,pcm:32M@$P
 load_mirror "$MIRROR_VM_RANGES" "memtypes=$MAP"
 load_mirror_test
 
@@ -77,17 +89,17 @@ alloc()
 
 assert_eq DRAM "$(mirror_read memtypes/default)" "default type"
 assert_eq "0x8000000-0x10000000 PCM
-0x28000000-0x30000000 STT-MRAM
-0x50000000-0x52000000 PCM" "$(mirror_read memtypes/map)" "map"
+$Z1-$Z1E STT-MRAM
+$P-$PE PCM" "$(mirror_read memtypes/map)" "map"
 assert_eq "DRAM PCM STT-MRAM" "$(ls "$MT/types" | sort | tr '\n' ' ' | sed 's/ $//')" "types"
 assert_eq 0 "$(ctr DRAM fill)" "DRAM fill bit"
 assert_eq 1 "$(ctr PCM fill)" "PCM fill bit"
 assert_eq 0 "$(ctr STT-MRAM fill)" "STT-MRAM fill bit"
 assert_eq 0 "$(mirror_read memtypes/energy_generation)" "generation"
 ranges=$(mirror_read memtypes/ranges)
-for want in "0x8000000-0x10000000 PCM 0 1" "0x10000000-0x20000000 DRAM 0 0" \
-	    "0x28000000-0x30000000 STT-MRAM 1 1" "0x48000000-0x50000000 DRAM 2 1" \
-	    "0x50000000-0x52000000 PCM 2 0" "0x52000000-0x60000000 DRAM 2 0"; do
+for want in "0x8000000-0x10000000 PCM 0 1" "0x10000000-$N0END DRAM 0 0" \
+	    "$Z1-$Z1E STT-MRAM 1 1" "$Z2-$P DRAM 2 1" \
+	    "$P-$PE PCM 2 0" "$PE-$N2END DRAM 2 0"; do
 	printf '%s\n' "$ranges" | grep -q -x -F "$want" ||
 		fail "memtypes/ranges has no line '$want': $ranges"
 done
@@ -237,8 +249,8 @@ if command -v memtype >/dev/null 2>&1; then
 	must memtype list
 	out=$(memtype -r -n -o RANGE,TYPE,FILL,NODE,MIRRORED list)
 	for want in "0x0000000008000000-0x000000000fffffff PCM ones 0 yes" \
-		    "0x0000000028000000-0x000000002fffffff STT-MRAM zeros 1 yes" \
-		    "0x0000000050000000-0x0000000051ffffff PCM ones 2 no"; do
+		    "$(printf '0x%016x-0x%016x' $Z1 $((Z1E - 1))) STT-MRAM zeros 1 yes" \
+		    "$(printf '0x%016x-0x%016x' $P $((PE - 1))) PCM ones 2 no"; do
 		printf '%s\n' "$out" | grep -q -x -F "$want" ||
 			fail "memtype list has no line '$want': $out"
 	done
@@ -247,10 +259,10 @@ if command -v memtype >/dev/null 2>&1; then
 	assert_match "^Memory: +PCM$" "$(printf '%s\n' "$chain" | grep '^Memory:')" "lookup memory"
 	assert_match "^Fill pattern: +ones " "$(printf '%s\n' "$chain" | grep '^Fill pattern:')" "lookup fill"
 	assert_match "node 0, mirrored" "$(printf '%s\n' "$chain" | grep '^Range:')" "lookup range"
-	memtype -J lookup 0x50000000 | grep -q '"fill": "ones"' || fail "memtype -J lookup 0x50000000"
+	memtype -J lookup $P | grep -q '"fill": "ones"' || fail "memtype -J lookup $P"
 	mustfail memtype lookup 0x100000000
 	grep -q "0x100000000 is not System RAM" "$VMTEST_TMP/mustfail.out" || fail "lookup outside RAM: $(cat "$VMTEST_TMP/mustfail.out")"
-	mustfail memtype lookup 0x7fff0000
+	mustfail memtype lookup $(hx $((RAMEND + 0x10000)))
 	# A virtual address of this shell: its first mapping is resident.
 	va=$(printf '0x%x' $((0x$(head -n 1 /proc/$$/maps | cut -d- -f1))))
 	vchain=$(must memtype lookup --pid $$ "$va")
@@ -347,7 +359,7 @@ reject_map "PCM:64M@0x8000000,RRAM:64M@0xa000000" "range 2 (RRAM:64M@160M): over
 reject_map "PCM:64M@0x28000000,DRAM:4K@0x8000000,PCM:4K@0x29000000" "range 3 (PCM:4K@656M): overlaps range 1 (PCM:64M@640M)"
 reject_map "FOO:64M@0x8000000" "unknown memory type 'FOO'"
 reject_map "PCM:64M@0x100000000" "outside System RAM"
-reject_map "PCM:64M@0x7e000000" "partly outside System RAM"
+reject_map "PCM:64M@$(hx $((RAMEND + 0x20000 - 0x2000000)))" "partly outside System RAM"
 reject_map "PCM:64M@0x8000800" "range 1 (PCM:64M@0x8000800): start not aligned to 4K"
 reject_map "PCM64M@0x8000000" "expected NAME:SIZE@START"
 reject_map ":64M@0x8000000" "memory name"

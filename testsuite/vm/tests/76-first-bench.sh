@@ -14,7 +14,7 @@ need_cmd mirrorctl mproc migratepages timeit taskset
 # 128 MiB at 128 MiB into each node: 512 MiB of mirror memory.
 # Without the emulated mirror channel: its copies would take another
 # 128 MiB of every node, and migrate_pages(2) needs room on node 2.
-load_mirror 128M@0x8000000,128M@0x28000000,128M@0x48000000,128M@0x68000000 channel=0
+load_mirror "$MIRROR_VM_RANGES" channel=0
 free0=$(zones_free)
 
 # node_pages PID NODE: the process's pages on NODE (/proc/PID/numa_maps)

@@ -60,7 +60,7 @@ one_error
 assert_match 'emulated mirror channel' "$(cat "$ERR")" "no channel"
 assert_match '^zone0 +-$' "$(mirrorstat -o ZONE,FAILOVERS | sed -n 2p)" "mirrorstat: failovers unknown"
 
-load_mirror "$MIRROR_VM_RANGES" "memtypes=PCM:128M@0x8000000,STT-MRAM:128M@0x28000000"
+load_mirror "$MIRROR_VM_RANGES" "memtypes=PCM:128M@0x8000000,STT-MRAM:128M@$(zone_addr 1)"
 free0=$(zones_free)
 [ -d "$CH" ] || fail "no $CH in emulation mode"
 assert_eq 536870912 "$(cat "$CH/copy_bytes")" "copy_bytes"
@@ -155,7 +155,7 @@ assert_match 'not in System RAM' "$(cat "$ERR")" "outside RAM"
 drill 2 failover --addr 0x10000000
 one_error
 assert_match 'not inside a mirror zone' "$(cat "$ERR")" "outside the zones"
-drill 2 failover --addr 0x48000104
+drill 2 failover --addr $(printf 0x%x $(($(zone_addr 2) + 0x104)))
 one_error
 
 # ---- control: ordinary memory loses the pages ----------------------------
@@ -200,7 +200,7 @@ one_error
 drill 2 failover --pid 99999
 one_error
 assert_match 'no such process' "$(cat "$ERR")" "vanished pid"
-drill 2 failover --pid 1 --addr 0x48000000
+drill 2 failover --pid 1 --addr $(zone_addr 2)
 one_error
 drill 2 failover --pages 2000
 one_error
