@@ -21,6 +21,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/kmemleak.h>
 #include <linux/moduleparam.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
@@ -470,6 +471,52 @@ static const char *mirror_claim_reason(int err)
 	}
 }
 
+#if defined(CONFIG_DEBUG_KMEMLEAK) && defined(CONFIG_X86)
+/*
+ * The memory map of memory present at boot comes from memblock, and
+ * kmemleak scans it as one of its objects.  Removing the memory frees the
+ * zone's part of that map without telling kmemleak (6.1), which then reads
+ * pages that are free again: unmapped under DEBUG_PAGEALLOC (an oops in
+ * scan_block) or someone else's.  So kmemleak stops scanning that part
+ * before the removal ('on' false), and scans it again when the memory
+ * stays ('on' true).  Maps allocated after boot (memory added back by an
+ * earlier unload) are not memblock's, not reserved, and not kmemleak's.
+ */
+static void mirror_memmap_leaktrace(struct mirror_zone *zone, bool on)
+{
+	unsigned long addr = (unsigned long)pfn_to_page(zone->start_pfn);
+	unsigned long end = (unsigned long)pfn_to_page(zone->end_pfn);
+	phys_addr_t run = 0, run_end = 0;
+
+	for (; addr < end + PAGE_SIZE; addr += PAGE_SIZE) {
+		phys_addr_t phys = 0;
+
+		if (addr < end) {
+			phys = slow_virt_to_phys((void *)addr);
+			if (!PageReserved(pfn_to_page(PHYS_PFN(phys))))
+				phys = 0;
+		}
+		if (phys && phys == run_end) {
+			run_end += PAGE_SIZE;
+			continue;
+		}
+		/* A run of the map's physical pages ends: tell kmemleak. */
+		if (run_end > run) {
+			if (on)
+				kmemleak_alloc_phys(run, run_end - run, 0);
+			else
+				kmemleak_free_part_phys(run, run_end - run);
+		}
+		run = phys;
+		run_end = phys ? phys + PAGE_SIZE : 0;
+	}
+}
+#else
+static void mirror_memmap_leaktrace(struct mirror_zone *zone, bool on)
+{
+}
+#endif
+
 /*
  * Take the zone's memory blocks from the kernel whole and map them back as
  * our device memory.  offline_and_remove_memory() migrates what the kernel
@@ -486,8 +533,10 @@ static int mirror_zone_claim(struct mirror_zone *zone)
 	int ret;
 
 	mirror_range_name(start, size, name, sizeof(name));
+	mirror_memmap_leaktrace(zone, false);
 	ret = offline_and_remove_memory(start, size);
 	if (ret) {
+		mirror_memmap_leaktrace(zone, true);
 		pr_err("zone%u (%s): memory could not be offlined: %s (error %d)\n",
 		       zone->id, name, mirror_claim_reason(ret), ret);
 		return ret;
