@@ -611,9 +611,9 @@ static int cmd_stats(struct memtype *mt)
 			json_object_set_new(o, "fill", json_string(pattern(fill)));
 			for (k = 0; k < MIRROR_MEMTYPE_NR_COUNTERS; k++)
 				json_object_set_new(o, names[k], json_count(v[k]));
-			json_object_set_new(o, "saved_mpj", json_integer(
-				(json_int_t)v[MIRROR_MEMTYPE_ENERGY_OTHER_MPJ] -
-				(json_int_t)v[MIRROR_MEMTYPE_ENERGY_MPJ]));
+			json_object_set_new(o, "saved_mpj", json_diff(
+				v[MIRROR_MEMTYPE_ENERGY_OTHER_MPJ],
+				v[MIRROR_MEMTYPE_ENERGY_MPJ]));
 			json_row(mt, arr, o, scols);
 			continue;
 		}
