@@ -95,6 +95,26 @@ static void fill(struct mirror_first_info *info,
 	mirror_info_copy(info, &full, sizeof(full));
 }
 
+/*
+ * A request to mirror.ko (the only backend with a per-process flag) and,
+ * when it succeeds, the state it answered into 'info'.
+ */
+static int module_call(struct mirror_ctx *ctx, unsigned long cmd,
+		       struct mirror_proc_req *req,
+		       struct mirror_first_info *info)
+{
+	int rc;
+
+	if (!is_module(ctx))
+		return mirror_error(ctx, -EOPNOTSUPP,
+				    "the %s backend has no per-process flag",
+				    ctx->backend->name);
+	rc = module_ioctl(ctx, cmd, req, "process");
+	if (rc == 0)
+		fill(info, req);
+	return rc;
+}
+
 /* Memory reliable shows the flag only. */
 static void fill_unknown(struct mirror_first_info *info, pid_t pid, int flag)
 {
@@ -191,20 +211,13 @@ MIRROR_EXPORT int mirror_first_set(struct mirror_ctx *ctx, pid_t pid,
 			fill_unknown(info, pid, 1);
 		return rc;
 	}
-	if (!is_module(ctx))
-		return mirror_error(ctx, -EOPNOTSUPP,
-				    "the %s backend has no per-process flag",
-				    ctx->backend->name);
-	if (limit_bytes % ctx->page_size)
+	if (is_module(ctx) && limit_bytes % ctx->page_size)
 		return mirror_error(ctx, -EINVAL,
 				    "limit %llu is not a multiple of the page size (%lu bytes)",
 				    limit_bytes, ctx->page_size);
 	req.limit_bytes = limit_bytes;
 	req.flags = flags & MIRROR_FIRST_NOMOVE ? MIRROR_PROC_NOMOVE : 0;
-	rc = module_ioctl(ctx, MIRROR_IOC_SET, &req, "process");
-	if (rc == 0)
-		fill(info, &req);
-	return rc;
+	return module_call(ctx, MIRROR_IOC_SET, &req, info);
 }
 
 MIRROR_EXPORT int mirror_first_clear(struct mirror_ctx *ctx, pid_t pid,
@@ -227,15 +240,8 @@ MIRROR_EXPORT int mirror_first_clear(struct mirror_ctx *ctx, pid_t pid,
 			fill_unknown(info, pid, 0);
 		return rc;
 	}
-	if (!is_module(ctx))
-		return mirror_error(ctx, -EOPNOTSUPP,
-				    "the %s backend has no per-process flag",
-				    ctx->backend->name);
 	req.flags = flags & MIRROR_FIRST_MOVE_BACK ? MIRROR_PROC_MOVE_BACK : 0;
-	rc = module_ioctl(ctx, MIRROR_IOC_CLEAR, &req, "process");
-	if (rc == 0)
-		fill(info, &req);
-	return rc;
+	return module_call(ctx, MIRROR_IOC_CLEAR, &req, info);
 }
 
 MIRROR_EXPORT int mirror_first_get(struct mirror_ctx *ctx, pid_t pid,
@@ -252,14 +258,7 @@ MIRROR_EXPORT int mirror_first_get(struct mirror_ctx *ctx, pid_t pid,
 			fill_unknown(info, pid, flag);
 		return rc;
 	}
-	if (!is_module(ctx))
-		return mirror_error(ctx, -EOPNOTSUPP,
-				    "the %s backend has no per-process flag",
-				    ctx->backend->name);
-	rc = module_ioctl(ctx, MIRROR_IOC_GET, &req, "process");
-	if (rc == 0)
-		fill(info, &req);
-	return rc;
+	return module_call(ctx, MIRROR_IOC_GET, &req, info);
 }
 
 MIRROR_EXPORT int mirror_first_migrate(struct mirror_ctx *ctx, pid_t pid,
@@ -276,10 +275,7 @@ MIRROR_EXPORT int mirror_first_migrate(struct mirror_ctx *ctx, pid_t pid,
 				    "the %s backend cannot move a process's existing pages (only mirror.ko migrates)",
 				    ctx->backend->name);
 	req.flags = to_mirror ? MIRROR_PROC_TO_MIRROR : MIRROR_PROC_TO_NORMAL;
-	rc = module_ioctl(ctx, MIRROR_IOC_MIGRATE, &req, "process");
-	if (rc == 0)
-		fill(info, &req);
-	return rc;
+	return module_call(ctx, MIRROR_IOC_MIGRATE, &req, info);
 }
 
 /*
