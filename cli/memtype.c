@@ -92,15 +92,13 @@ static const struct coldesc scols[NR_SCOLS] = {
 
 struct memtype {
 	enum cmd cmd;
-	bool json, raw, noheadings, bytes, all;
-	const char *outarg;
+	bool json;
+	struct tableopts t;
 	const char *sysroot;
 	const char *file;
 	long pid;			/* 0: physical lookup */
 	unsigned long long addr;
 	struct mirror_ctx *ctx;
-	int cols[16];
-	unsigned int ncols;
 };
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -151,14 +149,13 @@ static void set_columns(struct memtype *mt, const struct coldesc *d,
 
 	for (i = 0; i < n; i++)
 		defs[i] = (int)i;
-	mt->ncols = columns_parse(mt->outarg, mt->all, d, n, defs, n, mt->cols,
-				  sizeof(mt->cols) / sizeof(mt->cols[0]));
+	columns_parse(&mt->t, d, n, defs, n);
 }
 
 static struct libscols_table *new_table(struct memtype *mt,
 					const struct coldesc *d)
 {
-	return columns_table(d, mt->cols, mt->ncols, mt->raw, mt->noheadings);
+	return columns_table(&mt->t, d);
 }
 
 static int print_json(json_t *root)
@@ -187,9 +184,7 @@ static int print_result(struct memtype *mt, json_t *root, const char *key,
 static void json_row(struct memtype *mt, json_t *arr, json_t *o,
 		     const struct coldesc *d)
 {
-	if (mt->outarg)
-		columns_json(o, d, mt->cols, mt->ncols);
-	json_array_append_new(arr, o);
+	json_array_append_new(arr, columns_json(o, &mt->t, d));
 }
 
 static json_t *json_root(const char *what)
@@ -261,13 +256,13 @@ static int cmd_list(struct memtype *mt)
 		ln = scols_table_new_line(tb, NULL);
 		if (!ln)
 			goto nomem;
-		for (c = 0; c < mt->ncols; c++) {
-			switch (mt->cols[c]) {
+		for (c = 0; c < mt->t.ncols; c++) {
+			switch (mt->t.cols[c]) {
 			case L_RANGE:
 				snprintf(buf, sizeof(buf), "0x%016llx-0x%016llx", s, e - 1);
 				break;
 			case L_SIZE:
-				fmt_size(e - s, mt->bytes, buf, sizeof(buf));
+				fmt_size(e - s, mt->t.bytes, buf, sizeof(buf));
 				break;
 			case L_TYPE:
 				snprintf(buf, sizeof(buf), "%s", type);
@@ -462,8 +457,8 @@ static int cmd_energy(struct memtype *mt)
 		ln = scols_table_new_line(tb, NULL);
 		if (!ln)
 			goto nomem;
-		for (c = 0; c < mt->ncols; c++) {
-			switch (mt->cols[c]) {
+		for (c = 0; c < mt->t.ncols; c++) {
+			switch (mt->t.cols[c]) {
 			case E_NAME:
 				snprintf(buf, sizeof(buf), "%s", mirror_energy_get_name(table, i));
 				break;
@@ -620,8 +615,8 @@ static int cmd_stats(struct memtype *mt)
 		ln = scols_table_new_line(tb, NULL);
 		if (!ln)
 			goto nomem;
-		for (c = 0; c < mt->ncols; c++) {
-			int col = mt->cols[c];
+		for (c = 0; c < mt->t.ncols; c++) {
+			int col = mt->t.cols[c];
 
 			switch (col) {
 			case S_TYPE:
@@ -707,17 +702,13 @@ static unsigned long long parse_addr(const char *s, const char *what)
 	return v;
 }
 
-enum { OPT_SYSROOT = 0x100, OPT_OUTPUT_ALL };
+enum { OPT_SYSROOT = 0x100 };
 
 static void parse_args(struct memtype *mt, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "pid",	required_argument,	NULL, 'p' },
-		{ "output",	required_argument,	NULL, 'o' },
-		{ "output-all",	no_argument,		NULL, OPT_OUTPUT_ALL },
-		{ "bytes",	no_argument,		NULL, 'b' },
-		{ "noheadings",	no_argument,		NULL, 'n' },
-		{ "raw",	no_argument,		NULL, 'r' },
+		TABLE_LONGOPTS,
 		{ "json",	no_argument,		NULL, 'J' },
 		{ "sysroot",	required_argument,	NULL, OPT_SYSROOT },
 		{ "help",	no_argument,		NULL, 'h' },
@@ -730,24 +721,11 @@ static void parse_args(struct memtype *mt, int argc, char **argv)
 	char **args;
 
 	while ((c = getopt_long(argc, argv, "p:o:bnrJhV", longopts, NULL)) != -1) {
+		if (table_option(&mt->t, c, optarg))
+			continue;
 		switch (c) {
 		case 'p':
 			pidarg = optarg;
-			break;
-		case 'o':
-			mt->outarg = optarg;
-			break;
-		case OPT_OUTPUT_ALL:
-			mt->all = true;
-			break;
-		case 'b':
-			mt->bytes = true;
-			break;
-		case 'n':
-			mt->noheadings = true;
-			break;
-		case 'r':
-			mt->raw = true;
 			break;
 		case 'J':
 			mt->json = true;
@@ -799,15 +777,12 @@ static void parse_args(struct memtype *mt, int argc, char **argv)
 		mt->pid = (long)pid;
 	}
 	if (mt->cmd == CMD_LOOKUP || mt->cmd == CMD_ENERGY_LOAD) {
-		if (mt->outarg || mt->all || mt->bytes || mt->raw ||
-		    mt->noheadings)
+		if (table_options_given(&mt->t))
 			usage_error("-o, --output-all, -b, -n and -r apply to tables (list, energy, stats)");
 	}
 	if (mt->cmd == CMD_ENERGY_LOAD && mt->json)
 		usage_error("energy load prints nothing: -J does not apply");
-	/* -o and --output-all choose the JSON keys too; these do not. */
-	if (mt->json && (mt->bytes || mt->noheadings || mt->raw))
-		usage_error("-b, -n and -r are for the table, not -J");
+	table_options_json(&mt->t, mt->json, NULL);
 	if (mt->cmd == CMD_LIST)
 		set_columns(mt, lcols, NR_LCOLS);
 	else if (mt->cmd == CMD_ENERGY)

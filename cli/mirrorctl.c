@@ -306,14 +306,6 @@ static json_t *info_json(const struct mirror_first_info *in)
 
 /* ---- tables: show and policy ------------------------------------------- */
 
-/* -o, --output-all, -b, -n, -r (show and policy). */
-struct outopts {
-	const char *outarg;
-	bool all, bytes, raw, noheadings;
-	int cols[16];
-	unsigned int ncols;
-};
-
 enum {
 	S_PID, S_COMMAND, S_FIRST, S_INHERITED, S_LIMIT, S_MIRROR, S_ORDINARY,
 	S_MIGRATED, S_FAILED, S_SHORTFALL, S_RETURNED, NR_SCOLS
@@ -361,57 +353,25 @@ static const struct coldesc policy_cols[NR_PCOLS] = {
 
 static const int policy_defaults[] = { P_NAME, P_VALUE };
 
-enum { OPT_OUTPUT_ALL = 0x100, OPT_SYSROOT };
-
-#define TABLE_LONGOPTS \
-	{ "output",	required_argument,	NULL, 'o' }, \
-	{ "output-all",	no_argument,		NULL, OPT_OUTPUT_ALL }, \
-	{ "bytes",	no_argument,		NULL, 'b' }, \
-	{ "noheadings",	no_argument,		NULL, 'n' }, \
-	{ "raw",	no_argument,		NULL, 'r' }
-
-/* A table option of show or policy; false for any other. */
-static bool table_option(struct outopts *o, int c, const char *arg)
-{
-	switch (c) {
-	case 'o':
-		o->outarg = arg;
-		return true;
-	case OPT_OUTPUT_ALL:
-		o->all = true;
-		return true;
-	case 'b':
-		o->bytes = true;
-		return true;
-	case 'n':
-		o->noheadings = true;
-		return true;
-	case 'r':
-		o->raw = true;
-		return true;
-	}
-	return false;
-}
+enum { OPT_SYSROOT = 0x100 };
 
 /*
  * -b, -n and -r shape the table only; -o and --output-all also choose the
  * keys of show's JSON (as mirrorstat's), while policy's JSON, one value a
  * name, has no columns to choose.
  */
-static void table_columns(struct outopts *o, const char *cmd,
+static void table_columns(struct tableopts *o, const char *cmd,
 			  const struct coldesc *d, unsigned int n,
 			  const int *defs, unsigned int ndefs, bool json_cols)
 {
-	if (json_out && (o->bytes || o->raw || o->noheadings))
-		usage_error("%s: -b, -n and -r are for the table, not -J", cmd);
+	table_options_json(o, json_out, cmd);
 	if (json_out && !json_cols && (o->outarg || o->all))
 		usage_error("%s: -o and --output-all are for the table; -J prints every policy",
 			    cmd);
-	o->ncols = columns_parse(o->outarg, o->all, d, n, defs, ndefs, o->cols,
-				 sizeof(o->cols) / sizeof(o->cols[0]));
+	columns_parse(o, d, n, defs, ndefs);
 }
 
-static void show_cell(const struct outopts *o, const struct mirror_first_info *in,
+static void show_cell(const struct tableopts *o, const struct mirror_first_info *in,
 		      const char *comm, int col, char *buf, size_t len)
 {
 	switch (col) {
@@ -455,8 +415,8 @@ static void show_cell(const struct outopts *o, const struct mirror_first_info *i
 }
 
 /* One line of the table; -ENOMEM. */
-static int table_line(struct libscols_table *tb, const struct outopts *o,
-		      void (*cell)(const struct outopts *, const void *, int,
+static int table_line(struct libscols_table *tb, const struct tableopts *o,
+		      void (*cell)(const struct tableopts *, const void *, int,
 				   char *, size_t),
 		      const void *what)
 {
@@ -474,7 +434,7 @@ static int table_line(struct libscols_table *tb, const struct outopts *o,
 	return 0;
 }
 
-static void show_line_cell(const struct outopts *o, const void *what, int col,
+static void show_line_cell(const struct tableopts *o, const void *what, int col,
 			   char *buf, size_t len)
 {
 	const struct mirror_first_info *in = what;
@@ -485,7 +445,7 @@ static void show_line_cell(const struct outopts *o, const void *what, int col,
 	show_cell(o, in, comm, col, buf, len);
 }
 
-static void policy_cell(const struct outopts *o, const void *what, int col,
+static void policy_cell(const struct tableopts *o, const void *what, int col,
 			char *buf, size_t len)
 {
 	struct mirror_policy *pol = (struct mirror_policy *)what;
@@ -540,7 +500,7 @@ enum op { OP_SET, OP_CLEAR, OP_SHOW, OP_TO_MIRROR, OP_TO_NORMAL };
 
 /* 'o': the table of show (NULL for the other commands). */
 static int apply(enum op op, pid_t *pids, int nr, unsigned long long limit,
-		 unsigned int flags, const struct outopts *o)
+		 unsigned int flags, const struct tableopts *o)
 {
 	struct libscols_table *tb = NULL;
 	struct mirror_ctx *ctx;
@@ -555,8 +515,7 @@ static int apply(enum op op, pid_t *pids, int nr, unsigned long long limit,
 		arr = json_array();
 		json_object_set(root, "processes", arr);
 	} else if (op == OP_SHOW) {
-		tb = columns_table(show_cols, o->cols, o->ncols, o->raw,
-				   o->noheadings);
+		tb = columns_table(o, show_cols);
 		if (!tb) {
 			warnx_("out of memory");
 			mirror_unref(ctx);
@@ -591,9 +550,9 @@ static int apply(enum op op, pid_t *pids, int nr, unsigned long long limit,
 			ret = lib_fail(ctx, rc);
 			break;
 		}
-		if (json_out && o && o->outarg) {
+		if (json_out && o) {
 			json_array_append_new(arr, columns_json(info_json(&in),
-					show_cols, o->cols, o->ncols));
+								o, show_cols));
 		} else if (json_out) {
 			json_array_append_new(arr, info_json(&in));
 		} else if (op == OP_SHOW) {
@@ -750,7 +709,7 @@ static int cmd_show(int argc, char **argv)
 		TABLE_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct outopts o = { 0 };
+	struct tableopts o = { 0 };
 	pid_t *pids;
 	int c, nr, rc;
 
@@ -885,7 +844,7 @@ static int cmd_policy(int argc, char **argv)
 	int want[2] = { -1, -1 };
 	static const char *const names[2] = { "default_mirror", "fallback" };
 	struct libscols_table *tb;
-	struct outopts o = { 0 };
+	struct tableopts o = { 0 };
 	struct mirror_ctx *ctx;
 	struct mirror_policy *pol;
 	int c, rc, i;
@@ -956,8 +915,7 @@ static int cmd_policy(int argc, char **argv)
 		json_object_set_new(root, "policies", pols);
 		emit(root);
 	} else {
-		tb = columns_table(policy_cols, o.cols, o.ncols, o.raw,
-				   o.noheadings);
+		tb = columns_table(&o, policy_cols);
 		rc = tb ? 0 : -ENOMEM;
 		mirror_policy_foreach(ctx, pol)
 			if (rc == 0)
