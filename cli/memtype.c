@@ -152,12 +152,6 @@ static void set_columns(struct memtype *mt, const struct coldesc *d,
 	columns_parse(&mt->t, d, n, defs, n);
 }
 
-static struct libscols_table *new_table(struct memtype *mt,
-					const struct coldesc *d)
-{
-	return columns_table(&mt->t, d);
-}
-
 static int print_json(json_t *root)
 {
 	int rc = json_print(stdout, root, JSON_INDENT(2));
@@ -166,25 +160,62 @@ static int print_json(json_t *root)
 	return rc;
 }
 
-/* A command's result: the JSON document with 'arr' under 'key', or the
- * table.  Takes both. */
-static int print_result(struct memtype *mt, json_t *root, const char *key,
-			json_t *arr, struct libscols_table *tb)
+/*
+ * The rows of a table command (list, energy, stats): 'n' of them in
+ * 'data', each a JSON object under 'key' or a line of the columns 'd'.
+ */
+struct rows {
+	const char *key;
+	const struct coldesc *d;
+	unsigned int n;
+	json_t *(*json)(struct memtype *mt, void *data, unsigned int i);
+	void (*cell)(struct memtype *mt, void *data, unsigned int i, int col,
+		     char *buf, size_t len);
+	void *data;
+};
+
+/* One row as columns_line() sees it. */
+struct row {
+	const struct rows *r;
+	unsigned int i;
+};
+
+static void row_cell(void *ctx, void *row, int col, char *buf, size_t len)
 {
-	if (mt->json) {
-		json_object_set_new(root, key, arr);
-		return print_json(root) < 0 ? fail(mt, -ENOMEM) : EXIT_SUCCESS;
-	}
-	scols_print_table(tb);
-	scols_unref_table(tb);
-	return EXIT_SUCCESS;
+	struct row *w = row;
+
+	w->r->cell(ctx, w->r->data, w->i, col, buf, len);
 }
 
-/* One row of a table command's JSON; with -o only the keys of its columns. */
-static void json_row(struct memtype *mt, json_t *arr, json_t *o,
-		     const struct coldesc *d)
+/*
+ * A table command's result: with -J, the rows under r->key of 'root' (the
+ * document begun by json_root(), which this takes; with -o only the keys
+ * of those columns), else the table.
+ */
+static int print_rows(struct memtype *mt, json_t *root, const struct rows *r)
 {
-	json_array_append_new(arr, columns_json(o, &mt->t, d));
+	struct libscols_table *tb;
+	struct row w = { .r = r };
+	int rc = 0;
+
+	if (mt->json) {
+		json_t *arr = json_array();
+
+		for (w.i = 0; w.i < r->n; w.i++)
+			json_array_append_new(arr, columns_json(
+				r->json(mt, r->data, w.i), &mt->t, r->d));
+		json_object_set_new(root, r->key, arr);
+		return print_json(root) < 0 ? fail(mt, -ENOMEM) : EXIT_SUCCESS;
+	}
+	tb = columns_table(&mt->t, r->d);
+	if (!tb)
+		return fail(mt, -ENOMEM);
+	for (w.i = 0; w.i < r->n && rc == 0; w.i++)
+		rc = columns_line(tb, &mt->t, row_cell, mt, &w);
+	if (rc == 0)
+		scols_print_table(tb);
+	scols_unref_table(tb);
+	return rc < 0 ? fail(mt, rc) : EXIT_SUCCESS;
 }
 
 static json_t *json_root(const char *what)
@@ -206,13 +237,71 @@ static int map_fill(struct mirror_memmap *map, const char *type)
 
 /* ---- list ----------------------------------------------------------------- */
 
+static json_t *list_json(struct memtype *mt, void *data, unsigned int i)
+{
+	struct mirror_memmap *map = data;
+	unsigned long long s = mirror_memmap_range_get_start(map, i);
+	unsigned long long e = mirror_memmap_range_get_end(map, i);
+	const char *type = mirror_memmap_range_get_type(map, i);
+	int node = mirror_memmap_range_get_node(map, i);
+	int fill = map_fill(map, type);
+	json_t *o = json_object();
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "0x%llx", s);
+	json_object_set_new(o, "start", json_string(buf));
+	snprintf(buf, sizeof(buf), "0x%llx", e - 1);
+	json_object_set_new(o, "end", json_string(buf));
+	json_object_set_new(o, "size_bytes", json_uint(e - s));
+	json_object_set_new(o, "type", json_text(type));
+	json_object_set_new(o, "fill", fill < 0 ? json_null() :
+			    json_string(pattern(fill)));
+	json_object_set_new(o, "node", node < 0 ? json_null() :
+			    json_integer(node));
+	json_object_set_new(o, "mirrored",
+			    json_boolean(mirror_memmap_range_is_mirrored(map, i)));
+	return o;
+}
+
+static void list_cell(struct memtype *mt, void *data, unsigned int i,
+		      int col, char *buf, size_t len)
+{
+	struct mirror_memmap *map = data;
+	unsigned long long s = mirror_memmap_range_get_start(map, i);
+	unsigned long long e = mirror_memmap_range_get_end(map, i);
+	const char *type = mirror_memmap_range_get_type(map, i);
+	int node = mirror_memmap_range_get_node(map, i);
+	int fill = map_fill(map, type);
+
+	switch (col) {
+	case L_RANGE:
+		snprintf(buf, len, "0x%016llx-0x%016llx", s, e - 1);
+		break;
+	case L_SIZE:
+		fmt_size(e - s, mt->t.bytes, buf, len);
+		break;
+	case L_TYPE:
+		snprintf(buf, len, "%s", type);
+		break;
+	case L_FILL:
+		snprintf(buf, len, "%s", fill < 0 ? "-" : pattern(fill));
+		break;
+	case L_NODE:
+		if (node < 0)
+			snprintf(buf, len, "-");
+		else
+			snprintf(buf, len, "%d", node);
+		break;
+	default:
+		snprintf(buf, len, "%s",
+			 mirror_memmap_range_is_mirrored(map, i) ? "yes" : "no");
+	}
+}
+
 static int cmd_list(struct memtype *mt)
 {
 	struct mirror_memmap *map;
-	struct libscols_table *tb = NULL;
-	json_t *root = NULL, *arr = NULL;
-	unsigned int i, c;
-	char buf[128];
+	json_t *root = NULL;
 	int rc;
 
 	rc = mirror_memmap_read(mt->ctx, &map);
@@ -222,73 +311,13 @@ static int cmd_list(struct memtype *mt)
 		root = json_root("list");
 		json_object_set_new(root, "default_type",
 				    json_text(mirror_memmap_get_default_type(map)));
-		arr = json_array();
-	} else if (!(tb = new_table(mt, lcols))) {
-		mirror_memmap_free(map);
-		return fail(mt, -ENOMEM);
 	}
-	for (i = 0; i < mirror_memmap_get_nr_ranges(map); i++) {
-		unsigned long long s = mirror_memmap_range_get_start(map, i);
-		unsigned long long e = mirror_memmap_range_get_end(map, i);
-		const char *type = mirror_memmap_range_get_type(map, i);
-		int node = mirror_memmap_range_get_node(map, i);
-		int fill = map_fill(map, type);
-		bool mir = mirror_memmap_range_is_mirrored(map, i);
-		struct libscols_line *ln;
-
-		if (mt->json) {
-			json_t *o = json_object();
-
-			snprintf(buf, sizeof(buf), "0x%llx", s);
-			json_object_set_new(o, "start", json_string(buf));
-			snprintf(buf, sizeof(buf), "0x%llx", e - 1);
-			json_object_set_new(o, "end", json_string(buf));
-			json_object_set_new(o, "size_bytes", json_uint(e - s));
-			json_object_set_new(o, "type", json_text(type));
-			json_object_set_new(o, "fill", fill < 0 ? json_null() :
-					    json_string(pattern(fill)));
-			json_object_set_new(o, "node", node < 0 ? json_null() :
-					    json_integer(node));
-			json_object_set_new(o, "mirrored", json_boolean(mir));
-			json_row(mt, arr, o, lcols);
-			continue;
-		}
-		ln = scols_table_new_line(tb, NULL);
-		if (!ln)
-			goto nomem;
-		for (c = 0; c < mt->t.ncols; c++) {
-			switch (mt->t.cols[c]) {
-			case L_RANGE:
-				snprintf(buf, sizeof(buf), "0x%016llx-0x%016llx", s, e - 1);
-				break;
-			case L_SIZE:
-				fmt_size(e - s, mt->t.bytes, buf, sizeof(buf));
-				break;
-			case L_TYPE:
-				snprintf(buf, sizeof(buf), "%s", type);
-				break;
-			case L_FILL:
-				snprintf(buf, sizeof(buf), "%s", fill < 0 ? "-" : pattern(fill));
-				break;
-			case L_NODE:
-				if (node < 0)
-					snprintf(buf, sizeof(buf), "-");
-				else
-					snprintf(buf, sizeof(buf), "%d", node);
-				break;
-			default:
-				snprintf(buf, sizeof(buf), "%s", mir ? "yes" : "no");
-			}
-			if (scols_line_set_data(ln, c, buf) < 0)
-				goto nomem;
-		}
-	}
+	rc = print_rows(mt, root, &(struct rows){
+		.key = "ranges", .d = lcols,
+		.n = mirror_memmap_get_nr_ranges(map),
+		.json = list_json, .cell = list_cell, .data = map });
 	mirror_memmap_free(map);
-	return print_result(mt, root, "ranges", arr, tb);
-nomem:
-	scols_unref_table(tb);
-	mirror_memmap_free(map);
-	return fail(mt, -ENOMEM);
+	return rc;
 }
 
 /* ---- lookup ----------------------------------------------------------------- */
@@ -409,14 +438,56 @@ static int cmd_lookup(struct memtype *mt)
 
 /* ---- energy ------------------------------------------------------------------ */
 
+static json_t *energy_json(struct memtype *mt, void *data, unsigned int i)
+{
+	struct mirror_energy *table = data;
+	json_t *o = json_object();
+
+	json_object_set_new(o, "name", json_text(mirror_energy_get_name(table, i)));
+	json_object_set_new(o, "write0_mpj",
+			    json_uint(mirror_energy_get_write0_mpj(table, i)));
+	json_object_set_new(o, "write1_mpj",
+			    json_uint(mirror_energy_get_write1_mpj(table, i)));
+	json_object_set_new(o, "fill",
+			    json_string(pattern(mirror_energy_get_fill_bit(table, i))));
+	json_object_set_new(o, "source", json_text(mirror_energy_get_source(table, i)));
+	return o;
+}
+
+static void energy_cell(struct memtype *mt, void *data, unsigned int i,
+			int col, char *buf, size_t len)
+{
+	struct mirror_energy *table = data;
+	unsigned long long w0 = mirror_energy_get_write0_mpj(table, i);
+	unsigned long long w1 = mirror_energy_get_write1_mpj(table, i);
+
+	switch (col) {
+	case E_NAME:
+		snprintf(buf, len, "%s", mirror_energy_get_name(table, i));
+		break;
+	case E_WRITE0:
+		fmt_pj(w0, buf, len);
+		break;
+	case E_WRITE1:
+		fmt_pj(w1, buf, len);
+		break;
+	case E_FILL:
+		snprintf(buf, len, "%s",
+			 pattern(mirror_energy_get_fill_bit(table, i)));
+		break;
+	case E_SAVING:
+		fmt_pj(w0 > w1 ? w0 - w1 : w1 - w0, buf, len);
+		break;
+	default:
+		snprintf(buf, len, "%s", mirror_energy_get_source(table, i));
+	}
+}
+
 static int cmd_energy(struct memtype *mt)
 {
 	struct mirror_energy *table;
-	struct libscols_table *tb = NULL;
-	json_t *root = NULL, *arr = NULL;
+	json_t *root = NULL;
 	const char *origin = "mirror.ko";
-	unsigned int i, c;
-	char buf[256];
 	int rc;
 
 	rc = mirror_energy_read(mt->ctx, &table);
@@ -431,62 +502,12 @@ static int cmd_energy(struct memtype *mt)
 	if (mt->json) {
 		root = json_root("energy");
 		json_object_set_new(root, "origin", json_string(origin));
-		arr = json_array();
-	} else if (!(tb = new_table(mt, ecols))) {
-		mirror_energy_free(table);
-		return fail(mt, -ENOMEM);
 	}
-	for (i = 0; i < mirror_energy_get_nr(table); i++) {
-		unsigned long long w0 = mirror_energy_get_write0_mpj(table, i);
-		unsigned long long w1 = mirror_energy_get_write1_mpj(table, i);
-		unsigned long long diff = w0 > w1 ? w0 - w1 : w1 - w0;
-		int fill = mirror_energy_get_fill_bit(table, i);
-		struct libscols_line *ln;
-
-		if (mt->json) {
-			json_t *o = json_object();
-
-			json_object_set_new(o, "name", json_text(mirror_energy_get_name(table, i)));
-			json_object_set_new(o, "write0_mpj", json_uint(w0));
-			json_object_set_new(o, "write1_mpj", json_uint(w1));
-			json_object_set_new(o, "fill", json_string(pattern(fill)));
-			json_object_set_new(o, "source", json_text(mirror_energy_get_source(table, i)));
-			json_row(mt, arr, o, ecols);
-			continue;
-		}
-		ln = scols_table_new_line(tb, NULL);
-		if (!ln)
-			goto nomem;
-		for (c = 0; c < mt->t.ncols; c++) {
-			switch (mt->t.cols[c]) {
-			case E_NAME:
-				snprintf(buf, sizeof(buf), "%s", mirror_energy_get_name(table, i));
-				break;
-			case E_WRITE0:
-				fmt_pj(w0, buf, sizeof(buf));
-				break;
-			case E_WRITE1:
-				fmt_pj(w1, buf, sizeof(buf));
-				break;
-			case E_FILL:
-				snprintf(buf, sizeof(buf), "%s", pattern(fill));
-				break;
-			case E_SAVING:
-				fmt_pj(diff, buf, sizeof(buf));
-				break;
-			default:
-				snprintf(buf, sizeof(buf), "%s", mirror_energy_get_source(table, i));
-			}
-			if (scols_line_set_data(ln, c, buf) < 0)
-				goto nomem;
-		}
-	}
+	rc = print_rows(mt, root, &(struct rows){
+		.key = "types", .d = ecols, .n = mirror_energy_get_nr(table),
+		.json = energy_json, .cell = energy_cell, .data = table });
 	mirror_energy_free(table);
-	return print_result(mt, root, "types", arr, tb);
-nomem:
-	scols_unref_table(tb);
-	mirror_energy_free(table);
-	return fail(mt, -ENOMEM);
+	return rc;
 }
 
 static int read_input(const char *file, char **text, size_t *len)
@@ -567,87 +588,75 @@ static int cmd_energy_load(struct memtype *mt)
 
 /* ---- stats -------------------------------------------------------------------- */
 
+static json_t *stats_json(struct memtype *mt, void *data, unsigned int i)
+{
+	static const char *const names[] = {
+		"alloc_zero_pages", "alloc_one_pages",
+		"write_zero_pages", "write_one_pages",
+		"scrub_pages", "energy_mpj", "energy_other_mpj",
+	};
+	struct mirror_memmap *map = data;
+	json_t *o = json_object();
+	unsigned int k;
+
+	json_object_set_new(o, "type", json_text(mirror_memmap_type_get_name(map, i)));
+	json_object_set_new(o, "fill",
+			    json_string(pattern(mirror_memmap_type_get_fill_bit(map, i))));
+	for (k = 0; k < MIRROR_MEMTYPE_NR_COUNTERS; k++)
+		json_object_set_new(o, names[k],
+				    json_count(mirror_memmap_type_get_counter(map, i, k)));
+	json_object_set_new(o, "saved_mpj", json_diff(
+		mirror_memmap_type_get_counter(map, i, MIRROR_MEMTYPE_ENERGY_OTHER_MPJ),
+		mirror_memmap_type_get_counter(map, i, MIRROR_MEMTYPE_ENERGY_MPJ)));
+	return o;
+}
+
+static void stats_cell(struct memtype *mt, void *data, unsigned int i,
+		       int col, char *buf, size_t len)
+{
+	struct mirror_memmap *map = data;
+	long double energy = (long double)mirror_memmap_type_get_counter(map, i,
+					MIRROR_MEMTYPE_ENERGY_MPJ);
+	long double other = (long double)mirror_memmap_type_get_counter(map, i,
+					MIRROR_MEMTYPE_ENERGY_OTHER_MPJ);
+
+	switch (col) {
+	case S_TYPE:
+		snprintf(buf, len, "%s", mirror_memmap_type_get_name(map, i));
+		break;
+	case S_FILL:
+		snprintf(buf, len, "%s",
+			 pattern(mirror_memmap_type_get_fill_bit(map, i)));
+		break;
+	case S_ENERGY:
+		fmt_uj(energy, buf, len);
+		break;
+	case S_OTHER:
+		fmt_uj(other, buf, len);
+		break;
+	case S_SAVED:
+		fmt_uj(other - energy, buf, len);
+		break;
+	default:
+		snprintf(buf, len, "%llu", mirror_memmap_type_get_counter(map, i,
+				(enum mirror_memtype_counter)(col - S_ALLOC0)));
+	}
+}
+
 static int cmd_stats(struct memtype *mt)
 {
 	struct mirror_memmap *map;
-	struct libscols_table *tb = NULL;
-	json_t *root = NULL, *arr = NULL;
-	unsigned int i, c;
-	char buf[64];
 	int rc;
 
 	rc = mirror_memmap_read(mt->ctx, &map);
 	if (rc < 0)
 		return fail(mt, rc);
-	if (mt->json) {
-		root = json_root("stats");
-		arr = json_array();
-	} else if (!(tb = new_table(mt, scols))) {
-		mirror_memmap_free(map);
-		return fail(mt, -ENOMEM);
-	}
-	for (i = 0; i < mirror_memmap_get_nr_types(map); i++) {
-		unsigned long long v[MIRROR_MEMTYPE_NR_COUNTERS];
-		int fill = mirror_memmap_type_get_fill_bit(map, i);
-		struct libscols_line *ln;
-		unsigned int k;
-
-		for (k = 0; k < MIRROR_MEMTYPE_NR_COUNTERS; k++)
-			v[k] = mirror_memmap_type_get_counter(map, i, k);
-		if (mt->json) {
-			static const char *const names[] = {
-				"alloc_zero_pages", "alloc_one_pages",
-				"write_zero_pages", "write_one_pages",
-				"scrub_pages", "energy_mpj", "energy_other_mpj",
-			};
-			json_t *o = json_object();
-
-			json_object_set_new(o, "type", json_text(mirror_memmap_type_get_name(map, i)));
-			json_object_set_new(o, "fill", json_string(pattern(fill)));
-			for (k = 0; k < MIRROR_MEMTYPE_NR_COUNTERS; k++)
-				json_object_set_new(o, names[k], json_count(v[k]));
-			json_object_set_new(o, "saved_mpj", json_diff(
-				v[MIRROR_MEMTYPE_ENERGY_OTHER_MPJ],
-				v[MIRROR_MEMTYPE_ENERGY_MPJ]));
-			json_row(mt, arr, o, scols);
-			continue;
-		}
-		ln = scols_table_new_line(tb, NULL);
-		if (!ln)
-			goto nomem;
-		for (c = 0; c < mt->t.ncols; c++) {
-			int col = mt->t.cols[c];
-
-			switch (col) {
-			case S_TYPE:
-				snprintf(buf, sizeof(buf), "%s", mirror_memmap_type_get_name(map, i));
-				break;
-			case S_FILL:
-				snprintf(buf, sizeof(buf), "%s", pattern(fill));
-				break;
-			case S_ENERGY:
-				fmt_uj((long double)v[MIRROR_MEMTYPE_ENERGY_MPJ], buf, sizeof(buf));
-				break;
-			case S_OTHER:
-				fmt_uj((long double)v[MIRROR_MEMTYPE_ENERGY_OTHER_MPJ], buf, sizeof(buf));
-				break;
-			case S_SAVED:
-				fmt_uj((long double)v[MIRROR_MEMTYPE_ENERGY_OTHER_MPJ] -
-				       (long double)v[MIRROR_MEMTYPE_ENERGY_MPJ], buf, sizeof(buf));
-				break;
-			default:
-				snprintf(buf, sizeof(buf), "%llu", v[col - S_ALLOC0]);
-			}
-			if (scols_line_set_data(ln, c, buf) < 0)
-				goto nomem;
-		}
-	}
+	rc = print_rows(mt, mt->json ? json_root("stats") : NULL, &(struct rows){
+		.key = "types", .d = scols,
+		.n = mirror_memmap_get_nr_types(map),
+		.json = stats_json, .cell = stats_cell, .data = map });
 	mirror_memmap_free(map);
-	return print_result(mt, root, "types", arr, tb);
-nomem:
-	scols_unref_table(tb);
-	mirror_memmap_free(map);
-	return fail(mt, -ENOMEM);
+	return rc;
 }
 
 /* ---- command line -------------------------------------------------------------- */

@@ -414,29 +414,11 @@ static void show_cell(const struct tableopts *o, const struct mirror_first_info 
 	}
 }
 
-/* One line of the table; -ENOMEM. */
-static int table_line(struct libscols_table *tb, const struct tableopts *o,
-		      void (*cell)(const struct tableopts *, const void *, int,
-				   char *, size_t),
-		      const void *what)
+/* A cell of show's table (columns_line(), 'ctx' the table options). */
+static void show_line_cell(void *ctx, void *what, int col, char *buf,
+			   size_t len)
 {
-	struct libscols_line *ln = scols_table_new_line(tb, NULL);
-	char buf[256];
-	unsigned int c;
-
-	if (!ln)
-		return -ENOMEM;
-	for (c = 0; c < o->ncols; c++) {
-		cell(o, what, o->cols[c], buf, sizeof(buf));
-		if (scols_line_set_data(ln, c, buf) < 0)
-			return -ENOMEM;
-	}
-	return 0;
-}
-
-static void show_line_cell(const struct tableopts *o, const void *what, int col,
-			   char *buf, size_t len)
-{
+	const struct tableopts *o = ctx;
 	const struct mirror_first_info *in = what;
 	char comm[64] = "?";
 
@@ -445,10 +427,11 @@ static void show_line_cell(const struct tableopts *o, const void *what, int col,
 	show_cell(o, in, comm, col, buf, len);
 }
 
-static void policy_cell(const struct tableopts *o, const void *what, int col,
-			char *buf, size_t len)
+/* A cell of policy's table (columns_line(), 'ctx' the table options). */
+static void policy_cell(void *ctx, void *what, int col, char *buf, size_t len)
 {
-	struct mirror_policy *pol = (struct mirror_policy *)what;
+	const struct tableopts *o = ctx;
+	struct mirror_policy *pol = what;
 	enum mirror_policy_type type = mirror_policy_get_type(pol);
 	unsigned long long v;
 
@@ -556,7 +539,7 @@ static int apply(enum op op, pid_t *pids, int nr, unsigned long long limit,
 		} else if (json_out) {
 			json_array_append_new(arr, info_json(&in));
 		} else if (op == OP_SHOW) {
-			if (table_line(tb, o, show_line_cell, &in) < 0) {
+			if (columns_line(tb, o, show_line_cell, (void *)o, &in) < 0) {
 				warnx_("out of memory");
 				ret = EXIT_FAILURE;
 				break;
@@ -919,7 +902,7 @@ static int cmd_policy(int argc, char **argv)
 		rc = tb ? 0 : -ENOMEM;
 		mirror_policy_foreach(ctx, pol)
 			if (rc == 0)
-				rc = table_line(tb, &o, policy_cell, pol);
+				rc = columns_line(tb, &o, policy_cell, &o, pol);
 		if (rc == 0)
 			scols_print_table(tb);
 		scols_unref_table(tb);

@@ -443,9 +443,12 @@ static void fmt_rate(double r, char *buf, size_t len)
 		snprintf(buf, len, "%.1f", r);
 }
 
-static void row_cell(struct mirrorstat *ms, const struct row *r, int col,
-		     char *buf, size_t len)
+/* A cell of a zone or node line (columns_line(), 'ctx' the mirrorstat). */
+static void row_cell(void *ctx, void *row, int col, char *buf, size_t len)
 {
+	struct mirrorstat *ms = ctx;
+	const struct row *r = row;
+
 	switch (col) {
 	case COL_ZONE:
 		snprintf(buf, len, "%s", r->zone);
@@ -510,9 +513,11 @@ static void row_cell(struct mirrorstat *ms, const struct row *r, int col,
 	}
 }
 
-static void proc_cell(struct mirrorstat *ms, struct mirror_proc *p, int col,
-		      char *buf, size_t len)
+/* A cell of a process line (columns_line(), 'ctx' the mirrorstat). */
+static void proc_cell(void *ctx, void *row, int col, char *buf, size_t len)
 {
+	struct mirrorstat *ms = ctx;
+	struct mirror_proc *p = row;
 	int first;
 
 	switch (col) {
@@ -554,36 +559,26 @@ static int print_table(struct mirrorstat *ms)
 	struct libscols_table *tb;
 	const struct row *rows = ms->view == VIEW_NODES ? ms->nrows : ms->zrows;
 	unsigned int nrows = ms->view == VIEW_NODES ? ms->nnrows : ms->nzrows;
-	unsigned int i, c;
-	char buf[512];
+	unsigned int i;
+	int rc = 0;
 
 	tb = columns_table(&ms->t, ms->view == VIEW_PROCS ? pcoldescs : coldescs);
 	if (!tb)
 		return -ENOMEM;
 	if (ms->view == VIEW_PROCS)
 		nrows = ms->nprocs;
-	for (i = 0; i < nrows; i++) {
-		struct libscols_line *ln = scols_table_new_line(tb, NULL);
-
-		if (!ln)
-			goto nomem;
-		for (c = 0; c < ms->t.ncols; c++) {
-			if (ms->view == VIEW_PROCS)
-				proc_cell(ms, ms->procs[i], ms->t.cols[c], buf,
-					  sizeof(buf));
-			else
-				row_cell(ms, &rows[i], ms->t.cols[c], buf,
-					 sizeof(buf));
-			if (scols_line_set_data(ln, c, buf) < 0)
-				goto nomem;
-		}
+	for (i = 0; i < nrows && rc == 0; i++) {
+		if (ms->view == VIEW_PROCS)
+			rc = columns_line(tb, &ms->t, proc_cell, ms,
+					  ms->procs[i]);
+		else
+			rc = columns_line(tb, &ms->t, row_cell, ms,
+					  (void *)&rows[i]);
 	}
-	scols_print_table(tb);
+	if (rc == 0)
+		scols_print_table(tb);
 	scols_unref_table(tb);
-	return 0;
-nomem:
-	scols_unref_table(tb);
-	return -ENOMEM;
+	return rc;
 }
 
 static void summary_line(const char *label, const char *value)

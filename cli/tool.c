@@ -183,6 +183,23 @@ struct libscols_table *columns_table(const struct tableopts *t,
 	return tb;
 }
 
+int columns_line(struct libscols_table *tb, const struct tableopts *t,
+		 column_cell_fn cell, void *ctx, void *row)
+{
+	struct libscols_line *ln = scols_table_new_line(tb, NULL);
+	char buf[512];
+	unsigned int c;
+
+	if (!ln)
+		return -ENOMEM;
+	for (c = 0; c < t->ncols; c++) {
+		cell(ctx, row, t->cols[c], buf, sizeof(buf));
+		if (scols_line_set_data(ln, c, buf) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static bool column_has_key(const struct tableopts *t,
 			   const struct coldesc *d, const char *key)
 {

@@ -103,6 +103,17 @@ struct libscols_table *columns_table(const struct tableopts *t,
 				     const struct coldesc *d);
 
 /*
+ * One cell: the text of column 'col' of 'row' into buf ('ctx' is the
+ * caller's).
+ */
+typedef void (*column_cell_fn)(void *ctx, void *row, int col, char *buf,
+			       size_t len);
+
+/* A line of 'tb' with t's columns of 'row', each from 'cell'; -ENOMEM. */
+int columns_line(struct libscols_table *tb, const struct tableopts *t,
+		 column_cell_fn cell, void *ctx, void *row);
+
+/*
  * -o with --json, as lsblk does it: of the keys of 'o' (one row), keep
  * only those of t's columns; all of them without -o.  Returns 'o'.
  */
