@@ -237,64 +237,74 @@ static int map_fill(struct mirror_memmap *map, const char *type)
 
 /* ---- list ----------------------------------------------------------------- */
 
+/* Range i of the map, as list shows it. */
+struct range {
+	unsigned long long s, e;	/* [s, e) */
+	const char *type;
+	int node, fill;			/* -1: none, unknown */
+	bool mirrored;
+};
+
+static struct range range_get(struct mirror_memmap *map, unsigned int i)
+{
+	struct range r = {
+		.s = mirror_memmap_range_get_start(map, i),
+		.e = mirror_memmap_range_get_end(map, i),
+		.type = mirror_memmap_range_get_type(map, i),
+		.node = mirror_memmap_range_get_node(map, i),
+		.mirrored = mirror_memmap_range_is_mirrored(map, i),
+	};
+
+	r.fill = map_fill(map, r.type);
+	return r;
+}
+
 static json_t *list_json(struct memtype *mt, void *data, unsigned int i)
 {
-	struct mirror_memmap *map = data;
-	unsigned long long s = mirror_memmap_range_get_start(map, i);
-	unsigned long long e = mirror_memmap_range_get_end(map, i);
-	const char *type = mirror_memmap_range_get_type(map, i);
-	int node = mirror_memmap_range_get_node(map, i);
-	int fill = map_fill(map, type);
+	struct range r = range_get(data, i);
 	json_t *o = json_object();
 	char buf[32];
 
-	snprintf(buf, sizeof(buf), "0x%llx", s);
+	snprintf(buf, sizeof(buf), "0x%llx", r.s);
 	json_object_set_new(o, "start", json_string(buf));
-	snprintf(buf, sizeof(buf), "0x%llx", e - 1);
+	snprintf(buf, sizeof(buf), "0x%llx", r.e - 1);
 	json_object_set_new(o, "end", json_string(buf));
-	json_object_set_new(o, "size_bytes", json_uint(e - s));
-	json_object_set_new(o, "type", json_text(type));
-	json_object_set_new(o, "fill", fill < 0 ? json_null() :
-			    json_string(pattern(fill)));
-	json_object_set_new(o, "node", node < 0 ? json_null() :
-			    json_integer(node));
-	json_object_set_new(o, "mirrored",
-			    json_boolean(mirror_memmap_range_is_mirrored(map, i)));
+	json_object_set_new(o, "size_bytes", json_uint(r.e - r.s));
+	json_object_set_new(o, "type", json_text(r.type));
+	json_object_set_new(o, "fill", r.fill < 0 ? json_null() :
+			    json_string(pattern(r.fill)));
+	json_object_set_new(o, "node", r.node < 0 ? json_null() :
+			    json_integer(r.node));
+	json_object_set_new(o, "mirrored", json_boolean(r.mirrored));
 	return o;
 }
 
 static void list_cell(struct memtype *mt, void *data, unsigned int i,
 		      int col, char *buf, size_t len)
 {
-	struct mirror_memmap *map = data;
-	unsigned long long s = mirror_memmap_range_get_start(map, i);
-	unsigned long long e = mirror_memmap_range_get_end(map, i);
-	const char *type = mirror_memmap_range_get_type(map, i);
-	int node = mirror_memmap_range_get_node(map, i);
-	int fill = map_fill(map, type);
+	struct range r = range_get(data, i);
 
 	switch (col) {
 	case L_RANGE:
-		snprintf(buf, len, "0x%016llx-0x%016llx", s, e - 1);
+		snprintf(buf, len, "0x%016llx-0x%016llx", r.s, r.e - 1);
 		break;
 	case L_SIZE:
-		fmt_size(e - s, mt->t.bytes, buf, len);
+		fmt_size(r.e - r.s, mt->t.bytes, buf, len);
 		break;
 	case L_TYPE:
-		snprintf(buf, len, "%s", type);
+		snprintf(buf, len, "%s", r.type);
 		break;
 	case L_FILL:
-		snprintf(buf, len, "%s", fill < 0 ? "-" : pattern(fill));
+		snprintf(buf, len, "%s", r.fill < 0 ? "-" : pattern(r.fill));
 		break;
 	case L_NODE:
-		if (node < 0)
+		if (r.node < 0)
 			snprintf(buf, len, "-");
 		else
-			snprintf(buf, len, "%d", node);
+			snprintf(buf, len, "%d", r.node);
 		break;
 	default:
-		snprintf(buf, len, "%s",
-			 mirror_memmap_range_is_mirrored(map, i) ? "yes" : "no");
+		snprintf(buf, len, "%s", r.mirrored ? "yes" : "no");
 	}
 }
 
@@ -331,11 +341,10 @@ static int cmd_lookup(struct memtype *mt)
 {
 	struct mirror_memmap *map = NULL;
 	struct mirror_energy *table = NULL;
-	unsigned long long paddr = mt->addr, s, e, w0, w1, diff;
-	const char *type;
+	unsigned long long paddr = mt->addr, w0, w1, diff;
+	struct range rg;
 	char buf[256], a[32], b[32];
-	int rc, r, t, fill, node;
-	bool mir;
+	int rc, r, t;
 
 	if (mt->pid) {
 		rc = mirror_virt_to_phys(mt->ctx, (pid_t)mt->pid, mt->addr,
@@ -358,16 +367,11 @@ static int cmd_lookup(struct memtype *mt)
 		mirror_memmap_free(map);
 		return fail(mt, rc);
 	}
-	s = mirror_memmap_range_get_start(map, (unsigned)r);
-	e = mirror_memmap_range_get_end(map, (unsigned)r);
-	type = mirror_memmap_range_get_type(map, (unsigned)r);
-	node = mirror_memmap_range_get_node(map, (unsigned)r);
-	mir = mirror_memmap_range_is_mirrored(map, (unsigned)r);
-	fill = map_fill(map, type);
-	t = mirror_energy_find(table, type);
-	if (t < 0 || fill < 0) {
+	rg = range_get(map, (unsigned)r);
+	t = mirror_energy_find(table, rg.type);
+	if (t < 0 || rg.fill < 0) {
 		fprintf(stderr, "%s: memory type %s is not in the energy table\n",
-			program_invocation_short_name, type);
+			program_invocation_short_name, rg.type);
 		mirror_memmap_free(map);
 		mirror_energy_free(table);
 		return EXIT_FAILURE;
@@ -390,17 +394,17 @@ static int cmd_lookup(struct memtype *mt)
 		snprintf(buf, sizeof(buf), "0x%llx", paddr);
 		json_object_set_new(root, "physical", json_string(buf));
 		o = json_object();
-		snprintf(buf, sizeof(buf), "0x%llx", s);
+		snprintf(buf, sizeof(buf), "0x%llx", rg.s);
 		json_object_set_new(o, "start", json_string(buf));
-		snprintf(buf, sizeof(buf), "0x%llx", e - 1);
+		snprintf(buf, sizeof(buf), "0x%llx", rg.e - 1);
 		json_object_set_new(o, "end", json_string(buf));
-		json_object_set_new(o, "node", node < 0 ? json_null() : json_integer(node));
-		json_object_set_new(o, "mirrored", json_boolean(mir));
+		json_object_set_new(o, "node", rg.node < 0 ? json_null() : json_integer(rg.node));
+		json_object_set_new(o, "mirrored", json_boolean(rg.mirrored));
 		json_object_set_new(root, "range", o);
-		json_object_set_new(root, "type", json_text(type));
+		json_object_set_new(root, "type", json_text(rg.type));
 		json_object_set_new(root, "write0_mpj", json_uint(w0));
 		json_object_set_new(root, "write1_mpj", json_uint(w1));
-		json_object_set_new(root, "fill", json_string(pattern(fill)));
+		json_object_set_new(root, "fill", json_string(pattern(rg.fill)));
 		json_object_set_new(root, "saving_mpj_per_page",
 				    json_uint(diff * page_bits(mt)));
 		mirror_memmap_free(map);
@@ -414,14 +418,14 @@ static int cmd_lookup(struct memtype *mt)
 	}
 	snprintf(buf, sizeof(buf), "0x%llx", paddr);
 	chain_line("Physical address:", buf);
-	if (node < 0)
-		snprintf(buf, sizeof(buf), "0x%llx-0x%llx (offline, %s)", s,
-			 e - 1, mir ? "mirrored" : "not mirrored");
+	if (rg.node < 0)
+		snprintf(buf, sizeof(buf), "0x%llx-0x%llx (offline, %s)", rg.s,
+			 rg.e - 1, rg.mirrored ? "mirrored" : "not mirrored");
 	else
-		snprintf(buf, sizeof(buf), "0x%llx-0x%llx (node %d, %s)", s,
-			 e - 1, node, mir ? "mirrored" : "not mirrored");
+		snprintf(buf, sizeof(buf), "0x%llx-0x%llx (node %d, %s)", rg.s,
+			 rg.e - 1, rg.node, rg.mirrored ? "mirrored" : "not mirrored");
 	chain_line("Range:", buf);
-	chain_line("Memory:", type);
+	chain_line("Memory:", rg.type);
 	fmt_pj(w0, a, sizeof(a));
 	fmt_pj(w1, b, sizeof(b));
 	snprintf(buf, sizeof(buf), "0: %s pJ/bit, 1: %s pJ/bit", a, b);
@@ -429,7 +433,7 @@ static int cmd_lookup(struct memtype *mt)
 	fmt_pj(diff, a, sizeof(a));
 	fmt_pj(diff * page_bits(mt) / 1000, b, sizeof(b));
 	snprintf(buf, sizeof(buf), "%s (saves %s pJ/bit, %s nJ per %lu KiB page)",
-		 pattern(fill), a, b, mirror_get_page_size(mt->ctx) >> 10);
+		 pattern(rg.fill), a, b, mirror_get_page_size(mt->ctx) >> 10);
 	chain_line("Fill pattern:", buf);
 	mirror_memmap_free(map);
 	mirror_energy_free(table);
