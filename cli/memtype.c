@@ -358,8 +358,7 @@ static int cmd_lookup(struct memtype *mt)
 	r = mirror_memmap_find(map, paddr);
 	if (r < 0) {
 		mirror_memmap_free(map);
-		fprintf(stderr, "%s: 0x%llx is not System RAM\n",
-			program_invocation_short_name, paddr);
+		warnx_("0x%llx is not System RAM", paddr);
 		return EXIT_FAILURE;
 	}
 	rc = mirror_energy_read(mt->ctx, &table);
@@ -370,8 +369,7 @@ static int cmd_lookup(struct memtype *mt)
 	rg = range_get(map, (unsigned)r);
 	t = mirror_energy_find(table, rg.type);
 	if (t < 0 || rg.fill < 0) {
-		fprintf(stderr, "%s: memory type %s is not in the energy table\n",
-			program_invocation_short_name, rg.type);
+		warnx_("memory type %s is not in the energy table", rg.type);
 		mirror_memmap_free(map);
 		mirror_energy_free(table);
 		return EXIT_FAILURE;
@@ -496,8 +494,7 @@ static int cmd_energy(struct memtype *mt)
 
 	rc = mirror_energy_read(mt->ctx, &table);
 	if (rc == -ENODEV) {
-		fprintf(stderr, "%s: mirror.ko is not loaded: the built-in table\n",
-			program_invocation_short_name);
+		warnx_("mirror.ko is not loaded: the built-in table");
 		origin = "built-in";
 		rc = mirror_energy_new_default(mt->ctx, &table);
 	}
@@ -567,9 +564,8 @@ static int cmd_energy_load(struct memtype *mt)
 
 	rc = read_input(mt->file, &text, &len);
 	if (rc < 0) {
-		fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name,
-			mt->file, rc == -EFBIG ? "larger than 1 MiB" :
-			strerror(-rc));
+		warnx_("%s: %s", mt->file, rc == -EFBIG ? "larger than 1 MiB" :
+		       strerror(-rc));
 		return EXIT_FAILURE;
 	}
 	rc = mirror_energy_load(mt->ctx, text, len);
@@ -579,12 +575,9 @@ static int cmd_energy_load(struct memtype *mt)
 
 		/* "energy table: line 3: ..." reads better with the file name. */
 		if (!strncmp(msg, "energy table: ", 14))
-			fprintf(stderr, "%s: %s: %s\n",
-				program_invocation_short_name, mt->file,
-				msg + 14);
+			warnx_("%s: %s", mt->file, msg + 14);
 		else
-			fprintf(stderr, "%s: %s\n",
-				program_invocation_short_name, msg);
+			warnx_("%s", msg);
 		return rc == -ENODEV ? EXIT_NOBACKEND : EXIT_FAILURE;
 	}
 	return EXIT_SUCCESS;

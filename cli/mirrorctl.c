@@ -48,21 +48,9 @@
 #define MIRROR_CONF	"/etc/mirror/mirror.conf"
 #endif
 
-static const char *prog = "mirrorctl";
 bool json_out;
 const char *sysroot;
 bool sysroot_option;
-
-void warnx_(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 /* ---- parsing ------------------------------------------------------------ */
 
@@ -106,7 +94,7 @@ static int parse_onoff(const char *opt, const char *arg, int *val)
 	else if (!strcmp(arg, "off") || !strcmp(arg, "0"))
 		*val = 0;
 	else {
-		fprintf(stderr, "%s: %s: '%s' is not on or off\n", prog, opt, arg);
+		warnx_("%s: '%s' is not on or off", opt, arg);
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -1271,7 +1259,7 @@ static void __attribute__((noreturn)) usage(void)
 		" %1$s load [--module FILE] [--ranges RANGES] [--default-mirror on|off] [--fallback on|off]\n"
 		" %1$s unload\n"
 		" %1$s [options] apply [--config FILE] [--dry-run]\n"
-		" %1$s [options] monitor [--daemon]\n", prog);
+		" %1$s [options] monitor [--daemon]\n", program_invocation_short_name);
 	fputs("\nMake processes use mirrored memory first, move their memory,\n"
 	      "set the policies, load and unload mirror.ko, apply mirror.conf,\n"
 	      "follow the module's events.\n", out);

@@ -13,21 +13,17 @@ void usage_error(const char *fmt, ...)
 {
 	va_list args;
 
-	fprintf(stderr, "%s: ", program_invocation_short_name);
 	va_start(args, fmt);
-	vfprintf(stderr, fmt, args);
+	vwarnx_(fmt, args);
 	va_end(args);
-	fprintf(stderr, "\nTry '%s --help' for more information.\n",
-		program_invocation_short_name);
-	exit(EXIT_USAGE);
+	usage_hint();
 }
 
 int tool_fail(struct mirror_ctx *ctx, int rc)
 {
 	const char *msg = ctx ? mirror_get_last_error(ctx) : "";
 
-	fprintf(stderr, "%s: %s\n", program_invocation_short_name,
-		*msg ? msg : strerror(-rc));
+	warnx_("%s", *msg ? msg : strerror(-rc));
 	return rc == -ENODEV ? EXIT_NOBACKEND : EXIT_FAILURE;
 }
 
@@ -61,8 +57,7 @@ int tool_open(struct mirror_ctx **ctx, const char *sysroot,
 	*ctx = NULL;
 	rc = mirror_new(ctx);
 	if (rc < 0) {
-		fprintf(stderr, "%s: cannot initialise libmirror: %s\n",
-			program_invocation_short_name, strerror(-rc));
+		warnx_("cannot initialise libmirror: %s", strerror(-rc));
 		return EXIT_FAILURE;
 	}
 	mirror_set_log_fn(*ctx, tool_log_fn);
