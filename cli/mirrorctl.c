@@ -48,21 +48,9 @@
 #define MIRROR_CONF	"/etc/mirror/mirror.conf"
 #endif
 
-static const char *prog = "mirrorctl";
 bool json_out;
 const char *sysroot;
 bool sysroot_option;
-
-void warnx_(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 /* ---- parsing ------------------------------------------------------------ */
 
@@ -106,7 +94,7 @@ static int parse_onoff(const char *opt, const char *arg, int *val)
 	else if (!strcmp(arg, "off") || !strcmp(arg, "0"))
 		*val = 0;
 	else {
-		fprintf(stderr, "%s: %s: '%s' is not on or off\n", prog, opt, arg);
+		warnx_("%s: '%s' is not on or off", opt, arg);
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -306,14 +294,6 @@ static json_t *info_json(const struct mirror_first_info *in)
 
 /* ---- tables: show and policy ------------------------------------------- */
 
-/* -o, --output-all, -b, -n, -r (show and policy). */
-struct outopts {
-	const char *outarg;
-	bool all, bytes, raw, noheadings;
-	int cols[16];
-	unsigned int ncols;
-};
-
 enum {
 	S_PID, S_COMMAND, S_FIRST, S_INHERITED, S_LIMIT, S_MIRROR, S_ORDINARY,
 	S_MIGRATED, S_FAILED, S_SHORTFALL, S_RETURNED, NR_SCOLS
@@ -361,57 +341,25 @@ static const struct coldesc policy_cols[NR_PCOLS] = {
 
 static const int policy_defaults[] = { P_NAME, P_VALUE };
 
-enum { OPT_OUTPUT_ALL = 0x100, OPT_SYSROOT };
-
-#define TABLE_LONGOPTS \
-	{ "output",	required_argument,	NULL, 'o' }, \
-	{ "output-all",	no_argument,		NULL, OPT_OUTPUT_ALL }, \
-	{ "bytes",	no_argument,		NULL, 'b' }, \
-	{ "noheadings",	no_argument,		NULL, 'n' }, \
-	{ "raw",	no_argument,		NULL, 'r' }
-
-/* A table option of show or policy; false for any other. */
-static bool table_option(struct outopts *o, int c, const char *arg)
-{
-	switch (c) {
-	case 'o':
-		o->outarg = arg;
-		return true;
-	case OPT_OUTPUT_ALL:
-		o->all = true;
-		return true;
-	case 'b':
-		o->bytes = true;
-		return true;
-	case 'n':
-		o->noheadings = true;
-		return true;
-	case 'r':
-		o->raw = true;
-		return true;
-	}
-	return false;
-}
+enum { OPT_SYSROOT = 0x100 };
 
 /*
  * -b, -n and -r shape the table only; -o and --output-all also choose the
  * keys of show's JSON (as mirrorstat's), while policy's JSON, one value a
  * name, has no columns to choose.
  */
-static void table_columns(struct outopts *o, const char *cmd,
+static void table_columns(struct tableopts *o, const char *cmd,
 			  const struct coldesc *d, unsigned int n,
 			  const int *defs, unsigned int ndefs, bool json_cols)
 {
-	if (json_out && (o->bytes || o->raw || o->noheadings))
-		usage_error("%s: -b, -n and -r are for the table, not -J", cmd);
+	table_options_json(o, json_out, cmd);
 	if (json_out && !json_cols && (o->outarg || o->all))
 		usage_error("%s: -o and --output-all are for the table; -J prints every policy",
 			    cmd);
-	o->ncols = columns_parse(o->outarg, o->all, d, n, defs, ndefs, o->cols,
-				 sizeof(o->cols) / sizeof(o->cols[0]));
+	columns_parse(o, d, n, defs, ndefs);
 }
 
-static void show_cell(const struct outopts *o, const struct mirror_first_info *in,
+static void show_cell(const struct tableopts *o, const struct mirror_first_info *in,
 		      const char *comm, int col, char *buf, size_t len)
 {
 	switch (col) {
@@ -454,29 +402,11 @@ static void show_cell(const struct outopts *o, const struct mirror_first_info *i
 	}
 }
 
-/* One line of the table; -ENOMEM. */
-static int table_line(struct libscols_table *tb, const struct outopts *o,
-		      void (*cell)(const struct outopts *, const void *, int,
-				   char *, size_t),
-		      const void *what)
+/* A cell of show's table (columns_line(), 'ctx' the table options). */
+static void show_line_cell(void *ctx, void *what, int col, char *buf,
+			   size_t len)
 {
-	struct libscols_line *ln = scols_table_new_line(tb, NULL);
-	char buf[256];
-	unsigned int c;
-
-	if (!ln)
-		return -ENOMEM;
-	for (c = 0; c < o->ncols; c++) {
-		cell(o, what, o->cols[c], buf, sizeof(buf));
-		if (scols_line_set_data(ln, c, buf) < 0)
-			return -ENOMEM;
-	}
-	return 0;
-}
-
-static void show_line_cell(const struct outopts *o, const void *what, int col,
-			   char *buf, size_t len)
-{
+	const struct tableopts *o = ctx;
 	const struct mirror_first_info *in = what;
 	char comm[64] = "?";
 
@@ -485,10 +415,11 @@ static void show_line_cell(const struct outopts *o, const void *what, int col,
 	show_cell(o, in, comm, col, buf, len);
 }
 
-static void policy_cell(const struct outopts *o, const void *what, int col,
-			char *buf, size_t len)
+/* A cell of policy's table (columns_line(), 'ctx' the table options). */
+static void policy_cell(void *ctx, void *what, int col, char *buf, size_t len)
 {
-	struct mirror_policy *pol = (struct mirror_policy *)what;
+	const struct tableopts *o = ctx;
+	struct mirror_policy *pol = what;
 	enum mirror_policy_type type = mirror_policy_get_type(pol);
 	unsigned long long v;
 
@@ -540,7 +471,7 @@ enum op { OP_SET, OP_CLEAR, OP_SHOW, OP_TO_MIRROR, OP_TO_NORMAL };
 
 /* 'o': the table of show (NULL for the other commands). */
 static int apply(enum op op, pid_t *pids, int nr, unsigned long long limit,
-		 unsigned int flags, const struct outopts *o)
+		 unsigned int flags, const struct tableopts *o)
 {
 	struct libscols_table *tb = NULL;
 	struct mirror_ctx *ctx;
@@ -555,8 +486,7 @@ static int apply(enum op op, pid_t *pids, int nr, unsigned long long limit,
 		arr = json_array();
 		json_object_set(root, "processes", arr);
 	} else if (op == OP_SHOW) {
-		tb = columns_table(show_cols, o->cols, o->ncols, o->raw,
-				   o->noheadings);
+		tb = columns_table(o, show_cols);
 		if (!tb) {
 			warnx_("out of memory");
 			mirror_unref(ctx);
@@ -591,13 +521,13 @@ static int apply(enum op op, pid_t *pids, int nr, unsigned long long limit,
 			ret = lib_fail(ctx, rc);
 			break;
 		}
-		if (json_out && o && o->outarg) {
+		if (json_out && o) {
 			json_array_append_new(arr, columns_json(info_json(&in),
-					show_cols, o->cols, o->ncols));
+								o, show_cols));
 		} else if (json_out) {
 			json_array_append_new(arr, info_json(&in));
 		} else if (op == OP_SHOW) {
-			if (table_line(tb, o, show_line_cell, &in) < 0) {
+			if (columns_line(tb, o, show_line_cell, (void *)o, &in) < 0) {
 				warnx_("out of memory");
 				ret = EXIT_FAILURE;
 				break;
@@ -750,7 +680,7 @@ static int cmd_show(int argc, char **argv)
 		TABLE_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct outopts o = { 0 };
+	struct tableopts o = { 0 };
 	pid_t *pids;
 	int c, nr, rc;
 
@@ -885,7 +815,7 @@ static int cmd_policy(int argc, char **argv)
 	int want[2] = { -1, -1 };
 	static const char *const names[2] = { "default_mirror", "fallback" };
 	struct libscols_table *tb;
-	struct outopts o = { 0 };
+	struct tableopts o = { 0 };
 	struct mirror_ctx *ctx;
 	struct mirror_policy *pol;
 	int c, rc, i;
@@ -956,12 +886,11 @@ static int cmd_policy(int argc, char **argv)
 		json_object_set_new(root, "policies", pols);
 		emit(root);
 	} else {
-		tb = columns_table(policy_cols, o.cols, o.ncols, o.raw,
-				   o.noheadings);
+		tb = columns_table(&o, policy_cols);
 		rc = tb ? 0 : -ENOMEM;
 		mirror_policy_foreach(ctx, pol)
 			if (rc == 0)
-				rc = table_line(tb, &o, policy_cell, pol);
+				rc = columns_line(tb, &o, policy_cell, &o, pol);
 		if (rc == 0)
 			scols_print_table(tb);
 		scols_unref_table(tb);
@@ -1330,7 +1259,7 @@ static void __attribute__((noreturn)) usage(void)
 		" %1$s load [--module FILE] [--ranges RANGES] [--default-mirror on|off] [--fallback on|off]\n"
 		" %1$s unload\n"
 		" %1$s [options] apply [--config FILE] [--dry-run]\n"
-		" %1$s [options] monitor [--daemon]\n", prog);
+		" %1$s [options] monitor [--daemon]\n", program_invocation_short_name);
 	fputs("\nMake processes use mirrored memory first, move their memory,\n"
 	      "set the policies, load and unload mirror.ko, apply mirror.conf,\n"
 	      "follow the module's events.\n", out);

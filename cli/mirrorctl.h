@@ -23,9 +23,6 @@ extern const char *sysroot;
 /* --sysroot was given (not only MIRROR_SYSROOT). */
 extern bool sysroot_option;
 
-/* "mirrorctl: message" on stderr. */
-void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 /*
  * getopt_long's ':' (missing argument) or '?' (unknown option) for 'cmd'
  * (NULL: before the command) as a usage error.

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +120,22 @@ void print_version(void)
 	printf("%s from %s %s\n", program_invocation_short_name, PACKAGE_NAME,
 	       PACKAGE_VERSION);
 	exit(EXIT_SUCCESS);
+}
+
+void vwarnx_(const char *fmt, va_list args)
+{
+	fprintf(stderr, "%s: ", program_invocation_short_name);
+	vfprintf(stderr, fmt, args);
+	fputc('\n', stderr);
+}
+
+void warnx_(const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	vwarnx_(fmt, args);
+	va_end(args);
 }
 
 void usage_hint(void)

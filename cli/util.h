@@ -5,6 +5,7 @@
 #ifndef MIRROR_CLI_UTIL_H
 #define MIRROR_CLI_UTIL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -48,6 +49,10 @@ bool parse_seconds(const char *s, double min, double max, double *val);
 
 /* "PROG from mirror VERSION" on stdout, exit 0 (-V, --version). */
 void __attribute__((noreturn)) print_version(void);
+
+/* An error for people, one line on stderr: "PROG: message". */
+void __attribute__((format(printf, 1, 2))) warnx_(const char *fmt, ...);
+void vwarnx_(const char *fmt, va_list args);
 
 /* "Try 'PROG --help' ..." on stderr, exit 2: after getopt's own message. */
 void __attribute__((noreturn)) usage_hint(void);
