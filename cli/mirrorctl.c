@@ -1540,8 +1540,10 @@ static void __attribute__((noreturn)) usage(void)
 
 	fprintf(out, "Usage:\n"
 		" %1$s [options] set [--limit SIZE] [--no-move] PID...\n"
-		" %1$s [options] clear [--move-back] PID...\n"
+		" %1$s [options] set [--limit SIZE] --cgroup PATH|--unit NAME\n"
+		" %1$s [options] clear [--move-back] PID...|--cgroup PATH|--unit NAME\n"
 		" %1$s [options] show [table options] [PID...]\n"
+		" %1$s [options] show [table options] --cgroup [PATH...]|--unit NAME\n"
 		" %1$s [options] migrate PID --to-mirror|--to-normal\n"
 		" %1$s [options] policy [table options] [--default-mirror on|off] [--fallback on|off]\n"
 		" %1$s run [--limit SIZE] -- COMMAND [ARG...]\n"
@@ -1566,7 +1568,12 @@ static void __attribute__((noreturn)) usage(void)
 	fputs(" -n, --noheadings         do not print headings\n", out);
 	fputs(" -r, --raw                raw output, no alignment\n", out);
 	columns_help(out, "Show columns", show_cols, NR_SCOLS, 11);
+	columns_help(out, "Group columns (show --cgroup)", group_cols, NR_GCOLS, 11);
 	columns_help(out, "Policy columns", policy_cols, NR_PCOLS, 11);
+	fputs("\nset --cgroup or --unit flags the processes of a cgroup v2 group now and\n"
+	      "records it in " FOLLOW_DIR "; mirrord(8) flags those that join it\n"
+	      "later.  clear --cgroup or --unit clears its processes and the record.\n"
+	      "show --cgroup shows each followed group (or those named).\n", out);
 	fputs("\napply reads " MIRROR_CONF " (mirror.conf(5)) unless --config\n"
 	      "names another; --dry-run changes nothing and says what would be done.\n"
 	      "monitor prints one line per event (a JSON object with -J); --daemon\n"

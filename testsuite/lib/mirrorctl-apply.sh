@@ -6,7 +6,10 @@
 # exit 1, nothing printed on stdout as done), several problems reported
 # together, the things that are not problems (a unit not running), the
 # examples of mirror.conf(5) and of contrib/mirror.conf, and the keys of
-# the man page against the parser's.  The real apply runs in the test
+# the man page against the parser's.  mirrord's scan of the same tree
+# (--once --dry-run: mirror.conf's groups and the records of 'mirrorctl
+# set'), its bad input and man page, and mirrorctl's --cgroup and --unit
+# checked as the file's entries.  The real apply runs in the test
 # machine (vm/tests/79-apply.sh).
 . "$(dirname "$0")/common.sh"
 
@@ -367,6 +370,10 @@ for sec in module policy flag; do
 	fi
 done
 check_man_renders "$MAN"
+# mirrord(8) against mirrord --help.
+"$MIRRORD" --help >"$TMP/help" || fail "mirrord --help failed"
+check_man_opts "$TMP/help" "$top_srcdir/man/mirrord.8" options SYNOPSIS OPTIONS
+check_man_renders "$top_srcdir/man/mirrord.8"
 # The man page's example files apply to a machine that has what they name.
 group /system.slice/postgresql@15-main.service 310 311
 proc 801 haproxy
