@@ -108,6 +108,9 @@ log "first process of an emptied group: flagged after $(($(uptime_ms) - t0)) ms"
 mp f alloc 4
 mp_check_mirrored f 10
 
+# mirrorstat -p names the group.
+assert_eq "$B /svc" "$(mirrorstat -p "$B" -o PID,CGROUP -n -r)" "mirrorstat -p: b's cgroup"
+
 # ---- show --cgroup ----------------------------------------------------------
 must mirrorctl show --cgroup
 mirrorctl show --cgroup -r -n -o cgroup,procs,flagged >"$VMTEST_TMP/show"
