@@ -150,7 +150,7 @@ int group_set_clear(bool set, enum conf_kind kind, const char *arg,
 	struct follow_entry e;
 	char dir[PATH_MAX], name[PATH_MAX + 16], path[PATH_MAX * 4];
 	pid_t *pids = NULL;
-	int nr = 0, i, n, rc;
+	int nr = 0, i, n, rc, forgot = -ENOENT;
 
 	if (sysroot_option)
 		usage_error("%s: --sysroot does not apply to --%s (it acts on the running system)",
@@ -163,6 +163,7 @@ int group_set_clear(bool set, enum conf_kind kind, const char *arg,
 	rc = group_followed(&e, &followed, &by);
 	if (rc)
 		goto out;
+	follow_record_path(FOLLOW_DIR, &e, path, sizeof(path));
 	if (by && by->line) {
 		warnx_("%s is followed by %s:%u: %s", name, by->source,
 		       by->line, set ? "that entry applies" :
@@ -170,7 +171,22 @@ int group_set_clear(bool set, enum conf_kind kind, const char *arg,
 		rc = EXIT_FAILURE;
 		goto out;
 	}
+	if (!set) {
+		/* Not followed from now on: what joins stays as it is. */
+		forgot = follow_forget(FOLLOW_DIR, &e);
+		if (forgot < 0 && forgot != -ENOENT) {
+			warnx_("%s: %s", path, strerror(-forgot));
+			rc = EXIT_FAILURE;
+			goto out;
+		}
+	}
 	rc = group_pids(&e, dir, sizeof(dir), &pids, &nr);
+	if (rc && forgot == 0) {
+		/* A group that is gone: its record went with the line above. */
+		if (!json_out)
+			printf("%s: no longer followed\n", name);
+		rc = EXIT_SUCCESS;
+	}
 	if (rc)
 		goto out;
 	/* Every process checked first: gone ones left out, init refused. */
@@ -189,18 +205,8 @@ int group_set_clear(bool set, enum conf_kind kind, const char *arg,
 		pids[n++] = pids[i];
 	}
 	nr = n;
-	follow_record_path(FOLLOW_DIR, &e, path, sizeof(path));
-	if (!set) {
-		/* Not followed from now on: what joins stays as it is. */
-		rc = follow_forget(FOLLOW_DIR, &e);
-		if (rc == -ENOENT)
-			warnx_("%s was not followed", name);
-		else if (rc < 0) {
-			warnx_("%s: %s", path, strerror(-rc));
-			rc = EXIT_FAILURE;
-			goto out;
-		}
-	}
+	if (!set && forgot == -ENOENT)
+		warnx_("%s was not followed", name);
 	rc = first_apply_pids(set, pids, nr, limit, flags);
 	if (rc)
 		goto out;

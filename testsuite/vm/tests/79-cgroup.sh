@@ -148,6 +148,14 @@ out=$(mirrorctl clear --cgroup /conf.slice/later 2>&1) && fail "cleared mirror.c
 log "$out"
 must mirrorctl clear "$B"
 
+# A group removed while followed: clearing it still forgets it.
+mkdir $CG/gone
+must mirrorctl set --cgroup /gone
+[ -f /run/mirror/cgroups.d/cgroup-gone.conf ] || fail "no record of /gone"
+rmdir $CG/gone
+must mirrorctl clear --cgroup /gone
+[ -f /run/mirror/cgroups.d/cgroup-gone.conf ] && fail "the record of the removed /gone stayed"
+
 # ---- SIGTERM: a clean exit ---------------------------------------------------
 kill -TERM "$D"
 wait "$D"
