@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include <libsmartcols.h>
 
 #include "config.h"
+#include "cgroup.h"
 #include "libmirror.h"
 #include "output.h"
 #include "tool.h"
@@ -67,6 +69,7 @@ enum {
 	PCOL_MIRRORPERC,
 	PCOL_FIRST,
 	PCOL_SOURCE,
+	PCOL_CGROUP,
 	NR_PCOLS
 };
 
@@ -126,6 +129,8 @@ static const struct coldesc pcoldescs[NR_PCOLS] = {
 			  { "mirror_first" } },
 	[PCOL_SOURCE]	= { "SOURCE", 7, 0, "where the figures come from (pagemap/status)",
 			  { "source" } },
+	[PCOL_CGROUP]	= { "CGROUP", 20, 0, "its cgroup v2 group (- none; not printed by default)",
+			  { "cgroup" } },
 };
 
 static const int zone_defaults[] = {
@@ -513,6 +518,21 @@ static void row_cell(void *ctx, void *row, int col, char *buf, size_t len)
 	}
 }
 
+/* Its group as /proc/PID/cgroup says (one small read), "-" for none. */
+static bool proc_cgroup(struct mirrorstat *ms, struct mirror_proc *p,
+			char *buf, size_t len)
+{
+	char raw[PATH_MAX];
+
+	if (cg_of_pid(mirror_get_sysroot(ms->ctx), mirror_proc_get_pid(p), raw,
+		      sizeof(raw)) < 0) {
+		snprintf(buf, len, "-");
+		return false;
+	}
+	text_safe(raw, buf, len);
+	return true;
+}
+
 /* A cell of a process line (columns_line(), 'ctx' the mirrorstat). */
 static void proc_cell(void *ctx, void *row, int col, char *buf, size_t len)
 {
@@ -548,6 +568,9 @@ static void proc_cell(void *ctx, void *row, int col, char *buf, size_t len)
 		snprintf(buf, len, "%s",
 			 mirror_proc_get_source(p) == MIRROR_PROC_STATUS ?
 			 "status" : "pagemap");
+		break;
+	case PCOL_CGROUP:
+		proc_cgroup(ms, p, buf, len);
 		break;
 	default:
 		snprintf(buf, len, "-");
@@ -713,10 +736,22 @@ static json_t *json_node(struct mirrorstat *ms, const struct row *r)
 	return o;
 }
 
-static json_t *json_proc(struct mirror_proc *p)
+/* Whether -o asked for column 'col' of the process view. */
+static bool proc_col_asked(struct mirrorstat *ms, int col)
+{
+	unsigned int i;
+
+	for (i = 0; ms->t.outarg && i < ms->t.ncols; i++)
+		if (ms->t.cols[i] == col)
+			return true;
+	return false;
+}
+
+static json_t *json_proc(struct mirrorstat *ms, struct mirror_proc *p)
 {
 	json_t *o = json_object();
 	int first = mirror_proc_get_mirror_first(p);
+	char cg[PATH_MAX];
 
 	json_object_set_new(o, "pid", json_integer(mirror_proc_get_pid(p)));
 	json_object_set_new(o, "command", json_text(mirror_proc_get_comm(p)));
@@ -731,6 +766,10 @@ static json_t *json_proc(struct mirror_proc *p)
 	json_object_set_new(o, "source", json_string(
 			    mirror_proc_get_source(p) == MIRROR_PROC_STATUS ?
 			    "status" : "pagemap"));
+	/* Only when asked (-o CGROUP): schema 1 had no such key. */
+	if (proc_col_asked(ms, PCOL_CGROUP))
+		json_object_set_new(o, "cgroup", proc_cgroup(ms, p, cg, sizeof(cg)) ?
+				    json_string(cg) : json_null());
 	return o;
 }
 
@@ -793,7 +832,7 @@ static int print_json(struct mirrorstat *ms)
 		a = json_array();
 		for (i = 0; i < ms->nprocs; i++)
 			json_array_append_new(a, json_columns(ms, true,
-							      json_proc(ms->procs[i])));
+							      json_proc(ms, ms->procs[i])));
 	} else {
 		a = json_null();
 	}
