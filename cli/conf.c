@@ -7,10 +7,13 @@
  * changes nothing on the system.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "output.h"
@@ -602,4 +605,46 @@ int conf_module_options(const struct mirror_conf *conf, char *buf, size_t len)
 			ADD("%s%s=%d", n ? " " : "", names[i], vals[i]);
 #undef ADD
 	return (int)n;
+}
+
+char *conf_read(const char *path, size_t *len, char *why, size_t whylen)
+{
+	char *text = NULL;
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		snprintf(why, whylen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(why, whylen, "%s: not a regular file", path);
+		goto fail;
+	}
+	if (st.st_size > CONF_SIZE_MAX) {
+		snprintf(why, whylen, "%s: larger than %d bytes", path,
+			 CONF_SIZE_MAX);
+		goto fail;
+	}
+	text = malloc((size_t)st.st_size + 1);
+	if (!text) {
+		snprintf(why, whylen, "out of memory");
+		goto fail;
+	}
+	n = read(fd, text, (size_t)st.st_size + 1);
+	if (n < 0) {
+		snprintf(why, whylen, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	close(fd);
+	*len = (size_t)n;
+	text[n < st.st_size + 1 ? n : st.st_size] = '\0';
+	return text;
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(text);
+	return NULL;
 }

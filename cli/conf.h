@@ -94,6 +94,13 @@ void conf_free(struct mirror_conf *conf);
 int conf_module_options(const struct mirror_conf *conf, char *buf,
 			size_t len);
 
+/*
+ * The whole of the file at 'path' (a regular file of CONF_SIZE_MAX bytes
+ * at most), NUL-terminated, its length in *len; NULL with a one-line
+ * reason naming the file in 'why'.
+ */
+char *conf_read(const char *path, size_t *len, char *why, size_t whylen);
+
 /* "unit", "cgroup", "command", "pidfile" */
 const char *conf_kind_name(enum conf_kind kind);
 

@@ -92,15 +92,13 @@ static const struct coldesc scols[NR_SCOLS] = {
 
 struct memtype {
 	enum cmd cmd;
-	bool json, raw, noheadings, bytes, all;
-	const char *outarg;
+	bool json;
+	struct tableopts t;
 	const char *sysroot;
 	const char *file;
 	long pid;			/* 0: physical lookup */
 	unsigned long long addr;
 	struct mirror_ctx *ctx;
-	int cols[16];
-	unsigned int ncols;
 };
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -151,14 +149,7 @@ static void set_columns(struct memtype *mt, const struct coldesc *d,
 
 	for (i = 0; i < n; i++)
 		defs[i] = (int)i;
-	mt->ncols = columns_parse(mt->outarg, mt->all, d, n, defs, n, mt->cols,
-				  sizeof(mt->cols) / sizeof(mt->cols[0]));
-}
-
-static struct libscols_table *new_table(struct memtype *mt,
-					const struct coldesc *d)
-{
-	return columns_table(d, mt->cols, mt->ncols, mt->raw, mt->noheadings);
+	columns_parse(&mt->t, d, n, defs, n);
 }
 
 static int print_json(json_t *root)
@@ -169,27 +160,62 @@ static int print_json(json_t *root)
 	return rc;
 }
 
-/* A command's result: the JSON document with 'arr' under 'key', or the
- * table.  Takes both. */
-static int print_result(struct memtype *mt, json_t *root, const char *key,
-			json_t *arr, struct libscols_table *tb)
+/*
+ * The rows of a table command (list, energy, stats): 'n' of them in
+ * 'data', each a JSON object under 'key' or a line of the columns 'd'.
+ */
+struct rows {
+	const char *key;
+	const struct coldesc *d;
+	unsigned int n;
+	json_t *(*json)(struct memtype *mt, void *data, unsigned int i);
+	void (*cell)(struct memtype *mt, void *data, unsigned int i, int col,
+		     char *buf, size_t len);
+	void *data;
+};
+
+/* One row as columns_line() sees it. */
+struct row {
+	const struct rows *r;
+	unsigned int i;
+};
+
+static void row_cell(void *ctx, void *row, int col, char *buf, size_t len)
 {
-	if (mt->json) {
-		json_object_set_new(root, key, arr);
-		return print_json(root) < 0 ? fail(mt, -ENOMEM) : EXIT_SUCCESS;
-	}
-	scols_print_table(tb);
-	scols_unref_table(tb);
-	return EXIT_SUCCESS;
+	struct row *w = row;
+
+	w->r->cell(ctx, w->r->data, w->i, col, buf, len);
 }
 
-/* One row of a table command's JSON; with -o only the keys of its columns. */
-static void json_row(struct memtype *mt, json_t *arr, json_t *o,
-		     const struct coldesc *d)
+/*
+ * A table command's result: with -J, the rows under r->key of 'root' (the
+ * document begun by json_root(), which this takes; with -o only the keys
+ * of those columns), else the table.
+ */
+static int print_rows(struct memtype *mt, json_t *root, const struct rows *r)
 {
-	if (mt->outarg)
-		columns_json(o, d, mt->cols, mt->ncols);
-	json_array_append_new(arr, o);
+	struct libscols_table *tb;
+	struct row w = { .r = r };
+	int rc = 0;
+
+	if (mt->json) {
+		json_t *arr = json_array();
+
+		for (w.i = 0; w.i < r->n; w.i++)
+			json_array_append_new(arr, columns_json(
+				r->json(mt, r->data, w.i), &mt->t, r->d));
+		json_object_set_new(root, r->key, arr);
+		return print_json(root) < 0 ? fail(mt, -ENOMEM) : EXIT_SUCCESS;
+	}
+	tb = columns_table(&mt->t, r->d);
+	if (!tb)
+		return fail(mt, -ENOMEM);
+	for (w.i = 0; w.i < r->n && rc == 0; w.i++)
+		rc = columns_line(tb, &mt->t, row_cell, mt, &w);
+	if (rc == 0)
+		scols_print_table(tb);
+	scols_unref_table(tb);
+	return rc < 0 ? fail(mt, rc) : EXIT_SUCCESS;
 }
 
 static json_t *json_root(const char *what)
@@ -211,13 +237,81 @@ static int map_fill(struct mirror_memmap *map, const char *type)
 
 /* ---- list ----------------------------------------------------------------- */
 
+/* Range i of the map, as list shows it. */
+struct range {
+	unsigned long long s, e;	/* [s, e) */
+	const char *type;
+	int node, fill;			/* -1: none, unknown */
+	bool mirrored;
+};
+
+static struct range range_get(struct mirror_memmap *map, unsigned int i)
+{
+	struct range r = {
+		.s = mirror_memmap_range_get_start(map, i),
+		.e = mirror_memmap_range_get_end(map, i),
+		.type = mirror_memmap_range_get_type(map, i),
+		.node = mirror_memmap_range_get_node(map, i),
+		.mirrored = mirror_memmap_range_is_mirrored(map, i),
+	};
+
+	r.fill = map_fill(map, r.type);
+	return r;
+}
+
+static json_t *list_json(struct memtype *mt, void *data, unsigned int i)
+{
+	struct range r = range_get(data, i);
+	json_t *o = json_object();
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "0x%llx", r.s);
+	json_object_set_new(o, "start", json_string(buf));
+	snprintf(buf, sizeof(buf), "0x%llx", r.e - 1);
+	json_object_set_new(o, "end", json_string(buf));
+	json_object_set_new(o, "size_bytes", json_uint(r.e - r.s));
+	json_object_set_new(o, "type", json_text(r.type));
+	json_object_set_new(o, "fill", r.fill < 0 ? json_null() :
+			    json_string(pattern(r.fill)));
+	json_object_set_new(o, "node", r.node < 0 ? json_null() :
+			    json_integer(r.node));
+	json_object_set_new(o, "mirrored", json_boolean(r.mirrored));
+	return o;
+}
+
+static void list_cell(struct memtype *mt, void *data, unsigned int i,
+		      int col, char *buf, size_t len)
+{
+	struct range r = range_get(data, i);
+
+	switch (col) {
+	case L_RANGE:
+		snprintf(buf, len, "0x%016llx-0x%016llx", r.s, r.e - 1);
+		break;
+	case L_SIZE:
+		fmt_size(r.e - r.s, mt->t.bytes, buf, len);
+		break;
+	case L_TYPE:
+		snprintf(buf, len, "%s", r.type);
+		break;
+	case L_FILL:
+		snprintf(buf, len, "%s", r.fill < 0 ? "-" : pattern(r.fill));
+		break;
+	case L_NODE:
+		if (r.node < 0)
+			snprintf(buf, len, "-");
+		else
+			snprintf(buf, len, "%d", r.node);
+		break;
+	default:
+		snprintf(buf, len, "%s", r.mirrored ? "yes" : "no");
+	}
+}
+
 static int cmd_list(struct memtype *mt)
 {
 	struct mirror_memmap *map;
-	struct libscols_table *tb = NULL;
-	json_t *root = NULL, *arr = NULL;
-	unsigned int i, c;
-	char buf[128];
+	json_t *root = NULL;
 	int rc;
 
 	rc = mirror_memmap_read(mt->ctx, &map);
@@ -227,73 +321,13 @@ static int cmd_list(struct memtype *mt)
 		root = json_root("list");
 		json_object_set_new(root, "default_type",
 				    json_text(mirror_memmap_get_default_type(map)));
-		arr = json_array();
-	} else if (!(tb = new_table(mt, lcols))) {
-		mirror_memmap_free(map);
-		return fail(mt, -ENOMEM);
 	}
-	for (i = 0; i < mirror_memmap_get_nr_ranges(map); i++) {
-		unsigned long long s = mirror_memmap_range_get_start(map, i);
-		unsigned long long e = mirror_memmap_range_get_end(map, i);
-		const char *type = mirror_memmap_range_get_type(map, i);
-		int node = mirror_memmap_range_get_node(map, i);
-		int fill = map_fill(map, type);
-		bool mir = mirror_memmap_range_is_mirrored(map, i);
-		struct libscols_line *ln;
-
-		if (mt->json) {
-			json_t *o = json_object();
-
-			snprintf(buf, sizeof(buf), "0x%llx", s);
-			json_object_set_new(o, "start", json_string(buf));
-			snprintf(buf, sizeof(buf), "0x%llx", e - 1);
-			json_object_set_new(o, "end", json_string(buf));
-			json_object_set_new(o, "size_bytes", json_uint(e - s));
-			json_object_set_new(o, "type", json_text(type));
-			json_object_set_new(o, "fill", fill < 0 ? json_null() :
-					    json_string(pattern(fill)));
-			json_object_set_new(o, "node", node < 0 ? json_null() :
-					    json_integer(node));
-			json_object_set_new(o, "mirrored", json_boolean(mir));
-			json_row(mt, arr, o, lcols);
-			continue;
-		}
-		ln = scols_table_new_line(tb, NULL);
-		if (!ln)
-			goto nomem;
-		for (c = 0; c < mt->ncols; c++) {
-			switch (mt->cols[c]) {
-			case L_RANGE:
-				snprintf(buf, sizeof(buf), "0x%016llx-0x%016llx", s, e - 1);
-				break;
-			case L_SIZE:
-				fmt_size(e - s, mt->bytes, buf, sizeof(buf));
-				break;
-			case L_TYPE:
-				snprintf(buf, sizeof(buf), "%s", type);
-				break;
-			case L_FILL:
-				snprintf(buf, sizeof(buf), "%s", fill < 0 ? "-" : pattern(fill));
-				break;
-			case L_NODE:
-				if (node < 0)
-					snprintf(buf, sizeof(buf), "-");
-				else
-					snprintf(buf, sizeof(buf), "%d", node);
-				break;
-			default:
-				snprintf(buf, sizeof(buf), "%s", mir ? "yes" : "no");
-			}
-			if (scols_line_set_data(ln, c, buf) < 0)
-				goto nomem;
-		}
-	}
+	rc = print_rows(mt, root, &(struct rows){
+		.key = "ranges", .d = lcols,
+		.n = mirror_memmap_get_nr_ranges(map),
+		.json = list_json, .cell = list_cell, .data = map });
 	mirror_memmap_free(map);
-	return print_result(mt, root, "ranges", arr, tb);
-nomem:
-	scols_unref_table(tb);
-	mirror_memmap_free(map);
-	return fail(mt, -ENOMEM);
+	return rc;
 }
 
 /* ---- lookup ----------------------------------------------------------------- */
@@ -307,11 +341,10 @@ static int cmd_lookup(struct memtype *mt)
 {
 	struct mirror_memmap *map = NULL;
 	struct mirror_energy *table = NULL;
-	unsigned long long paddr = mt->addr, s, e, w0, w1, diff;
-	const char *type;
+	unsigned long long paddr = mt->addr, w0, w1, diff;
+	struct range rg;
 	char buf[256], a[32], b[32];
-	int rc, r, t, fill, node;
-	bool mir;
+	int rc, r, t;
 
 	if (mt->pid) {
 		rc = mirror_virt_to_phys(mt->ctx, (pid_t)mt->pid, mt->addr,
@@ -325,8 +358,7 @@ static int cmd_lookup(struct memtype *mt)
 	r = mirror_memmap_find(map, paddr);
 	if (r < 0) {
 		mirror_memmap_free(map);
-		fprintf(stderr, "%s: 0x%llx is not System RAM\n",
-			program_invocation_short_name, paddr);
+		warnx_("0x%llx is not System RAM", paddr);
 		return EXIT_FAILURE;
 	}
 	rc = mirror_energy_read(mt->ctx, &table);
@@ -334,16 +366,10 @@ static int cmd_lookup(struct memtype *mt)
 		mirror_memmap_free(map);
 		return fail(mt, rc);
 	}
-	s = mirror_memmap_range_get_start(map, (unsigned)r);
-	e = mirror_memmap_range_get_end(map, (unsigned)r);
-	type = mirror_memmap_range_get_type(map, (unsigned)r);
-	node = mirror_memmap_range_get_node(map, (unsigned)r);
-	mir = mirror_memmap_range_is_mirrored(map, (unsigned)r);
-	fill = map_fill(map, type);
-	t = mirror_energy_find(table, type);
-	if (t < 0 || fill < 0) {
-		fprintf(stderr, "%s: memory type %s is not in the energy table\n",
-			program_invocation_short_name, type);
+	rg = range_get(map, (unsigned)r);
+	t = mirror_energy_find(table, rg.type);
+	if (t < 0 || rg.fill < 0) {
+		warnx_("memory type %s is not in the energy table", rg.type);
 		mirror_memmap_free(map);
 		mirror_energy_free(table);
 		return EXIT_FAILURE;
@@ -366,17 +392,17 @@ static int cmd_lookup(struct memtype *mt)
 		snprintf(buf, sizeof(buf), "0x%llx", paddr);
 		json_object_set_new(root, "physical", json_string(buf));
 		o = json_object();
-		snprintf(buf, sizeof(buf), "0x%llx", s);
+		snprintf(buf, sizeof(buf), "0x%llx", rg.s);
 		json_object_set_new(o, "start", json_string(buf));
-		snprintf(buf, sizeof(buf), "0x%llx", e - 1);
+		snprintf(buf, sizeof(buf), "0x%llx", rg.e - 1);
 		json_object_set_new(o, "end", json_string(buf));
-		json_object_set_new(o, "node", node < 0 ? json_null() : json_integer(node));
-		json_object_set_new(o, "mirrored", json_boolean(mir));
+		json_object_set_new(o, "node", rg.node < 0 ? json_null() : json_integer(rg.node));
+		json_object_set_new(o, "mirrored", json_boolean(rg.mirrored));
 		json_object_set_new(root, "range", o);
-		json_object_set_new(root, "type", json_text(type));
+		json_object_set_new(root, "type", json_text(rg.type));
 		json_object_set_new(root, "write0_mpj", json_uint(w0));
 		json_object_set_new(root, "write1_mpj", json_uint(w1));
-		json_object_set_new(root, "fill", json_string(pattern(fill)));
+		json_object_set_new(root, "fill", json_string(pattern(rg.fill)));
 		json_object_set_new(root, "saving_mpj_per_page",
 				    json_uint(diff * page_bits(mt)));
 		mirror_memmap_free(map);
@@ -390,14 +416,14 @@ static int cmd_lookup(struct memtype *mt)
 	}
 	snprintf(buf, sizeof(buf), "0x%llx", paddr);
 	chain_line("Physical address:", buf);
-	if (node < 0)
-		snprintf(buf, sizeof(buf), "0x%llx-0x%llx (offline, %s)", s,
-			 e - 1, mir ? "mirrored" : "not mirrored");
+	if (rg.node < 0)
+		snprintf(buf, sizeof(buf), "0x%llx-0x%llx (offline, %s)", rg.s,
+			 rg.e - 1, rg.mirrored ? "mirrored" : "not mirrored");
 	else
-		snprintf(buf, sizeof(buf), "0x%llx-0x%llx (node %d, %s)", s,
-			 e - 1, node, mir ? "mirrored" : "not mirrored");
+		snprintf(buf, sizeof(buf), "0x%llx-0x%llx (node %d, %s)", rg.s,
+			 rg.e - 1, rg.node, rg.mirrored ? "mirrored" : "not mirrored");
 	chain_line("Range:", buf);
-	chain_line("Memory:", type);
+	chain_line("Memory:", rg.type);
 	fmt_pj(w0, a, sizeof(a));
 	fmt_pj(w1, b, sizeof(b));
 	snprintf(buf, sizeof(buf), "0: %s pJ/bit, 1: %s pJ/bit", a, b);
@@ -405,7 +431,7 @@ static int cmd_lookup(struct memtype *mt)
 	fmt_pj(diff, a, sizeof(a));
 	fmt_pj(diff * page_bits(mt) / 1000, b, sizeof(b));
 	snprintf(buf, sizeof(buf), "%s (saves %s pJ/bit, %s nJ per %lu KiB page)",
-		 pattern(fill), a, b, mirror_get_page_size(mt->ctx) >> 10);
+		 pattern(rg.fill), a, b, mirror_get_page_size(mt->ctx) >> 10);
 	chain_line("Fill pattern:", buf);
 	mirror_memmap_free(map);
 	mirror_energy_free(table);
@@ -414,20 +440,61 @@ static int cmd_lookup(struct memtype *mt)
 
 /* ---- energy ------------------------------------------------------------------ */
 
+static json_t *energy_json(struct memtype *mt, void *data, unsigned int i)
+{
+	struct mirror_energy *table = data;
+	json_t *o = json_object();
+
+	json_object_set_new(o, "name", json_text(mirror_energy_get_name(table, i)));
+	json_object_set_new(o, "write0_mpj",
+			    json_uint(mirror_energy_get_write0_mpj(table, i)));
+	json_object_set_new(o, "write1_mpj",
+			    json_uint(mirror_energy_get_write1_mpj(table, i)));
+	json_object_set_new(o, "fill",
+			    json_string(pattern(mirror_energy_get_fill_bit(table, i))));
+	json_object_set_new(o, "source", json_text(mirror_energy_get_source(table, i)));
+	return o;
+}
+
+static void energy_cell(struct memtype *mt, void *data, unsigned int i,
+			int col, char *buf, size_t len)
+{
+	struct mirror_energy *table = data;
+	unsigned long long w0 = mirror_energy_get_write0_mpj(table, i);
+	unsigned long long w1 = mirror_energy_get_write1_mpj(table, i);
+
+	switch (col) {
+	case E_NAME:
+		snprintf(buf, len, "%s", mirror_energy_get_name(table, i));
+		break;
+	case E_WRITE0:
+		fmt_pj(w0, buf, len);
+		break;
+	case E_WRITE1:
+		fmt_pj(w1, buf, len);
+		break;
+	case E_FILL:
+		snprintf(buf, len, "%s",
+			 pattern(mirror_energy_get_fill_bit(table, i)));
+		break;
+	case E_SAVING:
+		fmt_pj(w0 > w1 ? w0 - w1 : w1 - w0, buf, len);
+		break;
+	default:
+		snprintf(buf, len, "%s", mirror_energy_get_source(table, i));
+	}
+}
+
 static int cmd_energy(struct memtype *mt)
 {
 	struct mirror_energy *table;
-	struct libscols_table *tb = NULL;
-	json_t *root = NULL, *arr = NULL;
+	json_t *root = NULL;
 	const char *origin = "mirror.ko";
-	unsigned int i, c;
-	char buf[256];
 	int rc;
 
 	rc = mirror_energy_read(mt->ctx, &table);
 	if (rc == -ENODEV) {
-		fprintf(stderr, "%s: mirror.ko is not loaded: the built-in table\n",
-			program_invocation_short_name);
+		warnx_("mirror.ko is not loaded: the built-in table");
 		origin = "built-in";
 		rc = mirror_energy_new_default(mt->ctx, &table);
 	}
@@ -436,62 +503,12 @@ static int cmd_energy(struct memtype *mt)
 	if (mt->json) {
 		root = json_root("energy");
 		json_object_set_new(root, "origin", json_string(origin));
-		arr = json_array();
-	} else if (!(tb = new_table(mt, ecols))) {
-		mirror_energy_free(table);
-		return fail(mt, -ENOMEM);
 	}
-	for (i = 0; i < mirror_energy_get_nr(table); i++) {
-		unsigned long long w0 = mirror_energy_get_write0_mpj(table, i);
-		unsigned long long w1 = mirror_energy_get_write1_mpj(table, i);
-		unsigned long long diff = w0 > w1 ? w0 - w1 : w1 - w0;
-		int fill = mirror_energy_get_fill_bit(table, i);
-		struct libscols_line *ln;
-
-		if (mt->json) {
-			json_t *o = json_object();
-
-			json_object_set_new(o, "name", json_text(mirror_energy_get_name(table, i)));
-			json_object_set_new(o, "write0_mpj", json_uint(w0));
-			json_object_set_new(o, "write1_mpj", json_uint(w1));
-			json_object_set_new(o, "fill", json_string(pattern(fill)));
-			json_object_set_new(o, "source", json_text(mirror_energy_get_source(table, i)));
-			json_row(mt, arr, o, ecols);
-			continue;
-		}
-		ln = scols_table_new_line(tb, NULL);
-		if (!ln)
-			goto nomem;
-		for (c = 0; c < mt->ncols; c++) {
-			switch (mt->cols[c]) {
-			case E_NAME:
-				snprintf(buf, sizeof(buf), "%s", mirror_energy_get_name(table, i));
-				break;
-			case E_WRITE0:
-				fmt_pj(w0, buf, sizeof(buf));
-				break;
-			case E_WRITE1:
-				fmt_pj(w1, buf, sizeof(buf));
-				break;
-			case E_FILL:
-				snprintf(buf, sizeof(buf), "%s", pattern(fill));
-				break;
-			case E_SAVING:
-				fmt_pj(diff, buf, sizeof(buf));
-				break;
-			default:
-				snprintf(buf, sizeof(buf), "%s", mirror_energy_get_source(table, i));
-			}
-			if (scols_line_set_data(ln, c, buf) < 0)
-				goto nomem;
-		}
-	}
+	rc = print_rows(mt, root, &(struct rows){
+		.key = "types", .d = ecols, .n = mirror_energy_get_nr(table),
+		.json = energy_json, .cell = energy_cell, .data = table });
 	mirror_energy_free(table);
-	return print_result(mt, root, "types", arr, tb);
-nomem:
-	scols_unref_table(tb);
-	mirror_energy_free(table);
-	return fail(mt, -ENOMEM);
+	return rc;
 }
 
 static int read_input(const char *file, char **text, size_t *len)
@@ -547,9 +564,8 @@ static int cmd_energy_load(struct memtype *mt)
 
 	rc = read_input(mt->file, &text, &len);
 	if (rc < 0) {
-		fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name,
-			mt->file, rc == -EFBIG ? "larger than 1 MiB" :
-			strerror(-rc));
+		warnx_("%s: %s", mt->file, rc == -EFBIG ? "larger than 1 MiB" :
+		       strerror(-rc));
 		return EXIT_FAILURE;
 	}
 	rc = mirror_energy_load(mt->ctx, text, len);
@@ -559,12 +575,9 @@ static int cmd_energy_load(struct memtype *mt)
 
 		/* "energy table: line 3: ..." reads better with the file name. */
 		if (!strncmp(msg, "energy table: ", 14))
-			fprintf(stderr, "%s: %s: %s\n",
-				program_invocation_short_name, mt->file,
-				msg + 14);
+			warnx_("%s: %s", mt->file, msg + 14);
 		else
-			fprintf(stderr, "%s: %s\n",
-				program_invocation_short_name, msg);
+			warnx_("%s", msg);
 		return rc == -ENODEV ? EXIT_NOBACKEND : EXIT_FAILURE;
 	}
 	return EXIT_SUCCESS;
@@ -572,87 +585,75 @@ static int cmd_energy_load(struct memtype *mt)
 
 /* ---- stats -------------------------------------------------------------------- */
 
+static json_t *stats_json(struct memtype *mt, void *data, unsigned int i)
+{
+	static const char *const names[] = {
+		"alloc_zero_pages", "alloc_one_pages",
+		"write_zero_pages", "write_one_pages",
+		"scrub_pages", "energy_mpj", "energy_other_mpj",
+	};
+	struct mirror_memmap *map = data;
+	json_t *o = json_object();
+	unsigned int k;
+
+	json_object_set_new(o, "type", json_text(mirror_memmap_type_get_name(map, i)));
+	json_object_set_new(o, "fill",
+			    json_string(pattern(mirror_memmap_type_get_fill_bit(map, i))));
+	for (k = 0; k < MIRROR_MEMTYPE_NR_COUNTERS; k++)
+		json_object_set_new(o, names[k],
+				    json_count(mirror_memmap_type_get_counter(map, i, k)));
+	json_object_set_new(o, "saved_mpj", json_diff(
+		mirror_memmap_type_get_counter(map, i, MIRROR_MEMTYPE_ENERGY_OTHER_MPJ),
+		mirror_memmap_type_get_counter(map, i, MIRROR_MEMTYPE_ENERGY_MPJ)));
+	return o;
+}
+
+static void stats_cell(struct memtype *mt, void *data, unsigned int i,
+		       int col, char *buf, size_t len)
+{
+	struct mirror_memmap *map = data;
+	long double energy = (long double)mirror_memmap_type_get_counter(map, i,
+					MIRROR_MEMTYPE_ENERGY_MPJ);
+	long double other = (long double)mirror_memmap_type_get_counter(map, i,
+					MIRROR_MEMTYPE_ENERGY_OTHER_MPJ);
+
+	switch (col) {
+	case S_TYPE:
+		snprintf(buf, len, "%s", mirror_memmap_type_get_name(map, i));
+		break;
+	case S_FILL:
+		snprintf(buf, len, "%s",
+			 pattern(mirror_memmap_type_get_fill_bit(map, i)));
+		break;
+	case S_ENERGY:
+		fmt_uj(energy, buf, len);
+		break;
+	case S_OTHER:
+		fmt_uj(other, buf, len);
+		break;
+	case S_SAVED:
+		fmt_uj(other - energy, buf, len);
+		break;
+	default:
+		snprintf(buf, len, "%llu", mirror_memmap_type_get_counter(map, i,
+				(enum mirror_memtype_counter)(col - S_ALLOC0)));
+	}
+}
+
 static int cmd_stats(struct memtype *mt)
 {
 	struct mirror_memmap *map;
-	struct libscols_table *tb = NULL;
-	json_t *root = NULL, *arr = NULL;
-	unsigned int i, c;
-	char buf[64];
 	int rc;
 
 	rc = mirror_memmap_read(mt->ctx, &map);
 	if (rc < 0)
 		return fail(mt, rc);
-	if (mt->json) {
-		root = json_root("stats");
-		arr = json_array();
-	} else if (!(tb = new_table(mt, scols))) {
-		mirror_memmap_free(map);
-		return fail(mt, -ENOMEM);
-	}
-	for (i = 0; i < mirror_memmap_get_nr_types(map); i++) {
-		unsigned long long v[MIRROR_MEMTYPE_NR_COUNTERS];
-		int fill = mirror_memmap_type_get_fill_bit(map, i);
-		struct libscols_line *ln;
-		unsigned int k;
-
-		for (k = 0; k < MIRROR_MEMTYPE_NR_COUNTERS; k++)
-			v[k] = mirror_memmap_type_get_counter(map, i, k);
-		if (mt->json) {
-			static const char *const names[] = {
-				"alloc_zero_pages", "alloc_one_pages",
-				"write_zero_pages", "write_one_pages",
-				"scrub_pages", "energy_mpj", "energy_other_mpj",
-			};
-			json_t *o = json_object();
-
-			json_object_set_new(o, "type", json_text(mirror_memmap_type_get_name(map, i)));
-			json_object_set_new(o, "fill", json_string(pattern(fill)));
-			for (k = 0; k < MIRROR_MEMTYPE_NR_COUNTERS; k++)
-				json_object_set_new(o, names[k], json_count(v[k]));
-			json_object_set_new(o, "saved_mpj", json_integer(
-				(json_int_t)v[MIRROR_MEMTYPE_ENERGY_OTHER_MPJ] -
-				(json_int_t)v[MIRROR_MEMTYPE_ENERGY_MPJ]));
-			json_row(mt, arr, o, scols);
-			continue;
-		}
-		ln = scols_table_new_line(tb, NULL);
-		if (!ln)
-			goto nomem;
-		for (c = 0; c < mt->ncols; c++) {
-			int col = mt->cols[c];
-
-			switch (col) {
-			case S_TYPE:
-				snprintf(buf, sizeof(buf), "%s", mirror_memmap_type_get_name(map, i));
-				break;
-			case S_FILL:
-				snprintf(buf, sizeof(buf), "%s", pattern(fill));
-				break;
-			case S_ENERGY:
-				fmt_uj((long double)v[MIRROR_MEMTYPE_ENERGY_MPJ], buf, sizeof(buf));
-				break;
-			case S_OTHER:
-				fmt_uj((long double)v[MIRROR_MEMTYPE_ENERGY_OTHER_MPJ], buf, sizeof(buf));
-				break;
-			case S_SAVED:
-				fmt_uj((long double)v[MIRROR_MEMTYPE_ENERGY_OTHER_MPJ] -
-				       (long double)v[MIRROR_MEMTYPE_ENERGY_MPJ], buf, sizeof(buf));
-				break;
-			default:
-				snprintf(buf, sizeof(buf), "%llu", v[col - S_ALLOC0]);
-			}
-			if (scols_line_set_data(ln, c, buf) < 0)
-				goto nomem;
-		}
-	}
+	rc = print_rows(mt, mt->json ? json_root("stats") : NULL, &(struct rows){
+		.key = "types", .d = scols,
+		.n = mirror_memmap_get_nr_types(map),
+		.json = stats_json, .cell = stats_cell, .data = map });
 	mirror_memmap_free(map);
-	return print_result(mt, root, "types", arr, tb);
-nomem:
-	scols_unref_table(tb);
-	mirror_memmap_free(map);
-	return fail(mt, -ENOMEM);
+	return rc;
 }
 
 /* ---- command line -------------------------------------------------------------- */
@@ -707,17 +708,13 @@ static unsigned long long parse_addr(const char *s, const char *what)
 	return v;
 }
 
-enum { OPT_SYSROOT = 0x100, OPT_OUTPUT_ALL };
+enum { OPT_SYSROOT = 0x100 };
 
 static void parse_args(struct memtype *mt, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "pid",	required_argument,	NULL, 'p' },
-		{ "output",	required_argument,	NULL, 'o' },
-		{ "output-all",	no_argument,		NULL, OPT_OUTPUT_ALL },
-		{ "bytes",	no_argument,		NULL, 'b' },
-		{ "noheadings",	no_argument,		NULL, 'n' },
-		{ "raw",	no_argument,		NULL, 'r' },
+		TABLE_LONGOPTS,
 		{ "json",	no_argument,		NULL, 'J' },
 		{ "sysroot",	required_argument,	NULL, OPT_SYSROOT },
 		{ "help",	no_argument,		NULL, 'h' },
@@ -730,24 +727,11 @@ static void parse_args(struct memtype *mt, int argc, char **argv)
 	char **args;
 
 	while ((c = getopt_long(argc, argv, "p:o:bnrJhV", longopts, NULL)) != -1) {
+		if (table_option(&mt->t, c, optarg))
+			continue;
 		switch (c) {
 		case 'p':
 			pidarg = optarg;
-			break;
-		case 'o':
-			mt->outarg = optarg;
-			break;
-		case OPT_OUTPUT_ALL:
-			mt->all = true;
-			break;
-		case 'b':
-			mt->bytes = true;
-			break;
-		case 'n':
-			mt->noheadings = true;
-			break;
-		case 'r':
-			mt->raw = true;
 			break;
 		case 'J':
 			mt->json = true;
@@ -799,15 +783,12 @@ static void parse_args(struct memtype *mt, int argc, char **argv)
 		mt->pid = (long)pid;
 	}
 	if (mt->cmd == CMD_LOOKUP || mt->cmd == CMD_ENERGY_LOAD) {
-		if (mt->outarg || mt->all || mt->bytes || mt->raw ||
-		    mt->noheadings)
+		if (table_options_given(&mt->t))
 			usage_error("-o, --output-all, -b, -n and -r apply to tables (list, energy, stats)");
 	}
 	if (mt->cmd == CMD_ENERGY_LOAD && mt->json)
 		usage_error("energy load prints nothing: -J does not apply");
-	/* -o and --output-all choose the JSON keys too; these do not. */
-	if (mt->json && (mt->bytes || mt->noheadings || mt->raw))
-		usage_error("-b, -n and -r are for the table, not -J");
+	table_options_json(&mt->t, mt->json, NULL);
 	if (mt->cmd == CMD_LIST)
 		set_columns(mt, lcols, NR_LCOLS);
 	else if (mt->cmd == CMD_ENERGY)

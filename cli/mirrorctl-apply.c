@@ -10,18 +10,16 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <fnmatch.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "cgroup.h"
 #include "conf.h"
 #include "mirrorctl.h"
 #include "output.h"
@@ -34,19 +32,6 @@
 
 /* Most processes one apply flags. */
 #define APPLY_PIDS_MAX	65536
-/* Deepest cgroup looked into. */
-#define CGROUP_DEPTH	32
-
-/* Where systemd finds unit files (systemd.unit(5)), most important first. */
-static const char *const unit_dirs[] = {
-	"/etc/systemd/system.control", "/run/systemd/system.control",
-	"/run/systemd/transient", "/run/systemd/generator.early",
-	"/etc/systemd/system", "/etc/systemd/system.attached",
-	"/run/systemd/system", "/run/systemd/system.attached",
-	"/run/systemd/generator", "/usr/local/lib/systemd/system",
-	"/lib/systemd/system", "/usr/lib/systemd/system",
-	"/run/systemd/generator.late",
-};
 
 /* A process to flag, and the entry that named it first. */
 struct want {
@@ -176,187 +161,58 @@ static bool want_pid(struct apply *a, const struct conf_flag *f, pid_t pid)
 
 /* ---- cgroups and units ---------------------------------------------------- */
 
-/* The cgroup v2 hierarchy below the sysroot; false when there is none. */
-static bool cgroup_hierarchy(struct apply *a)
-{
-	static const char *const mounts[] = {
-		"/sys/fs/cgroup", "/sys/fs/cgroup/unified",
-	};
-	char path[PATH_MAX + 32];
-	unsigned int i;
+struct pid_walk {
+	struct apply *a;
+	const struct conf_flag *f;
+};
 
-	if (a->cgroot_state)
-		return a->cgroot_state > 0;
-	a->cgroot_state = -1;
-	for (i = 0; i < sizeof(mounts) / sizeof(mounts[0]); i++) {
-		if (sysroot_path(a->cgroot, sizeof(a->cgroot), sysroot, mounts[i]) < 0)
-			continue;
-		/* cgroup.controllers: v2 only. */
-		snprintf(path, sizeof(path), "%s/cgroup.controllers", a->cgroot);
-		if (access(path, F_OK) == 0) {
-			a->cgroot_state = 1;
-			return true;
-		}
-	}
-	return false;
+static int walk_pid(pid_t pid, void *data)
+{
+	struct pid_walk *w = data;
+
+	want_pid(w->a, w->f, pid);
+	return 0;
 }
 
 /* Every process of the group at 'dir' and of the groups below it. */
 static void cgroup_pids(struct apply *a, const struct conf_flag *f,
-			const char *dir, int depth)
+			const char *dir)
 {
-	char path[PATH_MAX], line[32];
-	struct dirent *de;
-	unsigned long v;
-	FILE *procs;
-	DIR *d;
+	struct pid_walk w = { a, f };
+	char why[PATH_MAX + 64];
 
-	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
-	procs = fopen(path, "re");
-	if (!procs) {
-		/* The group went meanwhile: it has no process left. */
-		if (errno != ENOENT)
-			problem(a, f->line, "%s %s: cannot read %s: %s",
-				conf_kind_name(f->kind), f->target, path,
-				strerror(errno));
-		return;
-	}
-	while (fgets(line, sizeof(line), procs)) {
-		line[strcspn(line, "\n")] = '\0';
-		if (parse_ulong(line, 1, INT_MAX, &v))
-			want_pid(a, f, (pid_t)v);
-	}
-	fclose(procs);
-	if (depth >= CGROUP_DEPTH)
-		return;
-	d = opendir(dir);
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		if (de->d_type != DT_DIR || de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		cgroup_pids(a, f, path, depth + 1);
-	}
-	closedir(d);
+	if (cg_foreach_pid(dir, walk_pid, &w, why, sizeof(why)) < 0)
+		problem(a, f->line, "%s %s: %s", conf_kind_name(f->kind),
+			f->target, why);
 }
 
-/* The group of a "cgroup =" entry: inside the hierarchy, and a cgroup. */
 static void cgroup_entry(struct apply *a, const struct conf_flag *f)
 {
-	char path[PATH_MAX + 16], real[PATH_MAX], root[PATH_MAX];
-	size_t n;
+	char dir[PATH_MAX], why[PATH_MAX + 64];
 
-	snprintf(path, sizeof(path), "%s%s", a->cgroot, f->target);
-	if (!realpath(a->cgroot, root) || !realpath(path, real)) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			problem(a, f->line, "cgroup %s: no such cgroup", f->target);
-		else
-			problem(a, f->line, "cgroup %s: %s", f->target,
-				strerror(errno));
-		return;
-	}
-	n = strlen(root);
-	/* A symbolic link may lead out of the hierarchy. */
-	if (strncmp(real, root, n) || real[n] != '/') {
-		problem(a, f->line,
-			"cgroup %s: outside the cgroup hierarchy (it leads to %s)",
-			f->target, real);
-		return;
-	}
-	snprintf(path, sizeof(path), "%s/cgroup.procs", real);
-	if (access(path, F_OK)) {
-		problem(a, f->line, "cgroup %s: not a cgroup (no cgroup.procs)",
-			f->target);
-		return;
-	}
-	cgroup_pids(a, f, real, 0);
-}
-
-/*
- * Look for the group of unit 'name' below 'dir': its name is the unit's.
- * The user managers' groups (user@UID.service) hold user units, not
- * system units of the same name, and are not looked into.
- */
-static void unit_find(const char *dir, const char *name, int depth,
-		      char found[2][PATH_MAX], unsigned int *nfound)
-{
-	struct dirent *de;
-	char path[PATH_MAX];
-	DIR *d;
-
-	if (depth >= CGROUP_DEPTH || *nfound >= 2)
-		return;
-	d = opendir(dir);
-	if (!d)
-		return;
-	while ((de = readdir(d)) && *nfound < 2) {
-		if (de->d_type != DT_DIR || de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (!strcmp(de->d_name, name)) {
-			snprintf(found[(*nfound)++], PATH_MAX, "%s", path);
-			continue;
-		}
-		if (fnmatch("user@*.service", de->d_name, 0) == 0)
-			continue;
-		unit_find(path, name, depth + 1, found, nfound);
-	}
-	closedir(d);
-}
-
-/* Whether systemd has a unit file for 'name' (or its template). */
-static bool unit_file_exists(const char *name)
-{
-	char tmpl[300], rel[PATH_MAX], path[PATH_MAX];
-	const char *at = strchr(name, '@');
-	unsigned int i;
-
-	tmpl[0] = '\0';
-	if (at)
-		snprintf(tmpl, sizeof(tmpl), "%.*s%s", (int)(at - name + 1), name,
-			 strrchr(name, '.'));
-	for (i = 0; i < sizeof(unit_dirs) / sizeof(unit_dirs[0]); i++) {
-		snprintf(rel, sizeof(rel), "%s/%s", unit_dirs[i], name);
-		if (sysroot_path(path, sizeof(path), sysroot, rel) == 0 &&
-		    access(path, F_OK) == 0)
-			return true;
-		if (!*tmpl)
-			continue;
-		snprintf(rel, sizeof(rel), "%s/%s", unit_dirs[i], tmpl);
-		if (sysroot_path(path, sizeof(path), sysroot, rel) == 0 &&
-		    access(path, F_OK) == 0)
-			return true;
-	}
-	return false;
+	if (cg_group_dir(a->cgroot, f->target, dir, sizeof(dir), why,
+			 sizeof(why)) < 0)
+		problem(a, f->line, "cgroup %s: %s", f->target, why);
+	else
+		cgroup_pids(a, f, dir);
 }
 
 static void unit_entry(struct apply *a, const struct conf_flag *f)
 {
-	static char found[2][PATH_MAX];
-	unsigned int nfound = 0;
+	char dir[PATH_MAX], why[2 * PATH_MAX + 64];
+	int rc;
 
-	unit_find(a->cgroot, f->target, 0, found, &nfound);
-	if (nfound == 2) {
-		/* In a stable order, not the directories'. */
-		if (strcmp(found[0], found[1]) > 0) {
-			char tmp[PATH_MAX];
-
-			memcpy(tmp, found[0], sizeof(tmp));
-			memcpy(found[0], found[1], sizeof(tmp));
-			memcpy(found[1], tmp, sizeof(tmp));
-		}
-		problem(a, f->line, "unit %s: two cgroups of that name (%s and %s)",
-			f->target, found[0] + strlen(a->cgroot),
-			found[1] + strlen(a->cgroot));
-	} else if (nfound == 1) {
-		cgroup_pids(a, f, found[0], 0);
-	} else if (unit_file_exists(f->target)) {
+	rc = cg_unit_dir(a->cgroot, f->target, dir, sizeof(dir), why,
+			 sizeof(why));
+	if (rc < 0)
+		problem(a, f->line, "unit %s: %s", f->target, why);
+	else if (rc > 0)
+		cgroup_pids(a, f, dir);
+	else if (cg_unit_file_exists(sysroot, f->target))
 		note(a, f->line, "unit %s is not running: nothing to flag",
 		     f->target);
-	} else {
+	else
 		problem(a, f->line, "unit %s: no such unit", f->target);
-	}
 }
 
 /* ---- commands and PID files -------------------------------------------- */
@@ -438,7 +294,10 @@ static void resolve_flags(struct apply *a)
 		switch (f->kind) {
 		case CONF_UNIT:
 		case CONF_CGROUP:
-			if (!cgroup_hierarchy(a)) {
+			if (!a->cgroot_state)
+				a->cgroot_state = cg_hierarchy(sysroot, a->cgroot,
+						sizeof(a->cgroot)) ? -1 : 1;
+			if (a->cgroot_state < 0) {
 				problem(a, f->line,
 					"%s %s: no cgroup v2 hierarchy at /sys/fs/cgroup",
 					conf_kind_name(f->kind), f->target);
@@ -601,48 +460,6 @@ static int apply_settings(struct apply *a, struct mirror_ctx *ctx,
 	return EXIT_SUCCESS;
 }
 
-/* Read the whole file; NULL after saying why. */
-static char *read_conf(const char *path, size_t *len)
-{
-	char *text = NULL;
-	struct stat st;
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		warnx_("%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		warnx_("%s: not a regular file", path);
-		goto fail;
-	}
-	if (st.st_size > CONF_SIZE_MAX) {
-		warnx_("%s: larger than %d bytes", path, CONF_SIZE_MAX);
-		goto fail;
-	}
-	text = malloc((size_t)st.st_size + 1);
-	if (!text) {
-		warnx_("out of memory");
-		goto fail;
-	}
-	n = read(fd, text, (size_t)st.st_size + 1);
-	if (n < 0) {
-		warnx_("%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	close(fd);
-	*len = (size_t)n;
-	text[n < st.st_size + 1 ? n : st.st_size] = '\0';
-	return text;
-fail:
-	if (fd >= 0)
-		close(fd);
-	free(text);
-	return NULL;
-}
-
 int cmd_apply(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -656,7 +473,7 @@ int cmd_apply(int argc, char **argv)
 	struct apply a = { .conf = &conf };
 	struct mirror_ctx *ctx = NULL;
 	bool dry_run = false, loaded;
-	char options[8192], ver[64], *text;
+	char options[8192], ver[64], why[PATH_MAX + 64], *text;
 	size_t len;
 	int c, rc;
 
@@ -682,9 +499,11 @@ int cmd_apply(int argc, char **argv)
 	if (!dry_run)
 		sysroot = NULL;
 
-	text = read_conf(path, &len);
-	if (!text)
+	text = conf_read(path, &len, why, sizeof(why));
+	if (!text) {
+		warnx_("%s", why);
 		return EXIT_FAILURE;
+	}
 	env.page_size = page_size();
 	env.range_align = ranges_alignment();
 	rc = conf_parse(&conf, path, text, len, &env, conf_problem, &a.problems);

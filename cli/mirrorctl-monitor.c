@@ -9,12 +9,9 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -124,34 +121,15 @@ static int event_priority(const struct mirror_uevent *ev)
 }
 
 /*
- * Tell systemd (Type=notify) that the listener is up, when it asked
- * (NOTIFY_SOCKET): events from then on are not missed.
+ * Tell systemd (Type=notify) that the listener is up, when it asked:
+ * events from then on are not missed.
  */
 static void notify_ready(void)
 {
-	const char *path = getenv("NOTIFY_SOCKET");
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	socklen_t salen;
-	size_t n;
-	int fd;
+	int rc = sd_notify_ready();
 
-	if (!path || (path[0] != '/' && path[0] != '@'))
-		return;
-	n = strlen(path);
-	if (n >= sizeof(sa.sun_path))
-		return;
-	memcpy(sa.sun_path, path, n);
-	/* '@': an abstract socket, named after a NUL byte. */
-	if (path[0] == '@')
-		sa.sun_path[0] = '\0';
-	salen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n);
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return;
-	if (sendto(fd, "READY=1", 7, MSG_NOSIGNAL, (struct sockaddr *)&sa,
-		   salen) < 0)
-		warnx_("cannot tell systemd it is ready: %s", strerror(errno));
-	close(fd);
+	if (rc < 0)
+		warnx_("cannot tell systemd it is ready: %s", strerror(-rc));
 }
 
 static void say(bool daemon, int prio, const char *fmt, const char *arg)

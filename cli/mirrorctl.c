@@ -20,8 +20,10 @@
 #include <libsmartcols.h>
 
 #include "config.h"
+#include "cgroup.h"
+#include "conf.h"
+#include "follow.h"
 #include "libmirror.h"
-#include "field.h"
 #include "mirrorctl.h"
 #include "output.h"
 #include "range.h"
@@ -48,21 +50,9 @@
 #define MIRROR_CONF	"/etc/mirror/mirror.conf"
 #endif
 
-static const char *prog = "mirrorctl";
 bool json_out;
 const char *sysroot;
 bool sysroot_option;
-
-void warnx_(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 /* ---- parsing ------------------------------------------------------------ */
 
@@ -106,7 +96,7 @@ static int parse_onoff(const char *opt, const char *arg, int *val)
 	else if (!strcmp(arg, "off") || !strcmp(arg, "0"))
 		*val = 0;
 	else {
-		fprintf(stderr, "%s: %s: '%s' is not on or off\n", prog, opt, arg);
+		warnx_("%s: '%s' is not on or off", opt, arg);
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -125,57 +115,9 @@ static void proc_path(char *buf, size_t len, const char *fmt, pid_t pid)
 		snprintf(buf + n, len - (size_t)n, fmt, pid);
 }
 
-/* PF_KTHREAD in the flags field of /proc/PID/stat. */
-#define PROC_PF_KTHREAD	0x00200000UL
-
-/*
- * Whether /proc/PID/stat says it is a kernel thread.  A stat that cannot
- * be read means the process is gone meanwhile: not a kernel thread.
- */
-static bool proc_is_kthread(pid_t pid)
-{
-	char path[PATH_MAX], line[1024], *p;
-	unsigned long flags = 0;
-	FILE *f;
-
-	proc_path(path, sizeof(path), "/%d/stat", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	p = fgets(line, sizeof(line), f) ? strrchr(line, ')') : NULL;
-	fclose(f);
-	/* After "(comm)": state ppid pgrp session tty_nr tpgid flags. */
-	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1)
-		return false;
-	return flags & PROC_PF_KTHREAD;
-}
-
-/*
- * What /proc/PID/status says about a process: -ESRCH none, 'Z' zombie (or
- * dead, or exiting: its memory is already gone), 'K' a kernel thread (no
- * memory of its own), 0 fine.  The kernel checks again; this only names
- * the problem.
- */
 int proc_state(pid_t pid, char *comm, size_t len)
 {
-	char rel[64], text[4096], st;
-	const char *v;
-	size_t n;
-
-	snprintf(rel, sizeof(rel), "/proc/%d/status", pid);
-	snprintf(comm, len, "?");
-	if (read_text(sysroot, rel, text, sizeof(text)) < 0 ||
-	    mc_field_find(text, strlen(text), "State", &v, &n) < 0 || !n)
-		return -ESRCH;
-	st = *v;
-	if (mc_field_find(text, strlen(text), "Name", &v, &n) == 0)
-		snprintf(comm, len, "%.*s", (int)n, v);
-	if (st == 'Z' || st == 'X')
-		return 'Z';
-	/* No VmSize: no memory of its own (a kernel thread, or exiting). */
-	if (mc_field_find(text, strlen(text), "VmSize", &v, &n) < 0)
-		return proc_is_kthread(pid) ? 'K' : 'Z';
-	return 0;
+	return proc_state_at(sysroot, pid, comm, len);
 }
 
 /*
@@ -306,14 +248,6 @@ static json_t *info_json(const struct mirror_first_info *in)
 
 /* ---- tables: show and policy ------------------------------------------- */
 
-/* -o, --output-all, -b, -n, -r (show and policy). */
-struct outopts {
-	const char *outarg;
-	bool all, bytes, raw, noheadings;
-	int cols[16];
-	unsigned int ncols;
-};
-
 enum {
 	S_PID, S_COMMAND, S_FIRST, S_INHERITED, S_LIMIT, S_MIRROR, S_ORDINARY,
 	S_MIGRATED, S_FAILED, S_SHORTFALL, S_RETURNED, NR_SCOLS
@@ -349,6 +283,46 @@ static const int show_defaults[] = {
 	S_FAILED, S_SHORTFALL, S_RETURNED,
 };
 
+
+/* show --cgroup: one line per group. */
+enum {
+	G_GROUP, G_CGROUP, G_FOLLOWED, G_LIMIT, G_PROCS, G_FLAGGED, G_MIRROR,
+	G_ORDINARY, NR_GCOLS
+};
+
+static const struct coldesc group_cols[NR_GCOLS] = {
+	[G_GROUP]	= { "GROUP", 20, 0, "unit NAME or cgroup PATH",
+			  { "kind", "target" } },
+	[G_CGROUP]	= { "CGROUP", 20, 0, "its cgroup below the hierarchy's root (- none now)",
+			  { "cgroup" } },
+	[G_FOLLOWED]	= { "FOLLOWED", 10, 0, "what makes mirrord follow it (FILE:LINE, a record, no)",
+			  { "followed_by" } },
+	[G_LIMIT]	= { "LIMIT", 5, SCOLS_FL_RIGHT, "cap on each family's mirrored memory (- not followed)",
+			  { "limit_bytes" } },
+	[G_PROCS]	= { "PROCS", 5, SCOLS_FL_RIGHT, "processes in it now",
+			  { "processes" } },
+	[G_FLAGGED]	= { "FLAGGED", 5, SCOLS_FL_RIGHT, "of them with MIRROR_FIRST",
+			  { "flagged" } },
+	[G_MIRROR]	= { "MIRROR", 5, SCOLS_FL_RIGHT, "their resident anonymous memory, mirrored",
+			  { "mirror_bytes" } },
+	[G_ORDINARY]	= { "ORDINARY", 5, SCOLS_FL_RIGHT, "their resident anonymous memory elsewhere",
+			  { "ordinary_bytes" } },
+};
+
+static const int group_defaults[] = {
+	G_GROUP, G_CGROUP, G_FOLLOWED, G_LIMIT, G_PROCS, G_FLAGGED, G_MIRROR,
+	G_ORDINARY,
+};
+
+/* What show --cgroup says of one group. */
+struct group_row {
+	const struct follow_entry *e;
+	char cgroup[PATH_MAX];
+	char by[PATH_MAX + 16];
+	long long limit;		/* -1: not followed */
+	unsigned long long procs, flagged, mirror, ordinary;
+};
+
 enum { P_NAME, P_VALUE, P_TYPE, P_FILE, P_DESCRIPTION, NR_PCOLS };
 
 static const struct coldesc policy_cols[NR_PCOLS] = {
@@ -361,57 +335,25 @@ static const struct coldesc policy_cols[NR_PCOLS] = {
 
 static const int policy_defaults[] = { P_NAME, P_VALUE };
 
-enum { OPT_OUTPUT_ALL = 0x100, OPT_SYSROOT };
-
-#define TABLE_LONGOPTS \
-	{ "output",	required_argument,	NULL, 'o' }, \
-	{ "output-all",	no_argument,		NULL, OPT_OUTPUT_ALL }, \
-	{ "bytes",	no_argument,		NULL, 'b' }, \
-	{ "noheadings",	no_argument,		NULL, 'n' }, \
-	{ "raw",	no_argument,		NULL, 'r' }
-
-/* A table option of show or policy; false for any other. */
-static bool table_option(struct outopts *o, int c, const char *arg)
-{
-	switch (c) {
-	case 'o':
-		o->outarg = arg;
-		return true;
-	case OPT_OUTPUT_ALL:
-		o->all = true;
-		return true;
-	case 'b':
-		o->bytes = true;
-		return true;
-	case 'n':
-		o->noheadings = true;
-		return true;
-	case 'r':
-		o->raw = true;
-		return true;
-	}
-	return false;
-}
+enum { OPT_SYSROOT = 0x100 };
 
 /*
  * -b, -n and -r shape the table only; -o and --output-all also choose the
  * keys of show's JSON (as mirrorstat's), while policy's JSON, one value a
  * name, has no columns to choose.
  */
-static void table_columns(struct outopts *o, const char *cmd,
+static void table_columns(struct tableopts *o, const char *cmd,
 			  const struct coldesc *d, unsigned int n,
 			  const int *defs, unsigned int ndefs, bool json_cols)
 {
-	if (json_out && (o->bytes || o->raw || o->noheadings))
-		usage_error("%s: -b, -n and -r are for the table, not -J", cmd);
+	table_options_json(o, json_out, cmd);
 	if (json_out && !json_cols && (o->outarg || o->all))
 		usage_error("%s: -o and --output-all are for the table; -J prints every policy",
 			    cmd);
-	o->ncols = columns_parse(o->outarg, o->all, d, n, defs, ndefs, o->cols,
-				 sizeof(o->cols) / sizeof(o->cols[0]));
+	columns_parse(o, d, n, defs, ndefs);
 }
 
-static void show_cell(const struct outopts *o, const struct mirror_first_info *in,
+static void show_cell(const struct tableopts *o, const struct mirror_first_info *in,
 		      const char *comm, int col, char *buf, size_t len)
 {
 	switch (col) {
@@ -454,29 +396,11 @@ static void show_cell(const struct outopts *o, const struct mirror_first_info *i
 	}
 }
 
-/* One line of the table; -ENOMEM. */
-static int table_line(struct libscols_table *tb, const struct outopts *o,
-		      void (*cell)(const struct outopts *, const void *, int,
-				   char *, size_t),
-		      const void *what)
+/* A cell of show's table (columns_line(), 'ctx' the table options). */
+static void show_line_cell(void *ctx, void *what, int col, char *buf,
+			   size_t len)
 {
-	struct libscols_line *ln = scols_table_new_line(tb, NULL);
-	char buf[256];
-	unsigned int c;
-
-	if (!ln)
-		return -ENOMEM;
-	for (c = 0; c < o->ncols; c++) {
-		cell(o, what, o->cols[c], buf, sizeof(buf));
-		if (scols_line_set_data(ln, c, buf) < 0)
-			return -ENOMEM;
-	}
-	return 0;
-}
-
-static void show_line_cell(const struct outopts *o, const void *what, int col,
-			   char *buf, size_t len)
-{
+	const struct tableopts *o = ctx;
 	const struct mirror_first_info *in = what;
 	char comm[64] = "?";
 
@@ -485,10 +409,11 @@ static void show_line_cell(const struct outopts *o, const void *what, int col,
 	show_cell(o, in, comm, col, buf, len);
 }
 
-static void policy_cell(const struct outopts *o, const void *what, int col,
-			char *buf, size_t len)
+/* A cell of policy's table (columns_line(), 'ctx' the table options). */
+static void policy_cell(void *ctx, void *what, int col, char *buf, size_t len)
 {
-	struct mirror_policy *pol = (struct mirror_policy *)what;
+	const struct tableopts *o = ctx;
+	struct mirror_policy *pol = what;
 	enum mirror_policy_type type = mirror_policy_get_type(pol);
 	unsigned long long v;
 
@@ -540,7 +465,7 @@ enum op { OP_SET, OP_CLEAR, OP_SHOW, OP_TO_MIRROR, OP_TO_NORMAL };
 
 /* 'o': the table of show (NULL for the other commands). */
 static int apply(enum op op, pid_t *pids, int nr, unsigned long long limit,
-		 unsigned int flags, const struct outopts *o)
+		 unsigned int flags, const struct tableopts *o)
 {
 	struct libscols_table *tb = NULL;
 	struct mirror_ctx *ctx;
@@ -555,8 +480,7 @@ static int apply(enum op op, pid_t *pids, int nr, unsigned long long limit,
 		arr = json_array();
 		json_object_set(root, "processes", arr);
 	} else if (op == OP_SHOW) {
-		tb = columns_table(show_cols, o->cols, o->ncols, o->raw,
-				   o->noheadings);
+		tb = columns_table(o, show_cols);
 		if (!tb) {
 			warnx_("out of memory");
 			mirror_unref(ctx);
@@ -591,13 +515,13 @@ static int apply(enum op op, pid_t *pids, int nr, unsigned long long limit,
 			ret = lib_fail(ctx, rc);
 			break;
 		}
-		if (json_out && o && o->outarg) {
+		if (json_out && o) {
 			json_array_append_new(arr, columns_json(info_json(&in),
-					show_cols, o->cols, o->ncols));
+								o, show_cols));
 		} else if (json_out) {
 			json_array_append_new(arr, info_json(&in));
 		} else if (op == OP_SHOW) {
-			if (table_line(tb, o, show_line_cell, &in) < 0) {
+			if (columns_line(tb, o, show_line_cell, (void *)o, &in) < 0) {
 				warnx_("out of memory");
 				ret = EXIT_FAILURE;
 				break;
@@ -631,6 +555,12 @@ static int apply(enum op op, pid_t *pids, int nr, unsigned long long limit,
 	scols_unref_table(tb);
 	mirror_unref(ctx);
 	return ret;
+}
+
+int first_apply_pids(bool set, pid_t *pids, int nr, unsigned long long limit,
+		     unsigned int flags)
+{
+	return apply(set ? OP_SET : OP_CLEAR, pids, nr, limit, flags, NULL);
 }
 
 static int cmp_pid(const void *a, const void *b)
@@ -698,11 +628,15 @@ static int cmd_set_clear(int argc, char **argv, enum op op)
 		{ "limit", required_argument, NULL, 'l' },
 		{ "no-move", no_argument, NULL, 'n' },
 		{ "move-back", no_argument, NULL, 'b' },
+		{ "cgroup", required_argument, NULL, 'g' },
+		{ "unit", required_argument, NULL, 'u' },
 		{ "json", no_argument, NULL, 'J' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long long limit = 0;
 	unsigned int flags = 0;
+	const char *group = NULL;
+	enum conf_kind kind = CONF_CGROUP;
 	pid_t *pids;
 	int c, nr, rc;
 
@@ -726,12 +660,29 @@ static int cmd_set_clear(int argc, char **argv, enum op op)
 				usage_error("%s: --move-back is for clear", argv[0]);
 			flags |= MIRROR_FIRST_MOVE_BACK;
 			break;
+		case 'g':
+		case 'u':
+			if (group)
+				usage_error("%s: give one --cgroup or --unit", argv[0]);
+			group = optarg;
+			kind = c == 'g' ? CONF_CGROUP : CONF_UNIT;
+			break;
 		case 'J':
 			json_out = true;
 			break;
 		default:
 			bad_option(argv[0], c, argv);
 		}
+	}
+	if (group) {
+		if (optind < argc)
+			usage_error("%s: PIDs or --%s, not both", argv[0],
+				    conf_kind_name(kind));
+		/* mirrord moves what joins, as mirror.conf's groups. */
+		if (flags & MIRROR_FIRST_NOMOVE)
+			usage_error("%s: --no-move is for PIDs (a group's processes are moved, as those of mirror.conf)",
+				    argv[0]);
+		return group_set_clear(op == OP_SET, kind, group, limit, flags);
 	}
 	if (optind >= argc)
 		usage_error("%s: no PID given", argv[0]);
@@ -743,14 +694,193 @@ static int cmd_set_clear(int argc, char **argv, enum op op)
 	return rc;
 }
 
+/* A cell of show --cgroup's table (columns_line(), 'ctx' the options). */
+static void group_cell(void *ctx, void *what, int col, char *buf, size_t len)
+{
+	const struct tableopts *o = ctx;
+	const struct group_row *g = what;
+
+	switch (col) {
+	case G_GROUP:
+		follow_name(g->e, buf, len);
+		break;
+	case G_CGROUP:
+		text_safe(*g->cgroup ? g->cgroup : "-", buf, len);
+		break;
+	case G_FOLLOWED:
+		text_safe(g->by, buf, len);
+		break;
+	case G_LIMIT:
+		if (g->limit < 0)
+			snprintf(buf, len, "-");
+		else if (g->limit == 0)
+			snprintf(buf, len, "unlimited");
+		else
+			fmt_size((unsigned long long)g->limit, o->bytes, buf, len);
+		break;
+	case G_PROCS:
+		fmt_count(g->procs, buf, len);
+		break;
+	case G_FLAGGED:
+		fmt_count(g->flagged, buf, len);
+		break;
+	case G_MIRROR:
+		fmt_size(g->mirror, o->bytes, buf, len);
+		break;
+	default:
+		fmt_size(g->ordinary, o->bytes, buf, len);
+	}
+}
+
+static json_t *group_json(const struct group_row *g)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "kind", json_string(conf_kind_name(g->e->kind)));
+	json_object_set_new(o, "target", json_text(g->e->target));
+	json_object_set_new(o, "cgroup", *g->cgroup ? json_text(g->cgroup) : json_null());
+	json_object_set_new(o, "followed_by", strcmp(g->by, "no") ? json_text(g->by) : json_null());
+	json_object_set_new(o, "limit_bytes", g->limit < 0 ? json_null() :
+			    json_uint((unsigned long long)g->limit));
+	json_object_set_new(o, "processes", json_uint(g->procs));
+	json_object_set_new(o, "flagged", json_uint(g->flagged));
+	json_object_set_new(o, "mirror_bytes", json_count(g->mirror));
+	json_object_set_new(o, "ordinary_bytes", json_count(g->ordinary));
+	return o;
+}
+
+/* Adds 'v' to a sum that stays MIRROR_UNKNOWN once a part is unknown. */
+static void add_known(unsigned long long *sum, unsigned long long v)
+{
+	if (*sum != MIRROR_UNKNOWN)
+		*sum = v == MIRROR_UNKNOWN ? MIRROR_UNKNOWN : *sum + v;
+}
+
+/* One group's line: its processes as they are now.  0 or the exit status. */
+static int group_row(struct mirror_ctx *ctx, const struct follow_entry *e,
+		     const struct follow_entry *by, struct group_row *g)
+{
+	char dir[PATH_MAX], root[PATH_MAX];
+	pid_t *pids;
+	int nr, i, rc;
+
+	memset(g, 0, sizeof(*g));
+	g->e = e;
+	g->limit = by ? (long long)by->limit : -1;
+	group_by(by, g->by, sizeof(g->by));
+	rc = group_pids(e, dir, sizeof(dir), &pids, &nr);
+	if (rc)
+		return rc;
+	if (*dir && cg_hierarchy(sysroot, root, sizeof(root)) == 0)
+		snprintf(g->cgroup, sizeof(g->cgroup), "%s",
+			 *(dir + strlen(root)) ? dir + strlen(root) : "/");
+	for (i = 0; i < nr; i++) {
+		struct mirror_first_info in = { .size = sizeof(in) };
+
+		/* One that went meanwhile is not in it any more. */
+		if (mirror_first_get(ctx, pids[i], &in) < 0)
+			continue;
+		g->procs++;
+		if (in.mirror_first)
+			g->flagged++;
+		add_known(&g->mirror, in.mirror_bytes);
+		add_known(&g->ordinary, in.ordinary_bytes);
+	}
+	free(pids);
+	return 0;
+}
+
+/*
+ * show --cgroup [PATH...] or --unit NAME: the groups named, else every
+ * group mirrord follows.
+ */
+static int show_groups(struct tableopts *o, enum conf_kind kind,
+		       const char *unit, int argc, char **argv)
+{
+	struct follow_list followed = { NULL, 0 }, named = { NULL, 0 };
+	const struct follow_list *list;
+	struct libscols_table *tb = NULL;
+	const struct follow_entry *by;
+	struct follow_entry e;
+	struct mirror_ctx *ctx = NULL;
+	json_t *root = NULL, *arr = NULL;
+	struct group_row g;
+	size_t i;
+	int rc;
+
+	e.kind = kind;
+	e.target = (char *)"";
+	rc = group_followed(&e, &followed, &by);
+	if (rc)
+		goto out;
+	named.e = calloc((size_t)argc + 1, sizeof(*named.e));
+	if (!named.e) {
+		warnx_("out of memory");
+		rc = EXIT_FAILURE;
+		goto out;
+	}
+	if (unit)
+		group_parse(CONF_UNIT, unit, 0, &named.e[named.n++]);
+	for (i = 0; i < (size_t)argc; i++)
+		group_parse(CONF_CGROUP, argv[i], 0, &named.e[named.n++]);
+	list = named.n ? &named : &followed;
+	rc = open_ctx(&ctx);
+	if (rc) {
+		ctx = NULL;	/* open_ctx let it go */
+		goto out;
+	}
+	if (json_out) {
+		root = json_root();
+		arr = json_array();
+		json_object_set(root, "cgroups", arr);
+	} else {
+		tb = columns_table(o, group_cols);
+		if (!tb) {
+			warnx_("out of memory");
+			rc = EXIT_FAILURE;
+			goto out;
+		}
+	}
+	for (i = 0; i < list->n; i++) {
+		rc = group_row(ctx, &list->e[i], follow_find(&followed, &list->e[i]), &g);
+		if (rc)
+			goto out;
+		if (json_out)
+			json_array_append_new(arr, columns_json(group_json(&g),
+								o, group_cols));
+		else if (columns_line(tb, o, group_cell, o, &g) < 0) {
+			warnx_("out of memory");
+			rc = EXIT_FAILURE;
+			goto out;
+		}
+	}
+	if (json_out)
+		emit(json_incref(root));
+	else
+		scols_print_table(tb);
+	rc = EXIT_SUCCESS;
+out:
+	json_decref(arr);
+	json_decref(root);
+	scols_unref_table(tb);
+	mirror_unref(ctx);
+	follow_free(&named);
+	follow_free(&followed);
+	return rc;
+}
+
 static int cmd_show(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'J' },
+		{ "cgroup", no_argument, NULL, 'g' },
+		{ "unit", required_argument, NULL, 'u' },
 		TABLE_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct outopts o = { 0 };
+	struct tableopts o = { 0 };
+	const char *unit = NULL;
+	bool groups = false;
 	pid_t *pids;
 	int c, nr, rc;
 
@@ -758,8 +888,24 @@ static int cmd_show(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":Jo:bnr", opts, NULL)) != -1) {
 		if (c == 'J')
 			json_out = true;
+		else if (c == 'g')
+			groups = true;
+		else if (c == 'u')
+			unit = optarg;
 		else if (!table_option(&o, c, optarg))
 			bad_option(argv[0], c, argv);
+	}
+	if (groups || unit) {
+		if (unit && optind < argc)
+			usage_error("show: --unit names one group: unexpected '%s'",
+				    argv[optind]);
+		if (unit && groups)
+			usage_error("show: give --cgroup [PATH...] or --unit NAME");
+		table_columns(&o, "show", group_cols, NR_GCOLS, group_defaults,
+			      sizeof(group_defaults) / sizeof(group_defaults[0]),
+			      true);
+		return show_groups(&o, CONF_CGROUP, unit, argc - optind,
+				   argv + optind);
 	}
 	table_columns(&o, "show", show_cols, NR_SCOLS, show_defaults,
 		      sizeof(show_defaults) / sizeof(show_defaults[0]), true);
@@ -885,7 +1031,7 @@ static int cmd_policy(int argc, char **argv)
 	int want[2] = { -1, -1 };
 	static const char *const names[2] = { "default_mirror", "fallback" };
 	struct libscols_table *tb;
-	struct outopts o = { 0 };
+	struct tableopts o = { 0 };
 	struct mirror_ctx *ctx;
 	struct mirror_policy *pol;
 	int c, rc, i;
@@ -956,12 +1102,11 @@ static int cmd_policy(int argc, char **argv)
 		json_object_set_new(root, "policies", pols);
 		emit(root);
 	} else {
-		tb = columns_table(policy_cols, o.cols, o.ncols, o.raw,
-				   o.noheadings);
+		tb = columns_table(&o, policy_cols);
 		rc = tb ? 0 : -ENOMEM;
 		mirror_policy_foreach(ctx, pol)
 			if (rc == 0)
-				rc = table_line(tb, &o, policy_cell, pol);
+				rc = columns_line(tb, &o, policy_cell, &o, pol);
 		if (rc == 0)
 			scols_print_table(tb);
 		scols_unref_table(tb);
@@ -1322,15 +1467,17 @@ static void __attribute__((noreturn)) usage(void)
 
 	fprintf(out, "Usage:\n"
 		" %1$s [options] set [--limit SIZE] [--no-move] PID...\n"
-		" %1$s [options] clear [--move-back] PID...\n"
+		" %1$s [options] set [--limit SIZE] --cgroup PATH|--unit NAME\n"
+		" %1$s [options] clear [--move-back] PID...|--cgroup PATH|--unit NAME\n"
 		" %1$s [options] show [table options] [PID...]\n"
+		" %1$s [options] show [table options] --cgroup [PATH...]|--unit NAME\n"
 		" %1$s [options] migrate PID --to-mirror|--to-normal\n"
 		" %1$s [options] policy [table options] [--default-mirror on|off] [--fallback on|off]\n"
 		" %1$s run [--limit SIZE] -- COMMAND [ARG...]\n"
 		" %1$s load [--module FILE] [--ranges RANGES] [--default-mirror on|off] [--fallback on|off]\n"
 		" %1$s unload\n"
 		" %1$s [options] apply [--config FILE] [--dry-run]\n"
-		" %1$s [options] monitor [--daemon]\n", prog);
+		" %1$s [options] monitor [--daemon]\n", program_invocation_short_name);
 	fputs("\nMake processes use mirrored memory first, move their memory,\n"
 	      "set the policies, load and unload mirror.ko, apply mirror.conf,\n"
 	      "follow the module's events.\n", out);
@@ -1348,7 +1495,12 @@ static void __attribute__((noreturn)) usage(void)
 	fputs(" -n, --noheadings         do not print headings\n", out);
 	fputs(" -r, --raw                raw output, no alignment\n", out);
 	columns_help(out, "Show columns", show_cols, NR_SCOLS, 11);
+	columns_help(out, "Group columns (show --cgroup)", group_cols, NR_GCOLS, 11);
 	columns_help(out, "Policy columns", policy_cols, NR_PCOLS, 11);
+	fputs("\nset --cgroup or --unit flags the processes of a cgroup v2 group now and\n"
+	      "records it in " FOLLOW_DIR "; mirrord(8) flags those that join it\n"
+	      "later.  clear --cgroup or --unit clears its processes and the record.\n"
+	      "show --cgroup shows each followed group (or those named).\n", out);
 	fputs("\napply reads " MIRROR_CONF " (mirror.conf(5)) unless --config\n"
 	      "names another; --dry-run changes nothing and says what would be done.\n"
 	      "monitor prints one line per event (a JSON object with -J); --daemon\n"

@@ -23,9 +23,6 @@ extern const char *sysroot;
 /* --sysroot was given (not only MIRROR_SYSROOT). */
 extern bool sysroot_option;
 
-/* "mirrorctl: message" on stderr. */
-void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 /*
  * getopt_long's ':' (missing argument) or '?' (unknown option) for 'cmd'
  * (NULL: before the command) as a usage error.
@@ -80,6 +77,46 @@ bool module_is_loaded(char *ver, size_t len);
  * is unloaded again).  Prints one line; returns the exit status.
  */
 int module_probe(const char *file, const char *extra, bool dry_run);
+
+/*
+ * Set (or clear) the flag of these processes as 'mirrorctl set' (clear)
+ * does, one line each (JSON with -J); the exit status.
+ */
+int first_apply_pids(bool set, pid_t *pids, int nr, unsigned long long limit,
+		     unsigned int flags);
+
+struct follow_entry;
+struct follow_list;
+enum conf_kind;
+
+/* --unit or --cgroup ARG (with --limit): checked, or a usage error. */
+void group_parse(enum conf_kind kind, const char *arg,
+		 unsigned long long limit, struct follow_entry *e);
+
+/*
+ * What mirrord follows (mirror.conf and the records, below the sysroot)
+ * into 'l', and in *by the entry of it for the group of 'e' (NULL: not
+ * followed).  0 or the exit status; follow_free(l) either way.
+ */
+int group_followed(const struct follow_entry *e, struct follow_list *l,
+		   const struct follow_entry **by);
+
+/* Who makes mirrord follow it: "FILE:LINE", the record's path, or "no". */
+void group_by(const struct follow_entry *by, char *buf, size_t len);
+
+/*
+ * The group of 'e' (its path in 'dir', "" for a unit not running) and
+ * its processes (malloc'ed).  0, or the exit status after one line.
+ */
+int group_pids(const struct follow_entry *e, char *dir, size_t len,
+	       pid_t **pids, int *nr);
+
+/*
+ * set/clear --unit/--cgroup: flag (clear) the processes of the group
+ * now and record it for mirrord (remove the record).
+ */
+int group_set_clear(bool set, enum conf_kind kind, const char *arg,
+		    unsigned long long limit, unsigned int flags);
 
 int cmd_apply(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include <libsmartcols.h>
 
 #include "config.h"
+#include "cgroup.h"
 #include "libmirror.h"
 #include "output.h"
 #include "tool.h"
@@ -67,6 +69,7 @@ enum {
 	PCOL_MIRRORPERC,
 	PCOL_FIRST,
 	PCOL_SOURCE,
+	PCOL_CGROUP,
 	NR_PCOLS
 };
 
@@ -126,6 +129,8 @@ static const struct coldesc pcoldescs[NR_PCOLS] = {
 			  { "mirror_first" } },
 	[PCOL_SOURCE]	= { "SOURCE", 7, 0, "where the figures come from (pagemap/status)",
 			  { "source" } },
+	[PCOL_CGROUP]	= { "CGROUP", 20, 0, "its cgroup v2 group (- none; not printed by default)",
+			  { "cgroup" } },
 };
 
 static const int zone_defaults[] = {
@@ -174,13 +179,10 @@ struct mirrorstat {
 	const char *backend;
 	enum view view;
 	enum format format;
-	bool bytes, noheadings, raw, watch;
+	bool watch;
 	double interval;
 	unsigned long count;		/* 0: forever */
-	int cols[(int)NR_COLS + (int)NR_PCOLS];
-	unsigned int ncols;
-	const char *outarg;
-	bool output_all;
+	struct tableopts t;
 	pid_t pids[PIDS_MAX];
 	unsigned int npids;
 	unsigned long top;
@@ -424,7 +426,7 @@ static int load_procs(struct mirrorstat *ms)
 static void fmt_size_ms(struct mirrorstat *ms, unsigned long long v,
 			char *buf, size_t len)
 {
-	fmt_size(v, ms->bytes, buf, len);
+	fmt_size(v, ms->t.bytes, buf, len);
 }
 
 static void fmt_percent(unsigned long long part, unsigned long long whole,
@@ -446,9 +448,12 @@ static void fmt_rate(double r, char *buf, size_t len)
 		snprintf(buf, len, "%.1f", r);
 }
 
-static void row_cell(struct mirrorstat *ms, const struct row *r, int col,
-		     char *buf, size_t len)
+/* A cell of a zone or node line (columns_line(), 'ctx' the mirrorstat). */
+static void row_cell(void *ctx, void *row, int col, char *buf, size_t len)
 {
+	struct mirrorstat *ms = ctx;
+	const struct row *r = row;
+
 	switch (col) {
 	case COL_ZONE:
 		snprintf(buf, len, "%s", r->zone);
@@ -513,9 +518,26 @@ static void row_cell(struct mirrorstat *ms, const struct row *r, int col,
 	}
 }
 
-static void proc_cell(struct mirrorstat *ms, struct mirror_proc *p, int col,
-		      char *buf, size_t len)
+/* Its group as /proc/PID/cgroup says (one small read), "-" for none. */
+static bool proc_cgroup(struct mirrorstat *ms, struct mirror_proc *p,
+			char *buf, size_t len)
 {
+	char raw[PATH_MAX];
+
+	if (cg_of_pid(mirror_get_sysroot(ms->ctx), mirror_proc_get_pid(p), raw,
+		      sizeof(raw)) < 0) {
+		snprintf(buf, len, "-");
+		return false;
+	}
+	text_safe(raw, buf, len);
+	return true;
+}
+
+/* A cell of a process line (columns_line(), 'ctx' the mirrorstat). */
+static void proc_cell(void *ctx, void *row, int col, char *buf, size_t len)
+{
+	struct mirrorstat *ms = ctx;
+	struct mirror_proc *p = row;
 	int first;
 
 	switch (col) {
@@ -547,6 +569,9 @@ static void proc_cell(struct mirrorstat *ms, struct mirror_proc *p, int col,
 			 mirror_proc_get_source(p) == MIRROR_PROC_STATUS ?
 			 "status" : "pagemap");
 		break;
+	case PCOL_CGROUP:
+		proc_cgroup(ms, p, buf, len);
+		break;
 	default:
 		snprintf(buf, len, "-");
 	}
@@ -557,37 +582,26 @@ static int print_table(struct mirrorstat *ms)
 	struct libscols_table *tb;
 	const struct row *rows = ms->view == VIEW_NODES ? ms->nrows : ms->zrows;
 	unsigned int nrows = ms->view == VIEW_NODES ? ms->nnrows : ms->nzrows;
-	unsigned int i, c;
-	char buf[512];
+	unsigned int i;
+	int rc = 0;
 
-	tb = columns_table(ms->view == VIEW_PROCS ? pcoldescs : coldescs,
-			   ms->cols, ms->ncols, ms->raw, ms->noheadings);
+	tb = columns_table(&ms->t, ms->view == VIEW_PROCS ? pcoldescs : coldescs);
 	if (!tb)
 		return -ENOMEM;
 	if (ms->view == VIEW_PROCS)
 		nrows = ms->nprocs;
-	for (i = 0; i < nrows; i++) {
-		struct libscols_line *ln = scols_table_new_line(tb, NULL);
-
-		if (!ln)
-			goto nomem;
-		for (c = 0; c < ms->ncols; c++) {
-			if (ms->view == VIEW_PROCS)
-				proc_cell(ms, ms->procs[i], ms->cols[c], buf,
-					  sizeof(buf));
-			else
-				row_cell(ms, &rows[i], ms->cols[c], buf,
-					 sizeof(buf));
-			if (scols_line_set_data(ln, c, buf) < 0)
-				goto nomem;
-		}
+	for (i = 0; i < nrows && rc == 0; i++) {
+		if (ms->view == VIEW_PROCS)
+			rc = columns_line(tb, &ms->t, proc_cell, ms,
+					  ms->procs[i]);
+		else
+			rc = columns_line(tb, &ms->t, row_cell, ms,
+					  (void *)&rows[i]);
 	}
-	scols_print_table(tb);
+	if (rc == 0)
+		scols_print_table(tb);
 	scols_unref_table(tb);
-	return 0;
-nomem:
-	scols_unref_table(tb);
-	return -ENOMEM;
+	return rc;
 }
 
 static void summary_line(const char *label, const char *value)
@@ -673,10 +687,9 @@ static json_t *jrates(struct mirrorstat *ms, const struct row *r)
  */
 static json_t *json_columns(struct mirrorstat *ms, bool proc, json_t *o)
 {
-	if (!ms->outarg || proc != (ms->view == VIEW_PROCS))
+	if (proc != (ms->view == VIEW_PROCS))
 		return o;
-	return columns_json(o, proc ? pcoldescs : coldescs, ms->cols,
-			    ms->ncols);
+	return columns_json(o, &ms->t, proc ? pcoldescs : coldescs);
 }
 
 static json_t *json_zone(struct mirrorstat *ms, const struct row *r)
@@ -723,10 +736,22 @@ static json_t *json_node(struct mirrorstat *ms, const struct row *r)
 	return o;
 }
 
-static json_t *json_proc(struct mirror_proc *p)
+/* Whether -o asked for column 'col' of the process view. */
+static bool proc_col_asked(struct mirrorstat *ms, int col)
+{
+	unsigned int i;
+
+	for (i = 0; ms->t.outarg && i < ms->t.ncols; i++)
+		if (ms->t.cols[i] == col)
+			return true;
+	return false;
+}
+
+static json_t *json_proc(struct mirrorstat *ms, struct mirror_proc *p)
 {
 	json_t *o = json_object();
 	int first = mirror_proc_get_mirror_first(p);
+	char cg[PATH_MAX];
 
 	json_object_set_new(o, "pid", json_integer(mirror_proc_get_pid(p)));
 	json_object_set_new(o, "command", json_text(mirror_proc_get_comm(p)));
@@ -741,6 +766,10 @@ static json_t *json_proc(struct mirror_proc *p)
 	json_object_set_new(o, "source", json_string(
 			    mirror_proc_get_source(p) == MIRROR_PROC_STATUS ?
 			    "status" : "pagemap"));
+	/* Only when asked (-o CGROUP): schema 1 had no such key. */
+	if (proc_col_asked(ms, PCOL_CGROUP))
+		json_object_set_new(o, "cgroup", proc_cgroup(ms, p, cg, sizeof(cg)) ?
+				    json_string(cg) : json_null());
 	return o;
 }
 
@@ -803,7 +832,7 @@ static int print_json(struct mirrorstat *ms)
 		a = json_array();
 		for (i = 0; i < ms->nprocs; i++)
 			json_array_append_new(a, json_columns(ms, true,
-							      json_proc(ms->procs[i])));
+							      json_proc(ms, ms->procs[i])));
 	} else {
 		a = json_null();
 	}
@@ -980,7 +1009,7 @@ static int report(struct mirrorstat *ms, unsigned long n)
 	}
 	/* Like lsmem: the summary follows the table unless output is raw. */
 	if (ms->view == VIEW_SUMMARY ||
-	    (ms->view != VIEW_PROCS && !ms->raw && !ms->noheadings)) {
+	    (ms->view != VIEW_PROCS && !ms->t.raw && !ms->t.noheadings)) {
 		if (ms->view != VIEW_SUMMARY)
 			putchar('\n');
 		print_summary(ms);
@@ -1116,9 +1145,7 @@ static void set_columns(struct mirrorstat *ms)
 	if (ms->watch && ms->view != VIEW_PROCS)
 		for (i = 0; i < 2; i++)
 			defs[ndefs++] = rate_defaults[i];
-	ms->ncols = columns_parse(ms->outarg, ms->output_all, descs, ndescs,
-				  defs, ndefs, ms->cols,
-				  sizeof(ms->cols) / sizeof(ms->cols[0]));
+	columns_parse(&ms->t, descs, ndescs, defs, ndefs);
 }
 
 static void parse_pids(struct mirrorstat *ms, const char *arg)
@@ -1148,8 +1175,7 @@ static void parse_pids(struct mirrorstat *ms, const char *arg)
 }
 
 enum {
-	OPT_OUTPUT_ALL = 0x100,
-	OPT_PROMETHEUS,
+	OPT_PROMETHEUS = 0x100,
 	OPT_SYSROOT,
 	OPT_BACKEND,
 };
@@ -1164,11 +1190,7 @@ static void parse_args(struct mirrorstat *ms, int argc, char **argv)
 		{ "top",	required_argument,	NULL, 't' },
 		{ "interval",	required_argument,	NULL, 'i' },
 		{ "count",	required_argument,	NULL, 'c' },
-		{ "output",	required_argument,	NULL, 'o' },
-		{ "output-all",	no_argument,		NULL, OPT_OUTPUT_ALL },
-		{ "bytes",	no_argument,		NULL, 'b' },
-		{ "noheadings",	no_argument,		NULL, 'n' },
-		{ "raw",	no_argument,		NULL, 'r' },
+		TABLE_LONGOPTS,
 		{ "json",	no_argument,		NULL, 'J' },
 		{ "prometheus",	no_argument,		NULL, OPT_PROMETHEUS },
 		{ "sysroot",	required_argument,	NULL, OPT_SYSROOT },
@@ -1177,12 +1199,14 @@ static void parse_args(struct mirrorstat *ms, int argc, char **argv)
 		{ "version",	no_argument,		NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool interval_set = false, count_set = false, table_opts = false;
+	bool interval_set = false, count_set = false;
 	unsigned int views = 0;
 	int c, formats = 0;
 
 	while ((c = getopt_long(argc, argv, "ZNsp:t:i:c:o:bnrJhV", longopts,
 				NULL)) != -1) {
+		if (table_option(&ms->t, c, optarg))
+			continue;
 		switch (c) {
 		case 'Z':
 			ms->view = VIEW_ZONES;
@@ -1221,26 +1245,6 @@ static void parse_args(struct mirrorstat *ms, int argc, char **argv)
 					    optarg);
 			count_set = true;
 			break;
-		case 'o':
-			ms->outarg = optarg;
-			table_opts = true;
-			break;
-		case OPT_OUTPUT_ALL:
-			ms->output_all = true;
-			table_opts = true;
-			break;
-		case 'b':
-			ms->bytes = true;
-			table_opts = true;
-			break;
-		case 'n':
-			ms->noheadings = true;
-			table_opts = true;
-			break;
-		case 'r':
-			ms->raw = true;
-			table_opts = true;
-			break;
 		case 'J':
 			ms->format = FMT_JSON;
 			formats++;
@@ -1276,12 +1280,10 @@ static void parse_args(struct mirrorstat *ms, int argc, char **argv)
 	ms->watch = interval_set || count_set;
 	if (ms->format == FMT_PROMETHEUS && ms->watch)
 		usage_error("--prometheus writes one snapshot; --interval and --count do not apply");
-	if (ms->format == FMT_PROMETHEUS && table_opts)
+	if (ms->format == FMT_PROMETHEUS && table_options_given(&ms->t))
 		usage_error("--prometheus has no table: -o, --output-all, -b, -n and -r do not apply");
-	/* -o and --output-all choose the JSON keys too; these do not. */
-	if (ms->format == FMT_JSON && (ms->bytes || ms->noheadings || ms->raw))
-		usage_error("-b, -n and -r are for the table, not -J");
-	if (ms->view == VIEW_SUMMARY && (ms->outarg || ms->output_all))
+	table_options_json(&ms->t, ms->format == FMT_JSON, NULL);
+	if (ms->view == VIEW_SUMMARY && (ms->t.outarg || ms->t.all))
 		usage_error("--summary has no columns");
 	set_columns(ms);
 }

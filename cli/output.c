@@ -107,10 +107,11 @@ json_t *json_text(const char *s)
 }
 
 /*
- * jansson has signed integers only: a value above INT64_MAX travels as a
- * string of a control character (which no text_safe() string holds, and
- * which jansson writes as \u0001) and its digits, turned back into a bare
- * number by json_print().
+ * jansson has signed integers only: a value above INT64_MAX (or below
+ * INT64_MIN) travels as a string of a control character (which no
+ * text_safe() string holds, and which jansson writes as \u0001) and its
+ * digits, after a '-' for a negative one, turned back into a bare number
+ * by json_print().
  */
 #define BIG_MARK	"\001"
 #define BIG_MARK_JSON	"\"\\u0001"
@@ -122,6 +123,21 @@ json_t *json_uint(unsigned long long v)
 	if (v <= INT64_MAX)
 		return json_integer((json_int_t)v);
 	snprintf(buf, sizeof(buf), BIG_MARK "%llu", v);
+	return json_string(buf);
+}
+
+json_t *json_diff(unsigned long long a, unsigned long long b)
+{
+	unsigned long long m;
+	char buf[32];
+
+	if (a >= b)
+		return json_uint(a - b);
+	m = b - a;
+	/* -m, computed without overflow for m up to 2^63 */
+	if (m <= (unsigned long long)INT64_MAX + 1)
+		return json_integer(-(json_int_t)(m - 1) - 1);
+	snprintf(buf, sizeof(buf), BIG_MARK "-%llu", m);
 	return json_string(buf);
 }
 
@@ -138,14 +154,15 @@ int json_print(FILE *out, json_t *root, size_t flags)
 		return -ENOMEM;
 	/* In place: the marked string is longer than its digits. */
 	for (p = q = text; *p;) {
-		size_t d;
-
 		if (!strncmp(p, BIG_MARK_JSON, strlen(BIG_MARK_JSON))) {
-			d = strspn(p + strlen(BIG_MARK_JSON), "0123456789");
-			if (d && p[strlen(BIG_MARK_JSON) + d] == '"') {
-				memmove(q, p + strlen(BIG_MARK_JSON), d);
+			char *n = p + strlen(BIG_MARK_JSON);
+			size_t sign = *n == '-';
+			size_t d = sign + strspn(n + sign, "0123456789");
+
+			if (d > sign && n[d] == '"') {
+				memmove(q, n, d);
 				q += d;
-				p += strlen(BIG_MARK_JSON) + d + 1;
+				p = n + d + 1;
 				continue;
 			}
 		}

@@ -38,12 +38,19 @@ json_t *json_text(const char *s);
  */
 json_t *json_uint(unsigned long long v);
 
+/*
+ * a - b as a JSON number, written exactly: the difference of two such
+ * counters, negative when b is larger (down to -(2^64-1)).
+ */
+json_t *json_diff(unsigned long long a, unsigned long long b);
+
 /* json_uint(), or JSON null for MIRROR_UNKNOWN. */
 json_t *json_count(unsigned long long v);
 
 /*
  * json_dumps(root, flags) to 'out' with a newline, json_uint() values
- * above 2^63-1 written as their decimal digits.  Takes no reference.
+ * above 2^63-1 (and json_diff() values below -2^63) written as their
+ * decimal digits.  Takes no reference.
  * 0, or -ENOMEM.
  */
 int json_print(FILE *out, json_t *root, size_t flags);

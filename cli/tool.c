@@ -13,21 +13,17 @@ void usage_error(const char *fmt, ...)
 {
 	va_list args;
 
-	fprintf(stderr, "%s: ", program_invocation_short_name);
 	va_start(args, fmt);
-	vfprintf(stderr, fmt, args);
+	vwarnx_(fmt, args);
 	va_end(args);
-	fprintf(stderr, "\nTry '%s --help' for more information.\n",
-		program_invocation_short_name);
-	exit(EXIT_USAGE);
+	usage_hint();
 }
 
 int tool_fail(struct mirror_ctx *ctx, int rc)
 {
 	const char *msg = ctx ? mirror_get_last_error(ctx) : "";
 
-	fprintf(stderr, "%s: %s\n", program_invocation_short_name,
-		*msg ? msg : strerror(-rc));
+	warnx_("%s", *msg ? msg : strerror(-rc));
 	return rc == -ENODEV ? EXIT_NOBACKEND : EXIT_FAILURE;
 }
 
@@ -61,8 +57,7 @@ int tool_open(struct mirror_ctx **ctx, const char *sysroot,
 	*ctx = NULL;
 	rc = mirror_new(ctx);
 	if (rc < 0) {
-		fprintf(stderr, "%s: cannot initialise libmirror: %s\n",
-			program_invocation_short_name, strerror(-rc));
+		warnx_("cannot initialise libmirror: %s", strerror(-rc));
 		return EXIT_FAILURE;
 	}
 	mirror_set_log_fn(*ctx, tool_log_fn);
@@ -89,21 +84,56 @@ static int column_id(const struct coldesc *d, unsigned int n,
 	return -1;
 }
 
-unsigned int columns_parse(const char *arg, bool all, const struct coldesc *d,
-			   unsigned int n, const int *defs, unsigned int ndefs,
-			   int *cols, unsigned int max)
+bool table_option(struct tableopts *t, int c, const char *arg)
 {
-	const char *p = arg;
+	switch (c) {
+	case 'o':
+		t->outarg = arg;
+		return true;
+	case OPT_OUTPUT_ALL:
+		t->all = true;
+		return true;
+	case 'b':
+		t->bytes = true;
+		return true;
+	case 'n':
+		t->noheadings = true;
+		return true;
+	case 'r':
+		t->raw = true;
+		return true;
+	}
+	return false;
+}
+
+bool table_options_given(const struct tableopts *t)
+{
+	return t->outarg || t->all || t->bytes || t->noheadings || t->raw;
+}
+
+void table_options_json(const struct tableopts *t, bool json, const char *cmd)
+{
+	if (json && (t->bytes || t->noheadings || t->raw))
+		usage_error("%s%s-b, -n and -r are for the table, not -J",
+			    cmd ? cmd : "", cmd ? ": " : "");
+}
+
+void columns_parse(struct tableopts *t, const struct coldesc *d,
+		   unsigned int n, const int *defs, unsigned int ndefs)
+{
+	const unsigned int max = sizeof(t->cols) / sizeof(t->cols[0]);
+	const char *p = t->outarg;
 	unsigned int nr = 0, i;
 
-	if (all) {
+	if (t->all) {
 		for (i = 0; i < n && nr < max; i++)
-			cols[nr++] = (int)i;
-		return nr;
+			t->cols[nr++] = (int)i;
+		t->ncols = nr;
+		return;
 	}
 	if (!p || *p == '+') {
 		for (i = 0; i < ndefs && nr < max; i++)
-			cols[nr++] = defs[i];
+			t->cols[nr++] = defs[i];
 		if (p)
 			p++;
 	}
@@ -112,34 +142,33 @@ unsigned int columns_parse(const char *arg, bool all, const struct coldesc *d,
 		int id = column_id(d, n, p, len);
 
 		if (len == 0)
-			usage_error("empty column name in '%s'", arg);
+			usage_error("empty column name in '%s'", t->outarg);
 		if (id < 0)
 			usage_error("unknown column: %.*s", (int)len, p);
 		if (nr >= max)
 			usage_error("too many columns");
-		cols[nr++] = id;
+		t->cols[nr++] = id;
 		p += len;
 		if (*p == ',')
 			p++;
 	}
 	if (!nr)
 		usage_error("no columns given to --output");
-	return nr;
+	t->ncols = nr;
 }
 
-struct libscols_table *columns_table(const struct coldesc *d, const int *cols,
-				     unsigned int ncols, bool raw,
-				     bool noheadings)
+struct libscols_table *columns_table(const struct tableopts *t,
+				     const struct coldesc *d)
 {
 	struct libscols_table *tb = scols_new_table();
 	unsigned int i;
 
 	if (!tb)
 		return NULL;
-	scols_table_enable_raw(tb, raw);
-	scols_table_enable_noheadings(tb, noheadings);
-	for (i = 0; i < ncols; i++) {
-		const struct coldesc *c = &d[cols[i]];
+	scols_table_enable_raw(tb, t->raw);
+	scols_table_enable_noheadings(tb, t->noheadings);
+	for (i = 0; i < t->ncols; i++) {
+		const struct coldesc *c = &d[t->cols[i]];
 
 		if (!scols_table_new_column(tb, c->name, c->whint, c->flags)) {
 			scols_unref_table(tb);
@@ -149,27 +178,46 @@ struct libscols_table *columns_table(const struct coldesc *d, const int *cols,
 	return tb;
 }
 
-static bool column_has_key(const struct coldesc *d, const int *cols,
-			   unsigned int ncols, const char *key)
+int columns_line(struct libscols_table *tb, const struct tableopts *t,
+		 column_cell_fn cell, void *ctx, void *row)
+{
+	struct libscols_line *ln = scols_table_new_line(tb, NULL);
+	char buf[512];
+	unsigned int c;
+
+	if (!ln)
+		return -ENOMEM;
+	for (c = 0; c < t->ncols; c++) {
+		cell(ctx, row, t->cols[c], buf, sizeof(buf));
+		if (scols_line_set_data(ln, c, buf) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static bool column_has_key(const struct tableopts *t,
+			   const struct coldesc *d, const char *key)
 {
 	unsigned int i, k;
 
-	for (i = 0; i < ncols; i++)
-		for (k = 0; k < 3 && d[cols[i]].json[k]; k++)
-			if (!strcmp(d[cols[i]].json[k], key))
+	for (i = 0; i < t->ncols; i++)
+		for (k = 0; k < 3 && d[t->cols[i]].json[k]; k++)
+			if (!strcmp(d[t->cols[i]].json[k], key))
 				return true;
 	return false;
 }
 
-json_t *columns_json(json_t *o, const struct coldesc *d, const int *cols,
-		     unsigned int ncols)
+json_t *columns_json(json_t *o, const struct tableopts *t,
+		     const struct coldesc *d)
 {
 	const char *key;
 	json_t *v;
 	void *tmp;
 
+	if (!t->outarg)
+		return o;
 	json_object_foreach_safe(o, tmp, key, v)
-		if (!column_has_key(d, cols, ncols, key))
+		if (!column_has_key(t, d, key))
 			json_object_del(o, key);
 	return o;
 }

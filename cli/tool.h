@@ -55,27 +55,70 @@ int tool_open(struct mirror_ctx **ctx, const char *sysroot,
 	      const char *backend);
 
 /*
- * Columns for -o/--output: 'arg' NULL gives 'defs'; "+LIST" adds LIST to
- * them; "LIST" is LIST alone (names in any case, comma-separated); 'all'
- * (--output-all) every column.  Bad names and empty lists are usage
- * errors.  Returns how many were put in 'cols' (at most 'max').
+ * The table options every table tool takes: -o/--output, --output-all,
+ * -b/--bytes, -n/--noheadings, -r/--raw (TABLE_LONGOPTS in its long
+ * options, "o:bnr" in its short ones), and the columns they give.
  */
-unsigned int columns_parse(const char *arg, bool all, const struct coldesc *d,
-			   unsigned int n, const int *defs, unsigned int ndefs,
-			   int *cols, unsigned int max);
+#define OPT_OUTPUT_ALL	0x200
 
-/* A libsmartcols table with these columns, raw and without headings when
+#define TABLE_LONGOPTS \
+	{ "output",	required_argument,	NULL, 'o' }, \
+	{ "output-all",	no_argument,		NULL, OPT_OUTPUT_ALL }, \
+	{ "bytes",	no_argument,		NULL, 'b' }, \
+	{ "noheadings",	no_argument,		NULL, 'n' }, \
+	{ "raw",	no_argument,		NULL, 'r' }
+
+struct tableopts {
+	const char *outarg;		/* -o LIST, or NULL */
+	bool all, bytes, raw, noheadings;
+	int cols[32];			/* the columns shown, in order */
+	unsigned int ncols;
+};
+
+/* Take getopt's 'c' (and 'arg') when it is a table option; false if not. */
+bool table_option(struct tableopts *t, int c, const char *arg);
+
+/* Whether any table option was given. */
+bool table_options_given(const struct tableopts *t);
+
+/*
+ * With -J, -b, -n and -r are a usage error ("CMD: " before the message
+ * when 'cmd' is not NULL); -o and --output-all choose the JSON keys.
+ */
+void table_options_json(const struct tableopts *t, bool json,
+			const char *cmd);
+
+/*
+ * The columns of t->outarg and t->all into t->cols: no -o gives 'defs';
+ * "+LIST" adds LIST to them; "LIST" is LIST alone (names in any case,
+ * comma-separated); --output-all every column.  Bad names and empty
+ * lists are usage errors.
+ */
+void columns_parse(struct tableopts *t, const struct coldesc *d,
+		   unsigned int n, const int *defs, unsigned int ndefs);
+
+/* A libsmartcols table of t's columns, raw and without headings when
  * asked; NULL when out of memory. */
-struct libscols_table *columns_table(const struct coldesc *d, const int *cols,
-				     unsigned int ncols, bool raw,
-				     bool noheadings);
+struct libscols_table *columns_table(const struct tableopts *t,
+				     const struct coldesc *d);
+
+/*
+ * One cell: the text of column 'col' of 'row' into buf ('ctx' is the
+ * caller's).
+ */
+typedef void (*column_cell_fn)(void *ctx, void *row, int col, char *buf,
+			       size_t len);
+
+/* A line of 'tb' with t's columns of 'row', each from 'cell'; -ENOMEM. */
+int columns_line(struct libscols_table *tb, const struct tableopts *t,
+		 column_cell_fn cell, void *ctx, void *row);
 
 /*
  * -o with --json, as lsblk does it: of the keys of 'o' (one row), keep
- * only those of the columns given.  Returns 'o'.
+ * only those of t's columns; all of them without -o.  Returns 'o'.
  */
-json_t *columns_json(json_t *o, const struct coldesc *d, const int *cols,
-		     unsigned int ncols);
+json_t *columns_json(json_t *o, const struct tableopts *t,
+		     const struct coldesc *d);
 
 /* The columns for --help: "\nTITLE:\n" and "  NAME  help" lines. */
 void columns_help(FILE *out, const char *title, const struct coldesc *d,

@@ -3,15 +3,20 @@
  * util.c - small helpers the command-line tools share.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "libmirror.h"
+#include "field.h"
 #include "range.h"
 #include "util.h"
 
@@ -121,6 +126,22 @@ void print_version(void)
 	exit(EXIT_SUCCESS);
 }
 
+void vwarnx_(const char *fmt, va_list args)
+{
+	fprintf(stderr, "%s: ", program_invocation_short_name);
+	vfprintf(stderr, fmt, args);
+	fputc('\n', stderr);
+}
+
+void warnx_(const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	vwarnx_(fmt, args);
+	va_end(args);
+}
+
 void usage_hint(void)
 {
 	fprintf(stderr, "Try '%s --help' for more information.\n",
@@ -223,4 +244,92 @@ int memory_online(const char *root, unsigned long long start,
 		(*onlined)++;
 	}
 	return 0;
+}
+
+/* PF_KTHREAD in the flags field of /proc/PID/stat. */
+#define PROC_PF_KTHREAD	0x00200000UL
+
+/*
+ * Whether /proc/PID/stat says it is a kernel thread.  A stat that cannot
+ * be read means the process is gone meanwhile: not a kernel thread.
+ */
+static bool proc_is_kthread(const char *sysroot, pid_t pid)
+{
+	char rel[64], line[1024], *p;
+	unsigned long flags = 0;
+
+	snprintf(rel, sizeof(rel), "/proc/%d/stat", (int)pid);
+	if (read_text(sysroot, rel, line, sizeof(line)) < 0)
+		return false;
+	p = strrchr(line, ')');
+	/* After "(comm)": state ppid pgrp session tty_nr tpgid flags. */
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1)
+		return false;
+	return flags & PROC_PF_KTHREAD;
+}
+
+int proc_state_at(const char *sysroot, pid_t pid, char *comm, size_t len)
+{
+	char rel[64], text[4096], st;
+	const char *v;
+	size_t n;
+
+	snprintf(rel, sizeof(rel), "/proc/%d/status", (int)pid);
+	snprintf(comm, len, "?");
+	if (read_text(sysroot, rel, text, sizeof(text)) < 0 ||
+	    mc_field_find(text, strlen(text), "State", &v, &n) < 0 || !n)
+		return -ESRCH;
+	st = *v;
+	if (mc_field_find(text, strlen(text), "Name", &v, &n) == 0)
+		snprintf(comm, len, "%.*s", (int)n, v);
+	if (st == 'Z' || st == 'X')
+		return 'Z';
+	/* No VmSize: no memory of its own (a kernel thread, or exiting). */
+	if (mc_field_find(text, strlen(text), "VmSize", &v, &n) < 0)
+		return proc_is_kthread(sysroot, pid) ? 'K' : 'Z';
+	return 0;
+}
+
+unsigned long long proc_start_time(const char *sysroot, pid_t pid)
+{
+	char rel[64], line[1024], *p;
+	unsigned long long start = 0;
+
+	snprintf(rel, sizeof(rel), "/proc/%d/stat", (int)pid);
+	if (read_text(sysroot, rel, line, sizeof(line)) < 0)
+		return 0;
+	p = strrchr(line, ')');
+	/* Field 22, the 20th after "(comm)". */
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u"
+			 " %*u %*u %*d %*d %*d %*d %*d %*d %llu", &start) != 1)
+		return 0;
+	return start;
+}
+
+int sd_notify_ready(void)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	socklen_t salen;
+	size_t n;
+	int fd, rc = 0;
+
+	if (!path || (path[0] != '/' && path[0] != '@'))
+		return 0;
+	n = strlen(path);
+	if (n >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	memcpy(sa.sun_path, path, n);
+	/* '@': an abstract socket, named after a NUL byte. */
+	if (path[0] == '@')
+		sa.sun_path[0] = '\0';
+	salen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (sendto(fd, "READY=1", 7, MSG_NOSIGNAL, (struct sockaddr *)&sa,
+		   salen) < 0)
+		rc = -errno;
+	close(fd);
+	return rc;
 }

@@ -5,8 +5,10 @@
 #ifndef MIRROR_CLI_UTIL_H
 #define MIRROR_CLI_UTIL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Exit codes every tool documents. */
 #define EXIT_USAGE	2	/* bad command line */
@@ -49,6 +51,10 @@ bool parse_seconds(const char *s, double min, double max, double *val);
 /* "PROG from mirror VERSION" on stdout, exit 0 (-V, --version). */
 void __attribute__((noreturn)) print_version(void);
 
+/* An error for people, one line on stderr: "PROG: message". */
+void __attribute__((format(printf, 1, 2))) warnx_(const char *fmt, ...);
+void vwarnx_(const char *fmt, va_list args);
+
 /* "Try 'PROG --help' ..." on stderr, exit 2: after getopt's own message. */
 void __attribute__((noreturn)) usage_hint(void);
 
@@ -78,5 +84,25 @@ double percent(unsigned long long part, unsigned long long whole);
 int memory_online(const char *root, unsigned long long start,
 		  unsigned long long end, unsigned int *onlined, char *why,
 		  size_t whylen);
+
+/*
+ * What /proc/PID/status (below 'sysroot') says of a process: -ESRCH
+ * none, 'Z' zombie or exiting, 'K' kernel thread, 0 fine; 'comm' gets its
+ * name ("?" when unknown).
+ */
+int proc_state_at(const char *sysroot, pid_t pid, char *comm, size_t len);
+
+/*
+ * When the process started (field 22 of /proc/PID/stat, clock ticks after
+ * boot): with its PID, it names one process and not a later one that got
+ * the PID again.  0 when it cannot be read.
+ */
+unsigned long long proc_start_time(const char *sysroot, pid_t pid);
+
+/*
+ * Tell systemd (Type=notify) that the service is ready, when it asked
+ * (NOTIFY_SOCKET); 0 also when it did not, or -errno.
+ */
+int sd_notify_ready(void);
 
 #endif /* MIRROR_CLI_UTIL_H */

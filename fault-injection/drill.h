@@ -200,7 +200,5 @@ int drill_fill(struct mirror_ctx *ctx, const struct drill_opts *o,
 int drill_hardware(struct mirror_ctx *ctx, const struct drill_opts *o,
 		   struct drill_report *r);
 
-/* An error for people, one line on stderr: "mirror-drill: ...". */
-void drill_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif /* MIRROR_DRILL_H */

@@ -37,17 +37,6 @@
 volatile sig_atomic_t drill_interrupted;
 struct drill_cleanup drill_cleanup = { .saved_interval = -1 };
 
-void drill_err(const char *fmt, ...)
-{
-	va_list args;
-
-	fputs("mirror-drill: ", stderr);
-	va_start(args, fmt);
-	vfprintf(stderr, fmt, args);
-	va_end(args);
-	fputc('\n', stderr);
-}
-
 double drill_now(void)
 {
 	struct timespec ts;
@@ -96,9 +85,9 @@ static void unpoison_all(void)
 			done++;
 	}
 	if (done != drill_cleanup.nr_poisoned)
-		drill_err("clean-up: %zu of %zu poisoned pages could not be unpoisoned (see dmesg)",
-			  drill_cleanup.nr_poisoned - done,
-			  drill_cleanup.nr_poisoned);
+		warnx_("clean-up: %zu of %zu poisoned pages could not be unpoisoned (see dmesg)",
+		       drill_cleanup.nr_poisoned - done,
+		       drill_cleanup.nr_poisoned);
 	free(drill_cleanup.poisoned);
 	drill_cleanup.poisoned = NULL;
 	drill_cleanup.nr_poisoned = 0;
@@ -118,15 +107,15 @@ void drill_cleanup_run(void)
 	if (c->ctx && c->saved_interval >= 0) {
 		if (mirror_channel_set_interval(c->ctx,
 						(unsigned int)c->saved_interval))
-			drill_err("clean-up: could not restore the patrol interval (%lld ms)",
-				  c->saved_interval);
+			warnx_("clean-up: could not restore the patrol interval (%lld ms)",
+			       c->saved_interval);
 		c->saved_interval = -1;
 	}
 	if (c->ctx && c->saved_table) {
 		if (mirror_energy_load(c->ctx, c->saved_table,
 				       strlen(c->saved_table)))
-			drill_err("clean-up: could not restore the energy table: %s",
-				  mirror_get_last_error(c->ctx));
+			warnx_("clean-up: could not restore the energy table: %s",
+			       mirror_get_last_error(c->ctx));
 		free(c->saved_table);
 		c->saved_table = NULL;
 	}
@@ -169,7 +158,7 @@ static int take_lock(void)
 		path = DRILL_LOCK_DEFAULT;
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		drill_err("%s: %s", path, strerror(errno));
+		warnx_("%s: %s", path, strerror(errno));
 		return -DRILL_EXIT_CANNOT;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
@@ -181,10 +170,10 @@ static int take_lock(void)
 		holder = strtol(buf, NULL, 10);
 		/* The file keeps the last holder's pid: name it only if alive. */
 		if (holder > 0 && kill((pid_t)holder, 0) == 0)
-			drill_err("another drill is running (pid %ld, lock %s)",
-				  holder, path);
+			warnx_("another drill is running (pid %ld, lock %s)",
+			       holder, path);
 		else
-			drill_err("another drill is running (lock %s)", path);
+			warnx_("another drill is running (lock %s)", path);
 		close(fd);
 		return -DRILL_EXIT_BUSY;
 	}
@@ -192,7 +181,7 @@ static int take_lock(void)
 		int n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
 
 		if (pwrite(fd, buf, (size_t)n, 0) != n)
-			drill_err("%s: could not record our pid", path);
+			warnx_("%s: could not record our pid", path);
 	}
 	return fd;
 }
@@ -302,7 +291,7 @@ static int parse_args(int argc, char **argv, struct drill_opts *o,
 		switch (c) {
 		case OPT_PAGES:
 			if (!parse_u64(optarg, 1, 65536, &v)) {
-				drill_err("--pages: '%s' is not a number of pages from 1 to 65536", optarg);
+				warnx_("--pages: '%s' is not a number of pages from 1 to 65536", optarg);
 				return DRILL_EXIT_USAGE;
 			}
 			o->pages = (unsigned long)v;
@@ -313,21 +302,21 @@ static int parse_args(int argc, char **argv, struct drill_opts *o,
 			    o->size < DRILL_PAGE_SIZE ||
 			    o->size > (1ULL << 30) ||
 			    o->size % DRILL_PAGE_SIZE) {
-				drill_err("--size: '%s' is not a whole number of %luK pages up to 1G",
-					  optarg, DRILL_PAGE_SIZE >> 10);
+				warnx_("--size: '%s' is not a whole number of %luK pages up to 1G",
+				       optarg, DRILL_PAGE_SIZE >> 10);
 				return DRILL_EXIT_USAGE;
 			}
 			break;
 		case 'p':
 			if (!parse_u64(optarg, 1, 0x7fffffff, &v)) {
-				drill_err("--pid: '%s' is not a process id", optarg);
+				warnx_("--pid: '%s' is not a process id", optarg);
 				return DRILL_EXIT_USAGE;
 			}
 			o->pid = (pid_t)v;
 			break;
 		case 'm':
 			if (!parse_u64(optarg, 1, ~0ULL, &o->mask)) {
-				drill_err("--mask: '%s' is not a non-zero 64-bit number", optarg);
+				warnx_("--mask: '%s' is not a non-zero 64-bit number", optarg);
 				return DRILL_EXIT_USAGE;
 			}
 			break;
@@ -339,7 +328,7 @@ static int parse_args(int argc, char **argv, struct drill_opts *o,
 			else if (!strcmp(optarg, "patrol"))
 				o->repair = DRILL_REPAIR_PATROL;
 			else {
-				drill_err("--repair: '%s' is not kernel, scrub or patrol", optarg);
+				warnx_("--repair: '%s' is not kernel, scrub or patrol", optarg);
 				return DRILL_EXIT_USAGE;
 			}
 			break;
@@ -349,32 +338,32 @@ static int parse_args(int argc, char **argv, struct drill_opts *o,
 			else if (!strcmp(optarg, "corrupt-pfn"))
 				o->method = DRILL_METHOD_CORRUPT_PFN;
 			else {
-				drill_err("--method: '%s' is not madvise or corrupt-pfn", optarg);
+				warnx_("--method: '%s' is not madvise or corrupt-pfn", optarg);
 				return DRILL_EXIT_USAGE;
 			}
 			break;
 		case OPT_ROUNDS:
 			if (!parse_u64(optarg, 1, 1000000, &v)) {
-				drill_err("--rounds: '%s' is not a number from 1 to 1000000", optarg);
+				warnx_("--rounds: '%s' is not a number from 1 to 1000000", optarg);
 				return DRILL_EXIT_USAGE;
 			}
 			o->rounds = (unsigned long)v;
 			break;
 		case 'd':
 			if (!parse_seconds(optarg, 0.001, 86400, &o->duration)) {
-				drill_err("--duration: '%s' is not a number of seconds above 0, at most 86400", optarg);
+				warnx_("--duration: '%s' is not a number of seconds above 0, at most 86400", optarg);
 				return DRILL_EXIT_USAGE;
 			}
 			break;
 		case OPT_TIMEOUT:
 			if (!parse_seconds(optarg, 0.001, 3600, &o->timeout)) {
-				drill_err("--timeout: '%s' is not a number of seconds above 0, at most 3600", optarg);
+				warnx_("--timeout: '%s' is not a number of seconds above 0, at most 3600", optarg);
 				return DRILL_EXIT_USAGE;
 			}
 			break;
 		case OPT_ADDR:
 			if (!parse_u64(optarg, 0, ~0ULL, &o->addr)) {
-				drill_err("--addr: '%s' is not a physical address", optarg);
+				warnx_("--addr: '%s' is not a physical address", optarg);
 				return DRILL_EXIT_USAGE;
 			}
 			o->have_addr = true;
@@ -400,19 +389,19 @@ static int parse_args(int argc, char **argv, struct drill_opts *o,
 		case 'V':
 			print_version();
 		case ':':
-			drill_err("option '%s' needs an argument", argv[optind - 1]);
+			warnx_("option '%s' needs an argument", argv[optind - 1]);
 			return DRILL_EXIT_USAGE;
 		default:
-			drill_err("unknown option '%s' (see --help)", argv[optind - 1]);
+			warnx_("unknown option '%s' (see --help)", argv[optind - 1]);
 			return DRILL_EXIT_USAGE;
 		}
 	}
 	if (optind == argc) {
-		drill_err("no scenario given: failover, control, fill, hardware or all (see --help)");
+		warnx_("no scenario given: failover, control, fill, hardware or all (see --help)");
 		return DRILL_EXIT_USAGE;
 	}
 	if (optind + 1 < argc) {
-		drill_err("one scenario at a time: '%s' is extra", argv[optind + 1]);
+		warnx_("one scenario at a time: '%s' is extra", argv[optind + 1]);
 		return DRILL_EXIT_USAGE;
 	}
 	*scenario = argv[optind];
@@ -501,13 +490,13 @@ int main(int argc, char **argv)
 		if (!strcmp(scenario, scenarios[i].name))
 			break;
 	if (i == NR_SCENARIOS && strcmp(scenario, "all")) {
-		drill_err("unknown scenario '%s': failover, control, fill, hardware or all", scenario);
+		warnx_("unknown scenario '%s': failover, control, fill, hardware or all", scenario);
 		return DRILL_EXIT_USAGE;
 	}
 	if (o.pages * DRILL_PAGE_SIZE > o.size && strcmp(scenario, "fill") &&
 	    strcmp(scenario, "hardware")) {
-		drill_err("--pages %lu: more pages than the victim's %llu K of data",
-			  o.pages, o.size >> 10);
+		warnx_("--pages %lu: more pages than the victim's %llu K of data",
+		       o.pages, o.size >> 10);
 		return DRILL_EXIT_USAGE;
 	}
 
@@ -525,9 +514,9 @@ int main(int argc, char **argv)
 	if (rc == 0)
 		rc = mirror_load(ctx);
 	if (rc < 0) {
-		drill_err("%s", ctx && *mirror_get_last_error(ctx) ?
-			  mirror_get_last_error(ctx) :
-			  "no mirrored memory found on this machine");
+		warnx_("%s", ctx && *mirror_get_last_error(ctx) ?
+		       mirror_get_last_error(ctx) :
+		       "no mirrored memory found on this machine");
 		mirror_unref(ctx);
 		return DRILL_EXIT_CANNOT;
 	}
@@ -543,7 +532,7 @@ int main(int argc, char **argv)
 	drill_cleanup_run();
 
 	if (drill_interrupted) {
-		drill_err("interrupted: cleaned up, no verdict");
+		warnx_("interrupted: cleaned up, no verdict");
 		rc = DRILL_EXIT_INTERRUPTED;
 	} else if (rc == DRILL_EXIT_PASS || rc == DRILL_EXIT_FAIL) {
 		report_print(reports, nr, o.format, contrast);

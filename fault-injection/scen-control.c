@@ -29,7 +29,7 @@ static int control_allowed(struct mirror_ctx *ctx, const struct drill_opts *o)
 
 	if (o->confirm || (mode && !strcmp(mode, "emulation")))
 		return 0;
-	drill_err("control poisons real pages of this machine (it is not running mirror.ko in emulation mode): add --confirm to go ahead");
+	warnx_("control poisons real pages of this machine (it is not running mirror.ko in emulation mode): add --confirm to go ahead");
 	return DRILL_EXIT_USAGE;
 }
 
@@ -111,7 +111,7 @@ int drill_control(struct mirror_ctx *ctx, const struct drill_opts *o,
 	int rc;
 
 	if (o->pid || o->have_addr) {
-		drill_err("control corrupts its own victim only: --pid and --addr are for failover and hardware");
+		warnx_("control corrupts its own victim only: --pid and --addr are for failover and hardware");
 		return DRILL_EXIT_USAGE;
 	}
 	rc = control_allowed(ctx, o);
@@ -119,13 +119,13 @@ int drill_control(struct mirror_ctx *ctx, const struct drill_opts *o,
 		return rc;
 	hc_before = proc_meminfo(NULL, "HardwareCorrupted");
 	if (hc_before < 0) {
-		drill_err("/proc/meminfo has no HardwareCorrupted: this kernel lacks CONFIG_MEMORY_FAILURE");
+		warnx_("/proc/meminfo has no HardwareCorrupted: this kernel lacks CONFIG_MEMORY_FAILURE");
 		return DRILL_EXIT_CANNOT;
 	}
 	rc = need_hwpoison();
 	if (rc) {
-		drill_err("hwpoison_inject: %s (it gives %s/unpoison-pfn; is debugfs mounted?)",
-			  strerror(-rc), HWPOISON_DIR);
+		warnx_("hwpoison_inject: %s (it gives %s/unpoison-pfn; is debugfs mounted?)",
+		       strerror(-rc), HWPOISON_DIR);
 		return DRILL_EXIT_CANNOT;
 	}
 	if (victim_start(&v, o->size))
@@ -141,8 +141,8 @@ int drill_control(struct mirror_ctx *ctx, const struct drill_opts *o,
 		goto out;
 	}
 	if (mirror_proc_get_pfns(ctx, v.pid, v.addr, npages, pfns) < 0) {
-		drill_err("/proc/%d/pagemap: frame numbers hidden (run as root)",
-			  (int)v.pid);
+		warnx_("/proc/%d/pagemap: frame numbers hidden (run as root)",
+		       (int)v.pid);
 		rc = DRILL_EXIT_CANNOT;
 		goto out;
 	}

@@ -436,17 +436,17 @@ static int check_addr(struct mirror_ctx *ctx, const struct drill_opts *o)
 		mirror_memmap_free(map);
 	}
 	if (in_ram == 0) {
-		drill_err("--addr 0x%llx: not in System RAM", o->addr);
+		warnx_("--addr 0x%llx: not in System RAM", o->addr);
 		return DRILL_EXIT_USAGE;
 	}
 	if (drill_zone_of(ctx, o->addr) < 0) {
-		drill_err("--addr 0x%llx: not inside a mirror zone (see mirrorstat)",
-			  o->addr);
+		warnx_("--addr 0x%llx: not inside a mirror zone (see mirrorstat)",
+		       o->addr);
 		return DRILL_EXIT_USAGE;
 	}
 	if (o->addr % 8) {
-		drill_err("--addr 0x%llx: not the address of a 64-bit word (8-byte aligned)",
-			  o->addr);
+		warnx_("--addr 0x%llx: not the address of a 64-bit word (8-byte aligned)",
+		       o->addr);
 		return DRILL_EXIT_USAGE;
 	}
 	return 0;
@@ -459,11 +459,11 @@ static int need_channel(struct mirror_ctx *ctx)
 	int rc = mirror_channel_read(ctx, &ci);
 
 	if (rc == -EOPNOTSUPP) {
-		drill_err("failover needs mirror.ko's emulated mirror channel (emulation mode); on real mirrored hardware use 'mirror-drill hardware --addr PHYS --confirm'");
+		warnx_("failover needs mirror.ko's emulated mirror channel (emulation mode); on real mirrored hardware use 'mirror-drill hardware --addr PHYS --confirm'");
 		return DRILL_EXIT_CANNOT;
 	}
 	if (rc) {
-		drill_err("%s", mirror_get_last_error(ctx));
+		warnx_("%s", mirror_get_last_error(ctx));
 		return DRILL_EXIT_CANNOT;
 	}
 	return 0;
@@ -484,8 +484,8 @@ static int own_victim(struct mirror_ctx *ctx, const struct drill_opts *o,
 	drill_cleanup.victim = v;
 	rc = mirror_first_set(ctx, v->pid, 0, 0, &info);
 	if (rc) {
-		drill_err("MIRROR_FIRST on the victim: %s",
-			  mirror_get_last_error(ctx));
+		warnx_("MIRROR_FIRST on the victim: %s",
+		       mirror_get_last_error(ctx));
 		return rc == -EPERM ? DRILL_EXIT_CANNOT : DRILL_EXIT_FAIL;
 	}
 	report_note(r, "victim pid %d: %llu K of known data, MIRROR_FIRST set, %llu pages moved into mirror zones",
@@ -532,13 +532,13 @@ static int other_victim(struct mirror_ctx *ctx, const struct drill_opts *o,
 	size_t i;
 
 	if (!proc_running(NULL, o->pid)) {
-		drill_err("--pid %d: no such process (or a zombie)", (int)o->pid);
+		warnx_("--pid %d: no such process (or a zombie)", (int)o->pid);
 		return DRILL_EXIT_USAGE;
 	}
 	if (mirror_first_get(ctx, o->pid, &info) == 0 && !info.mirror_first) {
 		if (mirror_first_set(ctx, o->pid, 0, 0, &info)) {
-			drill_err("--pid %d: MIRROR_FIRST: %s", (int)o->pid,
-				  mirror_get_last_error(ctx));
+			warnx_("--pid %d: MIRROR_FIRST: %s", (int)o->pid,
+			       mirror_get_last_error(ctx));
 			return DRILL_EXIT_USAGE;
 		}
 		drill_cleanup.flagged_pid = o->pid;
@@ -546,7 +546,7 @@ static int other_victim(struct mirror_ctx *ctx, const struct drill_opts *o,
 			    (int)o->pid, info.pages_moved);
 	}
 	if (proc_anon_maps(NULL, o->pid, scan_range, &s) < 0) {
-		drill_err("--pid %d: cannot read its mappings", (int)o->pid);
+		warnx_("--pid %d: cannot read its mappings", (int)o->pid);
 		return DRILL_EXIT_USAGE;
 	}
 	report_check(r, s.found == o->pages, "data in mirror zones",
@@ -638,7 +638,7 @@ int drill_failover(struct mirror_ctx *ctx, const struct drill_opts *o,
 	int rc;
 
 	if (o->have_addr && o->pid) {
-		drill_err("--addr and --pid: choose one victim");
+		warnx_("--addr and --pid: choose one victim");
 		return DRILL_EXIT_USAGE;
 	}
 	if (o->have_addr) {
@@ -653,8 +653,8 @@ int drill_failover(struct mirror_ctx *ctx, const struct drill_opts *o,
 	if (o->repair == DRILL_REPAIR_KERNEL) {
 		rc = need_hwpoison();
 		if (rc) {
-			drill_err("hwpoison_inject: %s (it gives %s/corrupt-pfn; is debugfs mounted? --repair scrub does without it)",
-				  strerror(-rc), HWPOISON_DIR);
+			warnx_("hwpoison_inject: %s (it gives %s/corrupt-pfn; is debugfs mounted? --repair scrub does without it)",
+			       strerror(-rc), HWPOISON_DIR);
 			return DRILL_EXIT_CANNOT;
 		}
 	}
@@ -667,7 +667,7 @@ int drill_failover(struct mirror_ctx *ctx, const struct drill_opts *o,
 	/* Listen before anything is injected, so no event is missed. */
 	u = uevent_listen();
 	if (!u) {
-		drill_err("cannot listen to uevents: %s", strerror(errno));
+		warnx_("cannot listen to uevents: %s", strerror(errno));
 		free(picks);
 		return DRILL_EXIT_CANNOT;
 	}
@@ -694,8 +694,8 @@ int drill_failover(struct mirror_ctx *ctx, const struct drill_opts *o,
 	t.nr_zones = mirror_get_nr_zones(ctx);
 	t.zones = calloc(t.nr_zones ? t.nr_zones : 1, sizeof(*t.zones));
 	if (!t.zones || read_counters(ctx, &t.chan, t.zones, &t.zones_sum)) {
-		drill_err("cannot read the counters: %s",
-			  mirror_get_last_error(ctx));
+		warnx_("cannot read the counters: %s",
+		       mirror_get_last_error(ctx));
 		rc = DRILL_EXIT_FAIL;
 		goto out;
 	}

@@ -311,19 +311,19 @@ int drill_fill(struct mirror_ctx *ctx, const struct drill_opts *o,
 	int fd, rc;
 
 	if (o->pid || o->have_addr) {
-		drill_err("fill allocates its own pages: --pid and --addr are for failover and hardware");
+		warnx_("fill allocates its own pages: --pid and --addr are for failover and hardware");
 		return DRILL_EXIT_USAGE;
 	}
 	rc = mirror_memmap_read(ctx, &map);
 	if (rc) {
-		drill_err("%s", mirror_get_last_error(ctx));
+		warnx_("%s", mirror_get_last_error(ctx));
 		return DRILL_EXIT_CANNOT;
 	}
 	mirror_memmap_free(map);
 	map = NULL;
 	fd = open("/dev/mirror", O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
-		drill_err("/dev/mirror: %s", strerror(errno));
+		warnx_("/dev/mirror: %s", strerror(errno));
 		return errno == EACCES || errno == EPERM || errno == ENOENT ?
 		       DRILL_EXIT_CANNOT : DRILL_EXIT_FAIL;
 	}
@@ -335,7 +335,7 @@ int drill_fill(struct mirror_ctx *ctx, const struct drill_opts *o,
 	mirror_memmap_free(map);
 	close(fd);
 	if (rc) {
-		drill_err("%s", mirror_get_last_error(ctx));
+		warnx_("%s", mirror_get_last_error(ctx));
 		return DRILL_EXIT_FAIL;
 	}
 	return report_passed(r) ? DRILL_EXIT_PASS : DRILL_EXIT_FAIL;

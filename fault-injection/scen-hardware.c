@@ -191,34 +191,34 @@ static int check_einj(const char *sysroot)
 	int rc;
 
 	if (sysroot_path(path, sizeof(path), sysroot, EINJ_DIR) < 0) {
-		drill_err("%s: path too long", EINJ_DIR);
+		warnx_("%s: path too long", EINJ_DIR);
 		return DRILL_EXIT_CANNOT;
 	}
 	rc = stat(path, &st) < 0 ? -errno : 0;
 	/* debugfs is mode 0700: a normal user sees EACCES, not ENOENT. */
 	if (rc == -EACCES || rc == -EPERM) {
-		drill_err("cannot reach %s: %s (debugfs needs root)", path,
-			  strerror(-rc));
+		warnx_("cannot reach %s: %s (debugfs needs root)", path,
+		       strerror(-rc));
 		return DRILL_EXIT_CANNOT;
 	}
 	if (rc < 0 || !S_ISDIR(st.st_mode)) {
-		drill_err("ACPI EINJ is not available: %s is missing "
-			  "(modprobe einj, mount debugfs; the firmware must "
-			  "offer EINJ)", path);
+		warnx_("ACPI EINJ is not available: %s is missing "
+		       "(modprobe einj, mount debugfs; the firmware must "
+		       "offer EINJ)", path);
 		return DRILL_EXIT_CANNOT;
 	}
 	rc = read_text(sysroot, EINJ_DIR "/available_error_type", text,
 		       sizeof(text));
 	if (rc < 0) {
-		drill_err("cannot read %s/available_error_type: %s", path,
-			  strerror(-rc));
+		warnx_("cannot read %s/available_error_type: %s", path,
+		       strerror(-rc));
 		return DRILL_EXIT_CANNOT;
 	}
 	if (!einj_offers(text, EINJ_MEM_UNCORRECTABLE)) {
 		one_line(text, offers, sizeof(offers));
-		drill_err("the firmware's EINJ does not offer memory "
-			  "uncorrectable errors (0x%08x); it offers: %s",
-			  EINJ_MEM_UNCORRECTABLE, *offers ? offers : "nothing");
+		warnx_("the firmware's EINJ does not offer memory "
+		       "uncorrectable errors (0x%08x); it offers: %s",
+		       EINJ_MEM_UNCORRECTABLE, *offers ? offers : "nothing");
 		return DRILL_EXIT_CANNOT;
 	}
 	return DRILL_EXIT_PASS;
@@ -344,21 +344,21 @@ int drill_hardware(struct mirror_ctx *ctx, const struct drill_opts *o,
 	int rc, zone;
 
 	if (!o->have_addr) {
-		drill_err("hardware needs --addr PHYS: a physical address "
-			  "inside a mirror range");
+		warnx_("hardware needs --addr PHYS: a physical address "
+		       "inside a mirror range");
 		return DRILL_EXIT_USAGE;
 	}
 	snprintf(addr, sizeof(addr), "0x%llx", o->addr);
 	zone = drill_zone_of(ctx, o->addr);
 	if (zone < 0) {
 		list_zones(ctx, zones, sizeof(zones));
-		drill_err("%s is not inside a mirror zone (the zones: %s)",
-			  addr, zones);
+		warnx_("%s is not inside a mirror zone (the zones: %s)",
+		       addr, zones);
 		return DRILL_EXIT_USAGE;
 	}
 	if (!o->confirm) {
-		drill_err("hardware injects a real uncorrectable memory error "
-			  "at %s: add --confirm to go ahead", addr);
+		warnx_("hardware injects a real uncorrectable memory error "
+		       "at %s: add --confirm to go ahead", addr);
 		return DRILL_EXIT_USAGE;
 	}
 	rc = check_einj(o->sysroot);

@@ -198,13 +198,13 @@ int victim_start(struct victim *v, size_t len)
 	memset(v, 0, sizeof(*v));
 	v->cmd_fd = v->ans_fd = -1;
 	if (pipe2(to_child, O_CLOEXEC) || pipe2(from_child, O_CLOEXEC)) {
-		drill_err("victim: pipe: %s", strerror(errno));
+		warnx_("victim: pipe: %s", strerror(errno));
 		return -errno;
 	}
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
-		drill_err("victim: fork: %s", strerror(errno));
+		warnx_("victim: fork: %s", strerror(errno));
 		return -errno;
 	}
 	if (pid == 0) {
@@ -220,7 +220,7 @@ int victim_start(struct victim *v, size_t len)
 	v->len = len;
 	if (victim_cmd(v, NULL, ans, sizeof(ans), 60) < 0 ||
 	    strncmp(ans, "ready ", 6)) {
-		drill_err("victim: did not start (%s)", ans);
+		warnx_("victim: did not start (%s)", ans);
 		victim_stop(v);
 		return -EIO;
 	}

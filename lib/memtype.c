@@ -112,8 +112,12 @@ static int memtypes_path(struct mirror_ctx *ctx, char *buf, size_t len,
 	return 0;
 }
 
-/* -ENODEV unless mirror.ko with memory types is there. */
-static int memtypes_check(struct mirror_ctx *ctx)
+/*
+ * -ENODEV unless mirror.ko with memory types is there; then the path of
+ * its file 'name' into buf.
+ */
+static int memtypes_file(struct mirror_ctx *ctx, char *buf, size_t len,
+			 const char *name)
 {
 	char path[MIRROR_PATH_MAX];
 	int rc = memtypes_path(ctx, path, sizeof(path), NULL);
@@ -124,7 +128,7 @@ static int memtypes_check(struct mirror_ctx *ctx)
 		return mirror_error(ctx, -ENODEV,
 				    "%s: not found: mirror.ko is not loaded (memory types come from its memtypes= map)",
 				    path);
-	return 0;
+	return memtypes_path(ctx, buf, len, name);
 }
 
 MIRROR_EXPORT int mirror_energy_read(struct mirror_ctx *ctx,
@@ -135,10 +139,7 @@ MIRROR_EXPORT int mirror_energy_read(struct mirror_ctx *ctx,
 	size_t len;
 	int rc;
 
-	rc = memtypes_check(ctx);
-	if (rc < 0)
-		return rc;
-	rc = memtypes_path(ctx, path, sizeof(path), "energy_table");
+	rc = memtypes_file(ctx, path, sizeof(path), "energy_table");
 	if (rc < 0)
 		return rc;
 	rc = mirror_file_read(ctx, path, TABLE_MAX, &text, &len);
@@ -161,11 +162,7 @@ MIRROR_EXPORT int mirror_energy_load(struct mirror_ctx *ctx, const char *text,
 	if (rc < 0)
 		return rc;
 	mirror_energy_free(check);
-	rc = memtypes_check(ctx);
-	if (rc < 0)
-		return rc;
-
-	rc = memtypes_path(ctx, path, sizeof(path), "energy_table");
+	rc = memtypes_file(ctx, path, sizeof(path), "energy_table");
 	if (rc < 0)
 		return rc;
 	rc = mirror_file_write(path, text, len);
@@ -402,15 +399,13 @@ MIRROR_EXPORT int mirror_memmap_read(struct mirror_ctx *ctx,
 	char *text = NULL;
 	int rc, fd;
 
-	rc = memtypes_check(ctx);
+	rc = memtypes_file(ctx, path, sizeof(path), "ranges");
 	if (rc < 0)
 		return rc;
 	map = calloc(1, sizeof(*map));
 	if (!map)
 		return mirror_error(ctx, -ENOMEM, "out of memory");
-	rc = memtypes_path(ctx, path, sizeof(path), "ranges");
-	if (!rc)
-		rc = mirror_file_read(ctx, path, RANGES_MAX, &text, NULL);
+	rc = mirror_file_read(ctx, path, RANGES_MAX, &text, NULL);
 	/* mirror.ko shows the layout of RAM to root only, as /proc/iomem. */
 	if (rc == -EACCES)
 		rc = mirror_error(ctx, -EPERM,

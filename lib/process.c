@@ -95,6 +95,26 @@ static void fill(struct mirror_first_info *info,
 	mirror_info_copy(info, &full, sizeof(full));
 }
 
+/*
+ * A request to mirror.ko (the only backend with a per-process flag) and,
+ * when it succeeds, the state it answered into 'info'.
+ */
+static int module_call(struct mirror_ctx *ctx, unsigned long cmd,
+		       struct mirror_proc_req *req,
+		       struct mirror_first_info *info)
+{
+	int rc;
+
+	if (!is_module(ctx))
+		return mirror_error(ctx, -EOPNOTSUPP,
+				    "the %s backend has no per-process flag",
+				    ctx->backend->name);
+	rc = module_ioctl(ctx, cmd, req, "process");
+	if (rc == 0)
+		fill(info, req);
+	return rc;
+}
+
 /* Memory reliable shows the flag only. */
 static void fill_unknown(struct mirror_first_info *info, pid_t pid, int flag)
 {
@@ -120,7 +140,9 @@ static int reliable_path(struct mirror_ctx *ctx, pid_t pid, char *buf,
 	return mirror_path(ctx, buf, len, "/proc/%d/reliable", pid);
 }
 
-static int reliable_write(struct mirror_ctx *ctx, pid_t pid, int flag)
+/* Memory reliable's flag set to 'flag', and 'info' filled as it can be. */
+static int reliable_write(struct mirror_ctx *ctx, pid_t pid, int flag,
+			  struct mirror_first_info *info)
 {
 	char path[MIRROR_PATH_MAX];
 	int fd, rc;
@@ -134,10 +156,15 @@ static int reliable_write(struct mirror_ctx *ctx, pid_t pid, int flag)
 					pid, path);
 	rc = write(fd, flag ? "1" : "0", 1) == 1 ? 0 : -errno;
 	close(fd);
-	return rc < 0 ? first_errno_text(ctx, rc, pid, path) : 0;
+	if (rc < 0)
+		return first_errno_text(ctx, rc, pid, path);
+	fill_unknown(info, pid, flag);
+	return 0;
 }
 
-static int reliable_read(struct mirror_ctx *ctx, pid_t pid, int *flag)
+/* Memory reliable's flag into 'info'. */
+static int reliable_read(struct mirror_ctx *ctx, pid_t pid,
+			 struct mirror_first_info *info)
 {
 	char path[MIRROR_PATH_MAX];
 	char *text;
@@ -152,7 +179,7 @@ static int reliable_read(struct mirror_ctx *ctx, pid_t pid, int *flag)
 	if (rc < 0)
 		return rc;
 	if (text[0] == '0' || text[0] == '1')
-		*flag = text[0] - '0';
+		fill_unknown(info, pid, text[0] - '0');
 	else
 		rc = mirror_error(ctx, -EINVAL, "%s: expected 0 or 1", path);
 	free(text);
@@ -161,13 +188,19 @@ static int reliable_read(struct mirror_ctx *ctx, pid_t pid, int *flag)
 
 /* Everything a call can refuse before it acts: nothing is half done. */
 static int check_args(struct mirror_ctx *ctx, pid_t pid,
-		      const struct mirror_first_info *info)
+		      const struct mirror_first_info *info,
+		      unsigned int flags, unsigned int known)
 {
+	int rc;
+
 	if (!ctx->backend)
 		return mirror_error(ctx, -ENODEV, "not loaded");
 	if (pid <= 0)
 		return mirror_error(ctx, -EINVAL, "%d is not a process id", pid);
-	return info ? mirror_info_check(ctx, info, "mirror_first_info") : 0;
+	rc = info ? mirror_info_check(ctx, info, "mirror_first_info") : 0;
+	if (rc == 0 && (flags & ~known))
+		rc = mirror_error(ctx, -EINVAL, "unknown flags %#x", flags);
+	return rc;
 }
 
 MIRROR_EXPORT int mirror_first_set(struct mirror_ctx *ctx, pid_t pid,
@@ -176,35 +209,23 @@ MIRROR_EXPORT int mirror_first_set(struct mirror_ctx *ctx, pid_t pid,
 				   struct mirror_first_info *info)
 {
 	struct mirror_proc_req req = { .pid = pid };
-	int rc = check_args(ctx, pid, info);
+	int rc = check_args(ctx, pid, info, flags, MIRROR_FIRST_NOMOVE);
 
 	if (rc < 0)
 		return rc;
-	if (flags & ~MIRROR_FIRST_NOMOVE)
-		return mirror_error(ctx, -EINVAL, "unknown flags %#x", flags);
 	if (is_reliable(ctx)) {
 		if (limit_bytes)
 			return mirror_error(ctx, -EOPNOTSUPP,
 					    "memory reliable has no per-process limit (only vm.task_reliable_limit)");
-		rc = reliable_write(ctx, pid, 1);
-		if (rc == 0)
-			fill_unknown(info, pid, 1);
-		return rc;
+		return reliable_write(ctx, pid, 1, info);
 	}
-	if (!is_module(ctx))
-		return mirror_error(ctx, -EOPNOTSUPP,
-				    "the %s backend has no per-process flag",
-				    ctx->backend->name);
-	if (limit_bytes % ctx->page_size)
+	if (is_module(ctx) && limit_bytes % ctx->page_size)
 		return mirror_error(ctx, -EINVAL,
 				    "limit %llu is not a multiple of the page size (%lu bytes)",
 				    limit_bytes, ctx->page_size);
 	req.limit_bytes = limit_bytes;
 	req.flags = flags & MIRROR_FIRST_NOMOVE ? MIRROR_PROC_NOMOVE : 0;
-	rc = module_ioctl(ctx, MIRROR_IOC_SET, &req, "process");
-	if (rc == 0)
-		fill(info, &req);
-	return rc;
+	return module_call(ctx, MIRROR_IOC_SET, &req, info);
 }
 
 MIRROR_EXPORT int mirror_first_clear(struct mirror_ctx *ctx, pid_t pid,
@@ -212,54 +233,31 @@ MIRROR_EXPORT int mirror_first_clear(struct mirror_ctx *ctx, pid_t pid,
 				     struct mirror_first_info *info)
 {
 	struct mirror_proc_req req = { .pid = pid };
-	int rc = check_args(ctx, pid, info);
+	int rc = check_args(ctx, pid, info, flags, MIRROR_FIRST_MOVE_BACK);
 
 	if (rc < 0)
 		return rc;
-	if (flags & ~MIRROR_FIRST_MOVE_BACK)
-		return mirror_error(ctx, -EINVAL, "unknown flags %#x", flags);
 	if (is_reliable(ctx)) {
 		if (flags & MIRROR_FIRST_MOVE_BACK)
 			return mirror_error(ctx, -EOPNOTSUPP,
 					    "memory reliable cannot move existing pages");
-		rc = reliable_write(ctx, pid, 0);
-		if (rc == 0)
-			fill_unknown(info, pid, 0);
-		return rc;
+		return reliable_write(ctx, pid, 0, info);
 	}
-	if (!is_module(ctx))
-		return mirror_error(ctx, -EOPNOTSUPP,
-				    "the %s backend has no per-process flag",
-				    ctx->backend->name);
 	req.flags = flags & MIRROR_FIRST_MOVE_BACK ? MIRROR_PROC_MOVE_BACK : 0;
-	rc = module_ioctl(ctx, MIRROR_IOC_CLEAR, &req, "process");
-	if (rc == 0)
-		fill(info, &req);
-	return rc;
+	return module_call(ctx, MIRROR_IOC_CLEAR, &req, info);
 }
 
 MIRROR_EXPORT int mirror_first_get(struct mirror_ctx *ctx, pid_t pid,
 				   struct mirror_first_info *info)
 {
 	struct mirror_proc_req req = { .pid = pid };
-	int rc = check_args(ctx, pid, info), flag;
+	int rc = check_args(ctx, pid, info, 0, 0);
 
 	if (rc < 0)
 		return rc;
-	if (is_reliable(ctx)) {
-		rc = reliable_read(ctx, pid, &flag);
-		if (rc == 0)
-			fill_unknown(info, pid, flag);
-		return rc;
-	}
-	if (!is_module(ctx))
-		return mirror_error(ctx, -EOPNOTSUPP,
-				    "the %s backend has no per-process flag",
-				    ctx->backend->name);
-	rc = module_ioctl(ctx, MIRROR_IOC_GET, &req, "process");
-	if (rc == 0)
-		fill(info, &req);
-	return rc;
+	if (is_reliable(ctx))
+		return reliable_read(ctx, pid, info);
+	return module_call(ctx, MIRROR_IOC_GET, &req, info);
 }
 
 MIRROR_EXPORT int mirror_first_migrate(struct mirror_ctx *ctx, pid_t pid,
@@ -267,7 +265,7 @@ MIRROR_EXPORT int mirror_first_migrate(struct mirror_ctx *ctx, pid_t pid,
 				       struct mirror_first_info *info)
 {
 	struct mirror_proc_req req = { .pid = pid };
-	int rc = check_args(ctx, pid, info);
+	int rc = check_args(ctx, pid, info, 0, 0);
 
 	if (rc < 0)
 		return rc;
@@ -276,10 +274,7 @@ MIRROR_EXPORT int mirror_first_migrate(struct mirror_ctx *ctx, pid_t pid,
 				    "the %s backend cannot move a process's existing pages (only mirror.ko migrates)",
 				    ctx->backend->name);
 	req.flags = to_mirror ? MIRROR_PROC_TO_MIRROR : MIRROR_PROC_TO_NORMAL;
-	rc = module_ioctl(ctx, MIRROR_IOC_MIGRATE, &req, "process");
-	if (rc == 0)
-		fill(info, &req);
-	return rc;
+	return module_call(ctx, MIRROR_IOC_MIGRATE, &req, info);
 }
 
 /*

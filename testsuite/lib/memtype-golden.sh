@@ -25,6 +25,9 @@ mt energy.txt energy
 mt stats.txt stats
 mt stats.json -J stats
 mt stats-raw.txt -r -n -o TYPE,FILL,ALLOC1,SAVED stats
+mt energy.json -J energy
+mt energy-raw.txt -r -o SAVING,NAME,SOURCE energy
+mt list-raw.txt -r -n -o NODE,MIRRORED,RANGE,FILL list
 mt list.txt --output-all list
 # -o with -J keeps the keys of those columns, as in mirrorstat and mirrorctl.
 mt list-cols.json -J -o RANGE,TYPE list

@@ -6,7 +6,10 @@
 # exit 1, nothing printed on stdout as done), several problems reported
 # together, the things that are not problems (a unit not running), the
 # examples of mirror.conf(5) and of contrib/mirror.conf, and the keys of
-# the man page against the parser's.  The real apply runs in the test
+# the man page against the parser's.  mirrord's scan of the same tree
+# (--once --dry-run: mirror.conf's groups and the records of 'mirrorctl
+# set'), its bad input and man page, and mirrorctl's --cgroup and --unit
+# checked as the file's entries.  The real apply runs in the test
 # machine (vm/tests/79-apply.sh).
 . "$(dirname "$0")/common.sh"
 
@@ -298,6 +301,58 @@ expect_fail 2 "apply: unexpected 'extra'" -- "$MIRRORCTL" apply -n extra
 expect_fail 2 "apply: unknown option '--bogus'" -- "$MIRRORCTL" apply --bogus
 expect_fail 2 "apply: missing the argument of option '--config'" -- "$MIRRORCTL" apply --config
 
+# ---- mirrord: the same groups, followed --------------------------------------
+
+# One scan over the tree: the unit and cgroup entries of the file (not its
+# commands and PID files), then the records of 'mirrorctl set' in
+# run/mirror/cgroups.d, a group the file names too followed as the file
+# says, a group not there yet no problem.
+MIRRORD=$top_builddir/cli/mirrord
+mkdir -p "$R/run/mirror/cgroups.d"
+printf '[flag]\ncgroup = /system.slice/ssh.service limit=1048576\n' \
+	>"$R/run/mirror/cgroups.d/cgroup-system.slice-ssh.service.conf"
+printf '[flag]\nunit = nginx.service limit=2097152\n' \
+	>"$R/run/mirror/cgroups.d/unit-nginx.service.conf"
+printf '[flag]\ncgroup = /later.slice\n' >"$R/run/mirror/cgroups.d/cgroup-later.slice.conf"
+: >"$R/run/mirror/cgroups.d/.tmp-1"
+mirrord() {
+	"$MIRRORD" --sysroot "$R" --once --dry-run "$@"
+}
+golden mirrord-scan.txt mirrord --config good.conf
+grep -q '^flag 421 (nginx): unit nginx.service, good.conf:19$' "$TMP/mirrord-scan.txt" &&
+	! grep -q '^flag \(500\|600\|4242\|1\) ' "$TMP/mirrord-scan.txt" &&
+	pass "mirrord: the file's groups first, no command, PID file, user unit or init" ||
+	fail "mirrord's scan: $(cat "$TMP/mirrord-scan.txt")"
+# A record that is not one: named, nothing followed.
+printf '[flag]\ncommand = nginx\n' >"$R/run/mirror/cgroups.d/zz.conf"
+expect_fail 1 "/run/mirror/cgroups.d/zz.conf: not a record of 'mirrorctl set'" -- mirrord --config good.conf
+rm "$R/run/mirror/cgroups.d/zz.conf"
+printf '[flag]\nunit = nginx\nunit = nginx\n' >dup.conf
+expect_fail 1 "dup.conf:3: duplicate entry" -- mirrord --config dup.conf
+# A mirror.conf without groups: only the records.
+: >empty.conf
+mirrord --config empty.conf >"$TMP/out" 2>"$TMP/err"
+[ $? -eq 0 ] && [ ! -s "$TMP/err" ] && [ "$(grep -c '^flag ' "$TMP/out")" = 3 ] &&
+	pass "mirrord without mirror.conf: the records' 3 processes" ||
+	fail "mirrord without mirror.conf: $(cat "$TMP/out" "$TMP/err")"
+expect_fail 1 "nosuch.conf: No such file or directory" -- mirrord --config nosuch.conf
+expect_fail 2 "--sysroot only with --dry-run" -- "$MIRRORD" --sysroot "$R" --once
+expect_fail 2 "--dry-run only with --once" -- "$MIRRORD" --sysroot "$R" --dry-run
+expect_fail 2 "--interval: '0' is not 0.01 to 3600 seconds" -- "$MIRRORD" --interval 0
+expect_fail 2 "unknown option '--bogus'" -- "$MIRRORD" --bogus
+expect_fail 2 "unexpected 'extra'" -- "$MIRRORD" extra
+# mirrorctl's side of the same groups: checked as mirror.conf's entries.
+expect_fail 2 "--cgroup: cgroup 'system.slice': give its path from the hierarchy's root" -- \
+	"$MIRRORCTL" set --cgroup system.slice
+expect_fail 2 "--unit: unit 'ssh.socket': only a .service, .scope or .slice" -- \
+	"$MIRRORCTL" set --unit ssh.socket
+expect_fail 2 "--cgroup: cgroup 'a b': not a cgroup name" -- "$MIRRORCTL" set --cgroup 'a b'
+expect_fail 2 "set: --sysroot does not apply to --cgroup" -- "$MIRRORCTL" --sysroot "$R" set --cgroup /critical.slice
+expect_fail 2 "set: PIDs or --unit, not both" -- "$MIRRORCTL" set --unit nginx 42
+expect_fail 2 "set: --no-move is for PIDs" -- "$MIRRORCTL" set --no-move --cgroup /x
+expect_fail 2 "set: give one --cgroup or --unit" -- "$MIRRORCTL" set --cgroup /x --unit y
+expect_fail 2 "show: --unit names one group" -- "$MIRRORCTL" show --unit nginx 42
+
 # ---- the documentation ------------------------------------------------------
 
 # The keys of each section in mirror.conf.5 are the parser's (its message
@@ -315,6 +370,10 @@ for sec in module policy flag; do
 	fi
 done
 check_man_renders "$MAN"
+# mirrord(8) against mirrord --help.
+"$MIRRORD" --help >"$TMP/help" || fail "mirrord --help failed"
+check_man_opts "$TMP/help" "$top_srcdir/man/mirrord.8" options SYNOPSIS OPTIONS
+check_man_renders "$top_srcdir/man/mirrord.8"
 # The man page's example files apply to a machine that has what they name.
 group /system.slice/postgresql@15-main.service 310 311
 proc 801 haproxy

@@ -26,6 +26,8 @@ module-48g.json module-48g -J
 module-48g-pid.json module-48g -J -p 4242
 module-48g-cols.json module-48g -J -o ZONE,RANGE,USED
 module-48g-pid-cols.json module-48g -J -p 4242 -o +SOURCE
+module-48g-pid-cgroup.txt module-48g -p 4242,1 -o PID,COMMAND,FIRST,CGROUP
+module-48g-pid-cgroup.json module-48g -J -p 4242,1 -o PID,CGROUP
 module-48g.prom module-48g --prometheus
 module-48g-top.prom module-48g --prometheus --top 2
 m64-nodes.txt m64 -N

@@ -68,6 +68,25 @@ sed -n '/"summary"/,/}/p' "$TMP/j" | grep -q '"allocs": null,' &&
 	pass "a sum beyond 64 bits is unknown (null)" ||
 	fail "summary allocs: $(grep '"allocs"' "$TMP/j" | head -1)"
 
+# memtype's fill counters too, and the difference of two of them (saved_mpj)
+# exact either way, not the wrapped difference of two casts.
+cp -R "$FIXTURES/memtype-vm" "$TMP/mt"
+chmod -R u+w "$TMP/mt"
+t=$TMP/mt/sys/kernel/mm/mirror/memtypes/types
+echo $BIG >"$t/PCM/scrub_pages"
+echo $BIG >"$t/PCM/energy_other_mpj"
+echo 1000 >"$t/PCM/energy_mpj"
+echo $BIG >"$t/DRAM/energy_mpj"
+echo 5 >"$t/DRAM/energy_other_mpj"
+"$MEMTYPE" --sysroot "$TMP/mt" -J stats >"$TMP/j"
+if grep -q "\"scrub_pages\": $BIG," "$TMP/j" &&
+   grep -q '"saved_mpj": 18446744073709550614$' "$TMP/j" &&
+   grep -q '"saved_mpj": -18446744073709551609$' "$TMP/j"; then
+	pass "memtype -J stats: 2^64-2 and saved_mpj exact"
+else
+	fail "memtype -J stats: $(grep -E 'scrub|saved' "$TMP/j" | tr -s ' \n' ' ')"
+fi
+
 # ---- no limit and unknown ---------------------------------------------------
 
 OE=$FIXTURES/openeuler

@@ -80,7 +80,7 @@ help_opts() {
 		fi
 	done | sort -u
 }
-for tool in mirrorstat memtype mirror-drill mirrorctl; do
+for tool in mirrorstat memtype mirror-drill mirrorctl mirrord; do
 	help_opts "$tool" >"$TMP/opts"
 	# mirrorctl's commands have their options in the usage lines.
 	[[ $tool == mirrorctl ]] &&
@@ -152,7 +152,15 @@ expect "mirrorctl apply --config $TMP/etc/" "$TMP/etc/mirror.conf"
 expect "mirrorctl -J s" set show
 expect "mirrorctl policy --fallback " on off
 expect "mirrorctl migrate 1 --to-" --to-mirror --to-normal
-expect "mirrorctl set -" --limit --no-move
+expect "mirrorctl set -" --cgroup --limit --no-move --unit
+expect "mirrorctl clear --" --cgroup --move-back --unit
+if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+	g=$(cd /sys/fs/cgroup && ls -d */ | head -n 1)
+	expect_has "mirrorctl set --cgroup /${g%%/*}" "/${g%/}"
+fi
+# mirrord
+expect "mirrord --d" --daemon --dry-run
+expect "mirrord --config $TMP/etc/" "$TMP/etc/mirror.conf"
 expect_has "mirrorctl show " "$$" 1
 : >"$TMP/mirror.ko"
 expect "mirrorctl load --module $TMP/mir" "$TMP/mirror.ko"

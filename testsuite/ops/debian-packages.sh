@@ -143,11 +143,14 @@ out=$(/usr/bin/mirrorstat --version 2>&1)
 	fail "/usr/bin/mirrorstat --sysroot module-48g: $(head -n 5 "$TMP/out")"
 /usr/sbin/mirror-drill --help >/dev/null 2>&1 && pass "/usr/sbin/mirror-drill --help" ||
 	fail "/usr/sbin/mirror-drill --help failed"
+/usr/sbin/mirrord --help >/dev/null 2>&1 && pass "/usr/sbin/mirrord --help" ||
+	fail "/usr/sbin/mirrord --help failed"
 
 # The units, as installed: valid, each left for the admin to enable.
 if command -v systemd-analyze >/dev/null 2>&1; then
 	systemd-analyze verify /lib/systemd/system/mirror.service \
 		/lib/systemd/system/mirror-monitor.service \
+		/lib/systemd/system/mirrord.service \
 		/lib/systemd/system/mirror-textfile.service \
 		/lib/systemd/system/mirror-textfile.timer \
 		/lib/systemd/system/mirror-drill.service \
@@ -157,7 +160,7 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 		fail "systemd-analyze verify: $(cat "$TMP/verify")"
 fi
 for t in mirror-textfile.timer mirror-drill.timer mirror.service \
-	mirror-monitor.service; do
+	mirror-monitor.service mirrord.service; do
 	st=$(systemctl is-enabled "$t" 2>&1)
 	[ "$st" = disabled ] && pass "$t installed, not enabled" ||
 		fail "systemctl is-enabled $t: $st"

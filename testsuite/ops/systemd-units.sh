@@ -1,5 +1,6 @@
 #!/bin/sh
-# mirror.service, mirror-monitor.service, mirror-textfile.service and
+# mirror.service, mirror-monitor.service, mirrord.service,
+# mirror-textfile.service and
 # .timer, mirror-drill.service and .timer as make install puts them:
 # systemd-analyze verify over the installed tree (the host's units beside
 # them, so After= and WantedBy= resolve), and the script the service runs:
@@ -23,8 +24,8 @@ if make -C "$top_builddir" DESTDIR="$ROOT" install-systemdsystemunitDATA \
 	install-mirrorlibexecSCRIPTS install-dist_defaultDATA \
 	install-dist_mirrorconfDATA >"$TMP/out" 2>&1 &&
 	make -C "$top_builddir/cli" DESTDIR="$ROOT" install-binPROGRAMS \
-	>>"$TMP/out" 2>&1; then
-	pass "units, script, settings, mirror.conf and mirrorctl installed into a DESTDIR"
+	install-sbinPROGRAMS >>"$TMP/out" 2>&1; then
+	pass "units, script, settings, mirror.conf, mirrorctl and mirrord installed into a DESTDIR"
 else
 	fail "make install of the units: $(tail -n 10 "$TMP/out")"
 	finish
@@ -33,9 +34,21 @@ unit=$(find "$ROOT" -name mirror-textfile.service)
 script=$(find "$ROOT" -path '*/mirror/mirror-textfile' -type f)
 unitdir=$(dirname "$unit")
 for u in mirror-textfile.timer mirror-drill.service mirror-drill.timer \
-	mirror.service mirror-monitor.service; do
+	mirror.service mirror-monitor.service mirrord.service; do
 	[ -f "$unitdir/$u" ] || fail "no $u beside mirror-textfile.service"
 done
+# mirrord.service runs the installed mirrord, reloads it with SIGHUP, and
+# is reloaded with mirror.service.
+e=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$unitdir/mirrord.service")
+case $e in
+*/mirrord) [ -x "$ROOT$e" ] && pass "mirrord.service: ExecStart=$e is the installed mirrord" ||
+	fail "mirrord.service: $e is not installed" ;;
+*) fail "mirrord.service: ExecStart=$e, not mirrord" ;;
+esac
+grep -q '^ExecReload=/bin/kill -HUP \$MAINPID$' "$unitdir/mirrord.service" &&
+	grep -q '^ReloadPropagatedFrom=mirror.service$' "$unitdir/mirrord.service" &&
+	pass "mirrord.service: reload is SIGHUP, and follows mirror.service's" ||
+	fail "mirrord.service: reload not SIGHUP or not propagated from mirror.service"
 # mirror.service and mirror-monitor.service run the installed mirrorctl,
 # mirror.service only when the installed mirror.conf is there.
 for u in mirror.service mirror-monitor.service; do
@@ -70,6 +83,10 @@ for u in "$unit" "$unitdir/mirror-drill.service"; do
 		fail "$(basename "$u"): ExecStart=$exec_path, the script is at ${script#"$ROOT"}"
 done
 
+# mirrord.service's ExecReload runs kill(1), which every system has.
+mkdir -p "$ROOT/bin"
+cp /bin/kill "$ROOT/bin/kill" 2>/dev/null || cp /usr/bin/kill "$ROOT/bin/kill" 2>/dev/null ||
+	fail "no kill(1) on this host to put into the tree"
 # The host's own units, where systemd looks for them in the root.
 mkdir -p "$ROOT/usr/lib/systemd/system"
 cp -a /lib/systemd/system/. "$ROOT/usr/lib/systemd/system/" 2>/dev/null
@@ -78,13 +95,14 @@ verify() {
 	systemd-analyze verify --man=no --root="$ROOT" "$@" >"$TMP/verify" 2>&1 &&
 		[ ! -s "$TMP/verify" ]
 }
-if verify mirror.service mirror-monitor.service mirror-textfile.service \
-	mirror-textfile.timer mirror-drill.service mirror-drill.timer; then
-	pass "systemd-analyze verify: mirror, mirror-monitor, mirror-textfile and mirror-drill units"
+if verify mirror.service mirror-monitor.service mirrord.service \
+	mirror-textfile.service mirror-textfile.timer mirror-drill.service \
+	mirror-drill.timer; then
+	pass "systemd-analyze verify: mirror, mirror-monitor, mirrord, mirror-textfile and mirror-drill units"
 else
 	fail "systemd-analyze verify: $(cat "$TMP/verify")"
 fi
-for page in $(sed -n 's/^Documentation=//p' "$unitdir"/mirror-*.service "$unitdir"/mirror-*.timer); do
+for page in $(sed -n 's/^Documentation=//p' "$unitdir"/mirror-*.service "$unitdir"/mirror-*.timer "$unitdir"/mirrord.service); do
 	p=${page#man:}
 	name=${p%(*} sec=${p#*(}
 	sec=${sec%)}

@@ -86,6 +86,17 @@ START_TEST(test_json_exact)
 			 "\"big\":18446744073709551614,\"unknown\":null,"
 			 "\"odd\":\"n\\\\xff\\\\x0118\"}\n");
 	free(s);
+	o = json_object();
+	json_object_set_new(o, "zero", json_diff(7, 7));
+	json_object_set_new(o, "up", json_diff(18446744073709551614ULL, 1));
+	json_object_set_new(o, "down", json_diff(1, 8));
+	json_object_set_new(o, "min63", json_diff(0, 9223372036854775808ULL));
+	json_object_set_new(o, "below", json_diff(0, 18446744073709551615ULL));
+	s = dump(o);
+	ck_assert_str_eq(s, "{\"zero\":0,\"up\":18446744073709551613,"
+			 "\"down\":-7,\"min63\":-9223372036854775808,"
+			 "\"below\":-18446744073709551615}\n");
+	free(s);
 	/* System text of the marker's shape stays a string (text_safe). */
 	s = dump(json_pack("[o]", json_text("\001" "123")));
 	ck_assert_str_eq(s, "[\"\\\\x01123\"]\n");
