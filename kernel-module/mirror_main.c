@@ -517,6 +517,39 @@ static void mirror_memmap_leaktrace(struct mirror_zone *zone, bool on)
 }
 #endif
 
+#ifdef CONFIG_X86
+/*
+ * Whether the kernel's direct map covers every page of the zone.  On 6.1
+ * x86 with debug_pagealloc=on it does not: free pages are unmapped there
+ * while they sit in the page allocator, removing the memory leaves those
+ * entries (remove_pte_table() skips what is not present) and mapping it
+ * again keeps them (phys_pte_init() skips what is not empty), so the
+ * zone's pages would fault at the first kernel access (page_address(),
+ * clearing, filling, copying).  No exported call maps them again.
+ */
+static bool mirror_zone_direct_mapped(struct mirror_zone *zone)
+{
+	unsigned long pfn;
+
+	if (!debug_pagealloc_enabled())
+		return true;
+	for (pfn = zone->start_pfn; pfn < zone->end_pfn; pfn++) {
+		unsigned int level;
+		pte_t *pte = lookup_address((unsigned long)__va(PFN_PHYS(pfn)),
+					    &level);
+
+		if (!pte || !pte_present(*pte))
+			return false;
+	}
+	return true;
+}
+#else
+static bool mirror_zone_direct_mapped(struct mirror_zone *zone)
+{
+	return true;
+}
+#endif
+
 /*
  * Take the zone's memory blocks from the kernel whole and map them back as
  * our device memory.  offline_and_remove_memory() migrates what the kernel
@@ -556,6 +589,11 @@ static int mirror_zone_claim(struct mirror_zone *zone)
 		return PTR_ERR(addr);
 	}
 	zone->mapped = true;
+	if (!mirror_zone_direct_mapped(zone)) {
+		pr_err("zone%u (%s): the kernel left the zone out of its direct map (debug_pagealloc=on); boot without it to use mirror.ko\n",
+		       zone->id, name);
+		return -ENXIO;
+	}
 
 	raw_spin_lock_irqsave(&zone->lock, flags);
 	ret = mc_zalloc_add_free(&zone->za, zone->start_pfn,
