@@ -42,10 +42,10 @@
 #   --timeout-scale N    multiply every time limit (each script's and the
 #                        boot's) by N (1)
 #
-# MIRROR_STRESS_SECONDS, MIRROR_STRESS_SEED, MIRROR_STRESS_CYCLE and
-# MIRROR_STRESS_OPS, when set in the environment, reach the scripts as if
-# given with --env (tests/96-stress.sh: its duration, its seed, its module
-# cycle, its operation groups).
+# MIRROR_STRESS_SECONDS, MIRROR_STRESS_SEED, MIRROR_STRESS_CYCLE,
+# MIRROR_STRESS_OPS and MIRROR_STRESS_NO, when set in the environment,
+# reach the scripts as if given with --env (tests/96-stress.sh: its
+# duration, its seed, its module cycle, what it leaves out).
 #
 # Exit status: 0 all passed or skipped, 1 something failed, 77 this host
 # cannot run the machine (with CI=true: 1), 99 the harness failed (also:
@@ -106,7 +106,7 @@ $2"; shift 2 ;;
 	esac
 done
 for v in MIRROR_STRESS_SECONDS MIRROR_STRESS_SEED MIRROR_STRESS_CYCLE \
-	MIRROR_STRESS_OPS; do
+	MIRROR_STRESS_OPS MIRROR_STRESS_NO; do
 	eval "val=\${$v:-}"
 	[ -n "$val" ] && envs="$envs
 $v=$val"

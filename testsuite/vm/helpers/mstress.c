@@ -30,7 +30,9 @@
  *   - children that allocate, fork, exec and exit, and that their worker
  *     kills meanwhile.
  *
- * The main process loads and unloads the modules once per cycle (first
+ * Every 3-10 s the main process unloads mirror_test.ko while the workers
+ * use it and loads it again.  It loads and unloads both modules once per
+ * cycle (first
  * an unload while everything runs, which may fail with EBUSY/EAGAIN:
  * counted; then with the workers paused and their resources released,
  * when every zone must be idle and consistent, see idle_check()), follows
@@ -386,11 +388,11 @@ static int on(enum opgroup g)
 	return groups >> g & 1;
 }
 
-/* MSTRESS_NO=word,...: leave out single behaviours, to narrow a finding
+/* MIRROR_STRESS_NO=word,...: leave out single behaviours, to narrow a finding
  * (zombie kill fork exec set clear migrate get). */
 static int no(const char *what)
 {
-	const char *l = getenv("MSTRESS_NO");
+	const char *l = getenv("MIRROR_STRESS_NO");
 	size_t n = strlen(what);
 
 	while (l && *l) {
@@ -1990,7 +1992,7 @@ int main(int argc, char **argv)
 	pthread_mutexattr_t ma;
 	const char *klog = NULL, *pat;
 	uid_t uid = 65534;
-	double t0, next_cycle, next_note;
+	double t0, next_cycle, next_note, next_race;
 	int seeded = 0;
 
 	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "--child")) {
@@ -2100,12 +2102,27 @@ int main(int argc, char **argv)
 	t0 = now();
 	next_cycle = t0 + cycle_secs;
 	next_note = t0 + 30;
+	next_race = t0 + 7;
 	while (now() - t0 < seconds) {
 		follow_kmsg();
 		reap_main();
 		if (now() >= next_cycle) {
 			cycle(++cycles, uid);
 			next_cycle = now() + cycle_secs;
+		}
+		/*
+		 * Between cycles, mirror_test goes and comes back while the
+		 * workers use it (its debugfs files vanish under them): it
+		 * unloads when no ctl write holds it at that moment.
+		 */
+		if (test_ko && now() >= next_race) {
+			int rc = delete_module("mirror_test");
+
+			if (rc != -ENOENT)
+				count(K_UNLOAD_RACING, rc);
+			if (!rc || !loaded("mirror_test"))
+				count(K_LOAD, finit(test_ko, ""));
+			next_race = now() + 3 + (unsigned long)(now() * 1000) % 8;
 		}
 		if (now() >= next_note) {
 			unsigned long total = 0;

@@ -19,7 +19,9 @@
 # no report.  Then this script checks the same through the library.
 #
 # MIRROR_STRESS_SEED=N replays the run with seed N (the same operations in
-# each worker; their outcomes depend on timing).
+# each worker; their outcomes depend on timing); MIRROR_STRESS_OPS and
+# MIRROR_STRESS_NO leave operations out, to narrow a finding
+# (testsuite/vm/README.md).
 #
 # Time: 240 s of stress is about 5 minutes of the suite on the
 # distribution kernel under TCG (boot excluded).  CI's 90 minutes hold the
