@@ -1846,6 +1846,28 @@ static void reap_main(void)
 	}
 }
 
+/*
+ * While everything runs: each zone's stat line comes from one lock round,
+ * so pages_free + pages_used == pages_present holds on it (ABI.md).
+ */
+static void busy_check(void)
+{
+	char p[96], line[512];
+	long v[3];
+	int z;
+
+	for (z = 0; z < MAX_ZONES; z++) {
+		snprintf(p, sizeof(p), MSYS "/zones/zone%d/stat", z);
+		if (read_file(p, line, sizeof(line)) <= 0)
+			break;
+		if (sscanf(line, "%ld %ld %ld", &v[0], &v[1], &v[2]) != 3)
+			continue;	/* the module went meanwhile */
+		if (v[1] + v[2] != v[0] || v[1] < 0 || v[2] < 0)
+			failure("zone%d stat line: free %ld + used %ld != present %ld",
+				z, v[1], v[2], v[0]);
+	}
+}
+
 /* One module cycle: an unload while everything runs, then a quiet one. */
 static void cycle(int nr, gid_t gid)
 {
@@ -1992,7 +2014,7 @@ int main(int argc, char **argv)
 	pthread_mutexattr_t ma;
 	const char *klog = NULL, *pat;
 	uid_t uid = 65534;
-	double t0, next_cycle, next_note, next_race;
+	double t0, next_cycle, next_note, next_race, next_busy = 0;
 	int seeded = 0;
 
 	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "--child")) {
@@ -2123,6 +2145,10 @@ int main(int argc, char **argv)
 			if (!rc || !loaded("mirror_test"))
 				count(K_LOAD, finit(test_ko, ""));
 			next_race = now() + 3 + (unsigned long)(now() * 1000) % 8;
+		}
+		if (now() >= next_busy) {
+			busy_check();
+			next_busy = now() + 1;
 		}
 		if (now() >= next_note) {
 			unsigned long total = 0;
