@@ -61,5 +61,15 @@ clean-vm:
 check-debug:
 	$(VM_RUN) --debug-kernel $(VMTESTS)
 
+# The random-operation stress test (vm/tests/96-stress.sh) alone, for
+# MIRROR_STRESS_SECONDS (default 30 minutes; the suite runs it for 240 s);
+# MIRROR_STRESS_SEED=N replays a run; DEBUG=1 runs it on the debug kernel
+# (vm-run.sh --debug-kernel, time limits x4).
+#   make stress [MIRROR_STRESS_SECONDS=600] [MIRROR_STRESS_SEED=N] [DEBUG=1]
+.PHONY: stress
+stress:
+	MIRROR_STRESS_SECONDS=$${MIRROR_STRESS_SECONDS:-1800} \
+	$(VM_RUN) --stream $(if $(filter-out 0,$(DEBUG)),--debug-kernel) 96-stress
+
 distclean-local:
 	-rm -rf debug-kernel rt-kernel

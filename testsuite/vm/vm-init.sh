@@ -57,6 +57,16 @@ run_one()
 	tmo=${VMTEST_TIMEOUT:-300}
 	t=$(sed -n 's/^# *vm-timeout: *\([0-9][0-9]*\).*/\1/p' "$script" | head -n 1)
 	[ -n "$t" ] && tmo=$t
+	# '# vm-timeout-add: VAR': the script runs for $VAR seconds more
+	# when its environment sets VAR (e.g. 96-stress.sh's duration).
+	v=$(sed -n 's/^# *vm-timeout-add: *\([A-Za-z_][A-Za-z0-9_]*\).*/\1/p' "$script" | head -n 1)
+	if [ -n "$v" ]; then
+		eval "t=\${$v:-}"
+		case $t in
+		''|*[!0-9]*) ;;
+		*) tmo=$((tmo + t)) ;;
+		esac
+	fi
 	tmo=$((tmo * ${VMTEST_TIMEOUT_SCALE:-1}))
 
 	export VMTEST_NAME=$name

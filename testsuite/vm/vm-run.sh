@@ -42,6 +42,11 @@
 #   --timeout-scale N    multiply every time limit (each script's and the
 #                        boot's) by N (1)
 #
+# MIRROR_STRESS_SECONDS, MIRROR_STRESS_SEED, MIRROR_STRESS_CYCLE,
+# MIRROR_STRESS_OPS and MIRROR_STRESS_NO, when set in the environment,
+# reach the scripts as if given with --env (tests/96-stress.sh: its
+# duration, its seed, its module cycle, what it leaves out).
+#
 # Exit status: 0 all passed or skipped, 1 something failed, 77 this host
 # cannot run the machine (with CI=true: 1), 99 the harness failed (also:
 # the console could not be streamed in full).
@@ -99,6 +104,12 @@ $2"; shift 2 ;;
 	-*) die "unknown option '$1' (see --help)" ;;
 	*) tests="$tests $1"; shift ;;
 	esac
+done
+for v in MIRROR_STRESS_SECONDS MIRROR_STRESS_SEED MIRROR_STRESS_CYCLE \
+	MIRROR_STRESS_OPS MIRROR_STRESS_NO; do
+	eval "val=\${$v:-}"
+	[ -n "$val" ] && envs="$envs
+$v=$val"
 done
 case $flavour in
 ''|debug|rt) ;;
@@ -383,6 +394,11 @@ idle=$((test_timeout * scale + 60))
 for f in $list ${script:+"$script"}; do
 	case $f in /*|*/*) p=$f ;; *) p=${testsdir:-$vmdir/tests}/$f ;; esac
 	t=$(sed -n 's/^# *vm-timeout: *\([0-9][0-9]*\).*/\1/p' "$p" | head -n 1)
+	v=$(sed -n 's/^# *vm-timeout-add: *\([A-Za-z_][A-Za-z0-9_]*\).*/\1/p' "$p" | head -n 1)
+	[ -n "$v" ] && eval "add=\${$v:-}" && case $add in
+		''|*[!0-9]*) ;;
+		*) t=$((${t:-$test_timeout} + add)) ;;
+		esac
 	[ -n "$t" ] && [ $((t * scale + 60)) -gt "$idle" ] && idle=$((t * scale + 60))
 done
 
