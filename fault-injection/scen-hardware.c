@@ -130,9 +130,10 @@ static void list_zones(struct mirror_ctx *ctx, char *buf, size_t len)
 				 total - n);
 			return;
 		}
-		w = snprintf(buf + used, len - used, "%s[0x%llx, 0x%llx)",
+		/* Last byte included, as mirrorstat and memtype print ranges. */
+		w = snprintf(buf + used, len - used, "%s0x%llx-0x%llx",
 			     n ? ", " : "", mirror_zone_get_start(z),
-			     mirror_zone_get_end(z));
+			     mirror_zone_get_end(z) - 1);
 		if (w < 0 || (size_t)w >= len - used)
 			return;
 		used += (size_t)w;
