@@ -71,5 +71,15 @@ stress:
 	MIRROR_STRESS_SECONDS=$${MIRROR_STRESS_SECONDS:-1800} \
 	$(VM_RUN) --stream $(if $(filter-out 0,$(DEBUG)),--debug-kernel) 96-stress
 
+# The failover soak (vm/tests/86-drill-soak.sh) at goal size: 625 rounds of
+# 16 injections through each repair path (the kernel's memory-failure path
+# and the channel's scrub), 10,000 errors each, 0 pages may be lost.
+#   make soak [MIRROR_SOAK_ROUNDS=N] [DEBUG=1]
+.PHONY: soak
+soak:
+	MIRROR_SOAK_ROUNDS=$${MIRROR_SOAK_ROUNDS:-625} \
+	MIRROR_SOAK_TIMEOUT=$${MIRROR_SOAK_TIMEOUT:-7200} \
+	$(VM_RUN) --stream $(if $(filter-out 0,$(DEBUG)),--debug-kernel) 86-drill-soak
+
 distclean-local:
 	-rm -rf debug-kernel rt-kernel
