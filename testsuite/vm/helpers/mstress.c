@@ -976,7 +976,11 @@ static void op_write(void)
 		}
 		rc = write_file(f->path, v, len, 0);
 		count(K_WRITE_GARBAGE, rc);
-		if (rc >= 0 && v != junk && (is_policy(f->path) ||
+		/*
+		 * A write of no bytes never reaches the file (sysfs returns 0
+		 * and changes nothing): not a value taken.
+		 */
+		if (rc >= 0 && v != junk && len && (is_policy(f->path) ||
 		    !strcmp(base(f->path), "sweep_interval_ms") ||
 		    !strcmp(base(f->path), "scrub_interval_ms") ||
 		    !strcmp(base(f->path), "scrub") ||
