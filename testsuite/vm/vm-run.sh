@@ -43,7 +43,8 @@
 #                        boot's) by N (1)
 #
 # MIRROR_STRESS_SECONDS, MIRROR_STRESS_SEED, MIRROR_STRESS_CYCLE,
-# MIRROR_STRESS_OPS and MIRROR_STRESS_NO, when set in the environment,
+# MIRROR_STRESS_OPS, MIRROR_STRESS_NO, MIRROR_SOAK_ROUNDS and
+# MIRROR_SOAK_TIMEOUT, when set in the environment,
 # reach the scripts as if given with --env (tests/96-stress.sh: its
 # duration, its seed, its module cycle, what it leaves out).
 #
@@ -106,7 +107,7 @@ $2"; shift 2 ;;
 	esac
 done
 for v in MIRROR_STRESS_SECONDS MIRROR_STRESS_SEED MIRROR_STRESS_CYCLE \
-	MIRROR_STRESS_OPS MIRROR_STRESS_NO; do
+	MIRROR_STRESS_OPS MIRROR_STRESS_NO MIRROR_SOAK_ROUNDS MIRROR_SOAK_TIMEOUT; do
 	eval "val=\${$v:-}"
 	[ -n "$val" ] && envs="$envs
 $v=$val"
