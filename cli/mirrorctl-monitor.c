@@ -147,8 +147,7 @@ int cmd_monitor(int argc, char **argv)
 		{ "json", no_argument, NULL, 'J' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigset_t stops, waiting;
+	sigset_t waiting;
 	struct uevent_listener *u;
 	struct mirror_uevent ev;
 	bool daemon = false;
@@ -176,18 +175,7 @@ int cmd_monitor(int argc, char **argv)
 	 * The stop signals are blocked but while waiting for an event: one
 	 * that comes while a line is written ends the wait that follows.
 	 */
-	sigemptyset(&sa.sa_mask);
-	sigemptyset(&stops);
-	sigaddset(&stops, SIGINT);
-	sigaddset(&stops, SIGTERM);
-	sigaddset(&stops, SIGHUP);
-	sigprocmask(SIG_BLOCK, &stops, &waiting);
-	sigdelset(&waiting, SIGINT);
-	sigdelset(&waiting, SIGTERM);
-	sigdelset(&waiting, SIGHUP);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	stop_signals(on_signal, &waiting);
 	if (daemon)
 		openlog("mirrorctl", LOG_PID, LOG_DAEMON);
 	u = uevent_listen();

@@ -513,8 +513,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigset_t stops, waiting;
+	sigset_t waiting;
 	bool ready = false, config_given = false;
 	int c, fd = -1, rc = EXIT_SUCCESS;
 
@@ -572,18 +571,7 @@ int main(int argc, char **argv)
 	 * The signals are blocked but while waiting: one that comes during
 	 * a scan ends the wait that follows.
 	 */
-	sigemptyset(&sa.sa_mask);
-	sigemptyset(&stops);
-	sigaddset(&stops, SIGINT);
-	sigaddset(&stops, SIGTERM);
-	sigaddset(&stops, SIGHUP);
-	sigprocmask(SIG_BLOCK, &stops, &waiting);
-	sigdelset(&waiting, SIGINT);
-	sigdelset(&waiting, SIGTERM);
-	sigdelset(&waiting, SIGHUP);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	stop_signals(on_signal, &waiting);
 	if (d.daemon)
 		openlog("mirrord", LOG_PID, LOG_DAEMON);
 

@@ -333,3 +333,21 @@ int sd_notify_ready(void)
 	close(fd);
 	return rc;
 }
+
+void stop_signals(void (*handler)(int), sigset_t *waiting)
+{
+	static const int stop[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = handler };
+	sigset_t stops;
+	size_t i;
+
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&stops);
+	for (i = 0; i < sizeof(stop) / sizeof(stop[0]); i++)
+		sigaddset(&stops, stop[i]);
+	sigprocmask(SIG_BLOCK, &stops, waiting);
+	for (i = 0; i < sizeof(stop) / sizeof(stop[0]); i++) {
+		sigdelset(waiting, stop[i]);
+		sigaction(stop[i], &sa, NULL);
+	}
+}

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <sys/types.h>
 
 /* Exit codes every tool documents. */
@@ -104,5 +105,12 @@ unsigned long long proc_start_time(const char *sysroot, pid_t pid);
  * (NOTIFY_SOCKET); 0 also when it did not, or -errno.
  */
 int sd_notify_ready(void);
+
+/*
+ * For a long-running command: SIGINT, SIGTERM and SIGHUP go to 'handler'
+ * and are blocked but while waiting; 'waiting' gets the mask to wait with
+ * (ppoll), so that a signal that comes during work ends the wait after it.
+ */
+void stop_signals(void (*handler)(int), sigset_t *waiting);
 
 #endif /* MIRROR_CLI_UTIL_H */
