@@ -234,8 +234,13 @@ int memory_online(const char *root, unsigned long long start,
 		rc = read_text(root, path, buf, sizeof(buf));
 		if (rc == 0 && strcmp(buf, "online") == 0)
 			continue;
+		/*
+		 * As movable memory: the kernel then keeps only pages it can
+		 * migrate there, so a later load can claim the block again
+		 * (plain "online" would let its own allocations in).
+		 */
 		if (rc == 0)
-			rc = write_text(root, path, "online");
+			rc = write_text(root, path, "online_movable");
 		if (rc < 0) {
 			snprintf(why, whylen, "memory%llu (0x%llx): cannot put it online: %s",
 				 b, b * bs, strerror(-rc));

@@ -173,14 +173,16 @@ load_mirror_test()
 	fi
 }
 
-# online_blocks: put every offline memory block back online.  mirror.ko
-# gives its zones back to the kernel as memory blocks that stay offline
-# unless the kernel auto-onlines them (auto_online_blocks).
+# online_blocks: put every offline memory block back online, as movable
+# memory, as mirrorctl unload does.  mirror.ko gives its zones back to the
+# kernel as memory blocks that stay offline unless the kernel auto-onlines
+# them (auto_online_blocks); onlined as movable, they stay free of pages
+# the kernel cannot migrate, so the next load can claim them again.
 online_blocks()
 {
 	for _b in /sys/devices/system/memory/memory*/state; do
 		[ "$(cat "$_b")" = offline ] || continue
-		echo online >"$_b" || fail "cannot online ${_b%/state}"
+		echo online_movable >"$_b" || fail "cannot online ${_b%/state}"
 	done
 }
 

@@ -47,20 +47,37 @@ vm_node_mb()
 	if [ "$1" = 0 ]; then echo "$VM_NODE0_MB"; else echo "$VM_NODE_MB"; fi
 }
 
-# Suggested emulated mirror ranges: the second 128 MiB memory block of each
+# Suggested emulated mirror ranges: the third 128 MiB memory block of each
 # node (zones are whole memory blocks: mirror.ko offlines and removes them).
-# At boot every page there is free or movable (the kernel image and its bss
-# end below 70 MiB on node 0; each node's first 64 MiB holds early slab and
-# per-cpu pages, its last 16 MiB the memory map), so the blocks can be
-# offlined.  Checked by tests/00-sanity.sh on every run.  With 512 MiB
-# nodes: 128M@0x8000000,128M@0x28000000,128M@0x48000000,128M@0x68000000.
+# With 512 MiB nodes: 128M@0x10000000,128M@0x30000000,128M@0x50000000,
+# 128M@0x70000000.  The kernel must not leave a page there that it cannot
+# move, or the load fails with EBUSY; the boot's own unmovable allocations
+# climb from the bottom of node 0 and, from one boot to the next, reached
+# 128 MiB and more (the second block, this layout's old home).  So the
+# machine boots with kernelcore= (VM_KERNELCORE_CMDLINE below): each node's
+# first 256 MiB is the kernel's (its own data and the channel's mirror
+# copies of the zones, 128 MiB each, live there), the rest of the node is
+# ZONE_MOVABLE, where the kernel puts only pages it can migrate.  The last
+# block of each node holds its memory map (reserved), so the third block is
+# the one to claim.  Checked by tests/00-sanity.sh on every run.
+VM_ZONE_OFFSET_MB=256
 VM_RANGES=
 _n=0
 while [ "$_n" -lt "$VM_NODES" ]; do
-	VM_RANGES="$VM_RANGES${VM_RANGES:+,}128M@$(printf '0x%x' $(($(vm_node_start $_n) + (128 << 20))))"
+	VM_RANGES="$VM_RANGES${VM_RANGES:+,}128M@$(printf '0x%x' $(($(vm_node_start $_n) + (VM_ZONE_OFFSET_MB << 20))))"
 	_n=$((_n + 1))
 done
 unset _n
+
+# kernelcore=N spreads N evenly over the nodes and rounds each node's share
+# up to 4 MiB (MAX_ORDER): 255 MiB a node ends the kernel's part of every
+# node at 256 MiB, node 0's too (its holes below 1 MiB add 388 KiB).  Only
+# for the machines VM_RANGES describes; a bigger one (MIRROR_VM_NODE_MB,
+# memory past 4 GiB) boots without it.
+VM_KERNELCORE_CMDLINE=
+if [ -z "${MIRROR_VM_NODE_MB:-}" ]; then
+	VM_KERNELCORE_CMDLINE=" kernelcore=$((VM_NODES * (VM_ZONE_OFFSET_MB - 1)))M"
+fi
 
 # Kernel modules of the distribution kernel put into the initramfs (with
 # their dependencies); tests load them with modprobe.
@@ -76,7 +93,7 @@ VM_EXTRA_PROGRAMS="stress-ng memtester"
 # no_timer_check: on a loaded host TCG can miss the kernel's early check
 # that the IO-APIC timer ticks, and the kernel panics ("IO-APIC + timer
 # doesn't work!") before /init.
-VM_CMDLINE="console=ttyS0 panic=-1 nokaslr no_timer_check quiet"
+VM_CMDLINE="console=ttyS0 panic=-1 nokaslr no_timer_check quiet$VM_KERNELCORE_CMDLINE"
 
 # Extra command line of the debug kernel (vm-run.sh --debug-kernel): turn on
 # page owner tracking that the config builds in but leaves off, and report

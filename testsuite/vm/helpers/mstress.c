@@ -1568,6 +1568,11 @@ static void settle(void)
 	}
 }
 
+/*
+ * Memory blocks mirror.ko gave back, online again as movable memory (as
+ * mirrorctl unload does): the kernel's own allocations stay out of them,
+ * so the next load can claim them.
+ */
 static void online_blocks(void)
 {
 	char p[300], st[32];
@@ -1583,7 +1588,7 @@ static void online_blocks(void)
 		snprintf(p, sizeof(p), "/sys/devices/system/memory/%s/state",
 			 de->d_name);
 		if (read_file(p, st, sizeof(st)) > 0 && !strncmp(st, "offline", 7) &&
-		    write_str(p, "online") < 0)
+		    write_str(p, "online_movable") < 0)
 			failure("cannot online %s: %s", de->d_name, strerror(errno));
 	}
 	closedir(d);

@@ -72,6 +72,16 @@ for r in $(echo "$MIRROR_VM_RANGES" | tr ',' ' '); do
 		}
 		END { print (n == '$((size >> 12))') ? bad + 0 : "short read of " n " pages" }')
 	assert_eq 0 "$bad" "unmovable pages in $r"
+	# Booted with kernelcore= (vm-config.sh), the range lies in
+	# ZONE_MOVABLE, where the kernel puts nothing it cannot migrate.
+	if grep -q 'kernelcore=' /proc/cmdline; then
+		b=$((start / bs))
+		while [ "$b" -lt $(((start + size) / bs)) ]; do
+			assert_eq Movable "$(sysfs_read /sys/devices/system/memory/memory$b/valid_zones)" \
+				"zone of memory$b ($r)"
+			b=$((b + 1))
+		done
+	fi
 	i=$((i + 1))
 done
 assert_eq "$MIRROR_VM_NODES" "$i" "ranges in MIRROR_VM_RANGES"

@@ -138,14 +138,14 @@ done
 # (A range the kernel cannot give up fails the load whole: 40-badinput.sh.)
 
 # budget= bounds what each node's zones claim, in whole memory blocks.
-load_mirror 256M@0x8000000,128M@$(zone_addr 1) budget=128M
+load_mirror 256M@$(zone_addr 0),128M@$(zone_addr 1) budget=128M
 assert_eq 2 "$(mirror_read nr_zones)" "nr_zones with budget=128M"
 assert_eq 134217728 "$(zone_read 0 size)" "zone0 trimmed to the budget"
 assert_eq 134217728 "$(zone_read 1 size)" "zone1 within the budget"
 dmesg | grep -q 'mirror: node 0: budget 128M: 128 MiB of 256 MiB of mirrored memory' ||
 	fail "no log line for the trimmed node: $(dmesg | grep 'budget' | tail -n 2)"
 unload_mirror
-load_mirror 256M@0x8000000 budget=50%
+load_mirror 256M@$(zone_addr 0) budget=50%
 assert_eq 134217728 "$(zone_read 0 size)" "zone0 with budget=50%"
 unload_mirror
 

@@ -11,7 +11,7 @@ need_mirror_test
 need_cmd mirrorctl
 
 # One zone of one memory block on node 0: filling it is quick.
-R0=128M@0x8000000
+R0=128M@$(zone_addr 0)
 INJECT=/sys/kernel/debug/mirror/inject
 load_mirror "$R0"
 load_mirror_test

@@ -156,12 +156,12 @@ unload_mirror
 # this part comes last.
 expect_kernel_warnings
 total0=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
-reject "128M@0x8000000,128M@$N0LAST" "Device or resource busy" \
+reject "128M@$(zone_addr 0),128M@$N0LAST" "Device or resource busy" \
 	"zone1 (128M@$(($N0LAST >> 20))M): memory could not be offlined: pages in use that cannot be migrated" \
 	"mirror: zone"
 online_blocks
 assert_eq "$total0" "$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)" "MemTotal after the failed claim"
-for b in 1 $(($N0LAST / 0x8000000)); do
+for b in $(($(zone_addr 0) / 0x8000000)) $(($N0LAST / 0x8000000)); do
 	assert_eq online "$(cat /sys/devices/system/memory/memory$b/state)" "memory$b state"
 done
 log "ok"

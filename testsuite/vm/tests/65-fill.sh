@@ -23,10 +23,12 @@ DRAM_W=390
 
 # zone 0 (node 0) is PCM, zone 1 (node 1) STT-MRAM, zones 2 and 3 DRAM;
 # one more PCM range outside every zone.
-# Addresses from the layout (vm-config.sh): Z1 and Z2 where zones 1 and 2
+# Addresses from the layout (vm-config.sh): Z0, Z1 and Z2 where zones 0-2
 # start, P the PCM range right after zone 2, N0END and N2END where nodes 0
 # and 2 end, RAMEND where RAM ends.
 hx() { printf '0x%x' "$1"; }
+Z0=$(zone_addr 0)
+Z0E=$(hx $((Z0 + 0x8000000)))
 Z1=$(zone_addr 1)
 Z1E=$(hx $((Z1 + 0x8000000)))
 Z2=$(zone_addr 2)
@@ -35,7 +37,7 @@ PE=$(hx $((P + 0x2000000)))
 set -- $(node_range 0); N0END=$2
 set -- $(node_range 2); N2END=$2
 set -- $(node_range $((MIRROR_VM_NODES - 1))); RAMEND=$(($2 - 0x20000))
-MAP=PCM:128M@0x8000000,STT-MRAM:128M@$Z1,pcm:32M@$P
+MAP=PCM:128M@$Z0,STT-MRAM:128M@$Z1,pcm:32M@$P
 load_mirror "$MIRROR_VM_RANGES" "memtypes=$MAP"
 load_mirror_test
 
@@ -88,7 +90,7 @@ alloc()
 # ---- what the module shows -----------------------------------------------
 
 assert_eq DRAM "$(mirror_read memtypes/default)" "default type"
-assert_eq "0x8000000-0x10000000 PCM
+assert_eq "$Z0-$Z0E PCM
 $Z1-$Z1E STT-MRAM
 $P-$PE PCM" "$(mirror_read memtypes/map)" "map"
 assert_eq "DRAM PCM STT-MRAM" "$(ls "$MT/types" | sort | tr '\n' ' ' | sed 's/ $//')" "types"
@@ -97,7 +99,7 @@ assert_eq 1 "$(ctr PCM fill)" "PCM fill bit"
 assert_eq 0 "$(ctr STT-MRAM fill)" "STT-MRAM fill bit"
 assert_eq 0 "$(mirror_read memtypes/energy_generation)" "generation"
 ranges=$(mirror_read memtypes/ranges)
-for want in "0x8000000-0x10000000 PCM 0 1" "0x10000000-$N0END DRAM 0 0" \
+for want in "$Z0-$Z0E PCM 0 1" "$Z0E-$N0END DRAM 0 0" \
 	    "$Z1-$Z1E STT-MRAM 1 1" "$Z2-$P DRAM 2 1" \
 	    "$P-$PE PCM 2 0" "$PE-$N2END DRAM 2 0"; do
 	printf '%s\n' "$ranges" | grep -q -x -F "$want" ||
@@ -248,13 +250,13 @@ assert_eq 2 "$(mirror_read memtypes/energy_generation)" "generation"
 if command -v memtype >/dev/null 2>&1; then
 	must memtype list
 	out=$(memtype -r -n -o RANGE,TYPE,FILL,NODE,MIRRORED list)
-	for want in "0x0000000008000000-0x000000000fffffff PCM ones 0 yes" \
+	for want in "$(printf '0x%016x-0x%016x' $Z0 $((Z0E - 1))) PCM ones 0 yes" \
 		    "$(printf '0x%016x-0x%016x' $Z1 $((Z1E - 1))) STT-MRAM zeros 1 yes" \
 		    "$(printf '0x%016x-0x%016x' $P $((PE - 1))) PCM ones 2 no"; do
 		printf '%s\n' "$out" | grep -q -x -F "$want" ||
 			fail "memtype list has no line '$want': $out"
 	done
-	chain=$(must memtype lookup 0x8001234)
+	chain=$(must memtype lookup $(hx $((Z0 + 0x1234))))
 	printf '%s\n' "$chain"
 	assert_match "^Memory: +PCM$" "$(printf '%s\n' "$chain" | grep '^Memory:')" "lookup memory"
 	assert_match "^Fill pattern: +ones " "$(printf '%s\n' "$chain" | grep '^Fill pattern:')" "lookup fill"

@@ -60,7 +60,7 @@ one_error
 assert_match 'emulated mirror channel' "$(cat "$ERR")" "no channel"
 assert_match '^zone0 +-$' "$(mirrorstat -o ZONE,FAILOVERS | sed -n 2p)" "mirrorstat: failovers unknown"
 
-load_mirror "$MIRROR_VM_RANGES" "memtypes=PCM:128M@0x8000000,STT-MRAM:128M@$(zone_addr 1)"
+load_mirror "$MIRROR_VM_RANGES" "memtypes=PCM:128M@$(zone_addr 0),STT-MRAM:128M@$(zone_addr 1)"
 free0=$(zones_free)
 [ -d "$CH" ] || fail "no $CH in emulation mode"
 assert_eq 536870912 "$(cat "$CH/copy_bytes")" "copy_bytes"
@@ -82,8 +82,11 @@ for bad in 0 2 yes "1 "; do
 done
 echo 1 >"$CH/scrub" || fail "scrub refused 1"
 INJ=/sys/kernel/debug/mirror/inject
-for bad in "pfn=0x10000" "pfn=0x8000 offset=3" "pfn=0x8000 offset=4096" \
-	"pfn=0x8000 mask=0" "offset=8" "pfn=zz" "pfn=0x8000 bits=1"; do
+# Z0: zone 0's first pfn; OUT0: a pfn of node 0 outside every zone.
+Z0=$(printf 0x%x $(($(zone_addr 0) >> 12)))
+OUT0=$(printf 0x%x $((Z0 - 0x8000)))
+for bad in "pfn=$OUT0" "pfn=$Z0 offset=3" "pfn=$Z0 offset=4096" \
+	"pfn=$Z0 mask=0" "offset=8" "pfn=zz" "pfn=$Z0 bits=1"; do
 	echo "$bad" >"$INJ" 2>/dev/null && fail "inject took '$bad'"
 done
 assert_eq 0 "$(cat "$CH/injected")" "nothing injected by bad writes"
@@ -140,8 +143,8 @@ need_mirror_test
 load_mirror_test
 mt alloc n=1 order=0 gfp=kernel,mirror,strict,thisnode node=2
 pfn=$(mt_pfns)
-assert_cmp $((pfn)) -ge $((0x48000)) "the driver's page is in zone 2"
-assert_cmp $((pfn)) -lt $((0x50000)) "the driver's page is in zone 2"
+assert_cmp $((pfn)) -ge $(($(zone_addr 2) >> 12)) "the driver's page is in zone 2"
+assert_cmp $((pfn)) -lt $((($(zone_addr 2) >> 12) + 0x8000)) "the driver's page is in zone 2"
 addr=$(printf '0x%x' $((pfn * 4096 + 0x100)))
 drill 0 failover --addr "$addr" -J
 assert_eq pass "$(json_val "$OUT" verdict)" "--addr verdict"
@@ -152,7 +155,7 @@ assert_match 'the page is free' "$(cat "$OUT" "$ERR")" "--addr on a free page"
 drill 2 failover --addr 0x100000000
 one_error
 assert_match 'not in System RAM' "$(cat "$ERR")" "outside RAM"
-drill 2 failover --addr 0x10000000
+drill 2 failover --addr $(printf 0x%x $(($(zone_addr 0) - 0x8000000)))
 one_error
 assert_match 'not inside a mirror zone' "$(cat "$ERR")" "outside the zones"
 drill 2 failover --addr $(printf 0x%x $(($(zone_addr 2) + 0x104)))
@@ -204,10 +207,10 @@ drill 2 failover --pid 1 --addr $(zone_addr 2)
 one_error
 drill 2 failover --pages 2000
 one_error
-drill 2 hardware --addr 0x8000000
+drill 2 hardware --addr $(zone_addr 0)
 one_error
 assert_match 'confirm' "$(cat "$ERR")" "hardware needs --confirm"
-drill 3 hardware --addr 0x8000000 --confirm
+drill 3 hardware --addr $(zone_addr 0) --confirm
 one_error
 assert_match 'EINJ' "$(cat "$ERR")" "no EINJ in the VM"
 
