@@ -142,10 +142,15 @@ void warnx_(const char *fmt, ...)
 	va_end(args);
 }
 
-void usage_hint(void)
+void try_help(void)
 {
 	fprintf(stderr, "Try '%s --help' for more information.\n",
 		program_invocation_short_name);
+}
+
+void usage_hint(void)
+{
+	try_help();
 	exit(EXIT_USAGE);
 }
 

@@ -58,6 +58,8 @@ void vwarnx_(const char *fmt, va_list args);
 
 /* "Try 'PROG --help' ..." on stderr, exit 2: after getopt's own message. */
 void __attribute__((noreturn)) usage_hint(void);
+/* The "Try 'PROG --help'" line alone, for callers that return their status. */
+void try_help(void);
 
 /* 'path' below 'sysroot' (NULL or "/": the running system) into buf. */
 int sysroot_path(char *buf, size_t len, const char *sysroot, const char *path);

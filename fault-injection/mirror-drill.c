@@ -390,14 +390,17 @@ static int parse_args(int argc, char **argv, struct drill_opts *o,
 			print_version();
 		case ':':
 			warnx_("option '%s' needs an argument", argv[optind - 1]);
+			try_help();
 			return DRILL_EXIT_USAGE;
 		default:
-			warnx_("unknown option '%s' (see --help)", argv[optind - 1]);
+			warnx_("unknown option '%s'", argv[optind - 1]);
+			try_help();
 			return DRILL_EXIT_USAGE;
 		}
 	}
 	if (optind == argc) {
-		warnx_("no scenario given: failover, control, fill, hardware or all (see --help)");
+		warnx_("no scenario given: failover, control, fill, hardware or all");
+		try_help();
 		return DRILL_EXIT_USAGE;
 	}
 	if (optind + 1 < argc) {

@@ -31,6 +31,9 @@ expect_fail 2 "unknown scenario 'sideways'" -- "$DRILL" sideways
 expect_fail 2 "one scenario at a time" -- "$DRILL" failover control
 expect_fail 2 "unknown option '--bogus'" -- "$DRILL" --bogus failover
 expect_fail 2 "needs an argument" -- "$DRILL" failover --pages
+# The second line of a usage error, as the other tools print it.
+expect_fail 2 "^Try 'mirror-drill --help' for more information.$" -- "$DRILL" --bogus failover
+expect_fail 2 "^Try 'mirror-drill --help' for more information.$" -- "$DRILL"
 for bad in 0 -1 x 1.5 65537 ""; do
 	expect_fail 2 "--pages: '$bad'" -- "$DRILL" --pages "$bad" failover
 done

@@ -29,10 +29,12 @@ drill()
 	echo "  [mirror-drill $*] -> $_rc $(head -n 1 "$ERR")"
 }
 
-# one_error: the drill said exactly one line on stderr, nothing on stdout
+# one_error: the drill said exactly one error line on stderr (a usage error
+# adds the "Try ... --help" line), nothing on stdout
 one_error()
 {
-	assert_eq 1 "$(wc -l <"$ERR")" "stderr lines ($(cat "$ERR"))"
+	assert_eq 1 "$(grep -c -v "^Try 'mirror-drill --help' for more information.\$" "$ERR")" \
+		"stderr lines ($(cat "$ERR"))"
 	assert_eq 0 "$(wc -c <"$OUT")" "stdout bytes"
 }
 
