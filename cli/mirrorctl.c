@@ -1553,6 +1553,16 @@ int main(int argc, char **argv)
 	cmd = argv[optind];
 	argc -= optind;
 	argv += optind;
+	if (sysroot && strcmp(cmd, "run") && strcmp(cmd, "load") &&
+	    strcmp(cmd, "unload")) {
+		/* A sysroot that is not there, named as the other tools do. */
+		struct mirror_ctx *ctx;
+		int rc = tool_open(&ctx, sysroot, NULL);
+
+		mirror_unref(ctx);
+		if (rc)
+			return rc;
+	}
 	if (!strcmp(cmd, "set"))
 		return cmd_set_clear(argc, argv, OP_SET);
 	if (!strcmp(cmd, "clear"))

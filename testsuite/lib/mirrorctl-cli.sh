@@ -77,6 +77,11 @@ expect_fail 2 "range 1 (3M@0): size not aligned to" -- "$MIRRORCTL" load --range
 expect_fail 2 "missing the argument of option '--ranges'" -- "$MIRRORCTL" load --ranges
 expect_fail 2 "set: unknown option '--frob'" -- "$MIRRORCTL" set --frob 7
 expect_fail 2 "unknown option '--frob'" -- "$MIRRORCTL" --frob show
+# A sysroot that is not there is named as mirrorstat and memtype name it.
+expect_fail 1 "^mirrorctl: sysroot /nonexistent: No such file or directory$" -- \
+	"$MIRRORCTL" --sysroot /nonexistent show
+expect_fail 1 "^mirrorctl: sysroot /etc/passwd: not a directory$" -- \
+	"$MIRRORCTL" --sysroot /etc/passwd policy
 # -J and --sysroot where they mean nothing; table options with -J.
 for cmd in "run -- true" "load" "unload"; do
 	# shellcheck disable=SC2086
