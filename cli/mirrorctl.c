@@ -89,17 +89,15 @@ static int parse_limit(const char *arg, unsigned long long *limit)
 	return 0;
 }
 
-static int parse_onoff(const char *opt, const char *arg, int *val)
+/* on/1 or off/0; anything else is a usage error (exit 2). */
+static void parse_onoff(const char *opt, const char *arg, int *val)
 {
 	if (!strcmp(arg, "on") || !strcmp(arg, "1"))
 		*val = 1;
 	else if (!strcmp(arg, "off") || !strcmp(arg, "0"))
 		*val = 0;
-	else {
-		warnx_("%s: '%s' is not on or off", opt, arg);
-		return EXIT_USAGE;
-	}
-	return 0;
+	else
+		usage_error("%s: '%s' is not on or off", opt, arg);
 }
 
 /*
@@ -1042,12 +1040,10 @@ static int cmd_policy(int argc, char **argv)
 			continue;
 		switch (c) {
 		case 'd':
-			if (parse_onoff("--default-mirror", optarg, &want[0]))
-				return EXIT_USAGE;
+			parse_onoff("--default-mirror", optarg, &want[0]);
 			break;
 		case 'f':
-			if (parse_onoff("--fallback", optarg, &want[1]))
-				return EXIT_USAGE;
+			parse_onoff("--fallback", optarg, &want[1]);
 			break;
 		case 'J':
 			json_out = true;
@@ -1347,12 +1343,10 @@ static int cmd_load(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case 'd':
-			if (parse_onoff("--default-mirror", optarg, &dm))
-				return EXIT_USAGE;
+			parse_onoff("--default-mirror", optarg, &dm);
 			break;
 		case 'f':
-			if (parse_onoff("--fallback", optarg, &fb))
-				return EXIT_USAGE;
+			parse_onoff("--fallback", optarg, &fb);
 			break;
 		default:
 			bad_option(argv[0], c, argv);

@@ -66,6 +66,7 @@ expect_fail 2 "--to-mirror or --to-normal is required" -- "$MIRRORCTL" migrate 7
 expect_fail 2 "give one of --to-mirror and --to-normal" -- \
 	"$MIRRORCTL" migrate 7 --to-mirror --to-normal
 expect_fail 2 "'maybe' is not on or off" -- "$MIRRORCTL" policy --fallback maybe
+expect_fail 2 "^Try 'mirrorctl --help' for more information.$" -- "$MIRRORCTL" policy --fallback maybe
 expect_fail 2 "run: no command given" -- "$MIRRORCTL" run --limit 1M
 expect_fail 2 "load: unexpected 'extra'" -- "$MIRRORCTL" load extra
 # --ranges is parsed as the module would, before anything is loaded,
