@@ -40,3 +40,15 @@ BENCH_TARGETS += bench-scrub
 .PHONY: bench-scrub
 bench-scrub:
 	$(VM_RUN) --stream '88*'
+
+# mirror.ko's allocator against the kernel's alloc_pages() + __free_pages()
+# (orders 0 and 3, one CPU and all, warm/pair/batch32), and moving a
+# process into the zones and back against migrate_pages(2), inside the test
+# machine (vm/tests/80-bench.sh, vm/tests/76-first-bench.sh):
+#   make -C testsuite bench-alloc bench-migrate
+BENCH_TARGETS += bench-alloc bench-migrate
+.PHONY: bench-alloc bench-migrate
+bench-alloc:
+	$(VM_RUN) --stream '80*'
+bench-migrate:
+	$(VM_RUN) --stream '76*'
