@@ -1199,14 +1199,28 @@ out:
 	return ret ? ret : count;
 }
 
+/*
+ * The output is copied out under mtest_lock and to the reader without it: a
+ * fault in copy_to_user() takes mmap_lock, and mtest_map_mmap() takes
+ * mtest_lock with mmap_lock held (lockdep saw the cycle).
+ */
 static ssize_t mtest_ctl_read(struct file *file, char __user *ubuf, size_t count,
 			   loff_t *ppos)
 {
+	size_t len;
 	ssize_t ret;
+	char *copy;
 
 	mutex_lock(&mtest_lock);
-	ret = simple_read_from_buffer(ubuf, count, ppos, mtest_out, mtest_out_len);
+	len = mtest_out_len;
+	copy = kvmalloc(len + 1, GFP_KERNEL);
+	if (copy)
+		memcpy(copy, mtest_out, len);
 	mutex_unlock(&mtest_lock);
+	if (!copy)
+		return -ENOMEM;
+	ret = simple_read_from_buffer(ubuf, count, ppos, copy, len);
+	kvfree(copy);
 	return ret;
 }
 
