@@ -32,7 +32,7 @@ PACKAGES="build-essential autoconf automake libtool pkg-config
 # make check-debug (not CI): Debian's kernel source, built with KASAN and
 # lockdep by testsuite/vm/vm-kernel.sh.
 if [ "${MIRROR_DEBUG_KERNEL:-0}" = 1 ]; then
-	PACKAGES="$PACKAGES linux-source-6.1 bc bison flex libelf-dev libssl-dev xz-utils"
+	PACKAGES="$PACKAGES linux-source-6.1 bc bison flex libelf-dev libssl-dev xz-utils patch"
 fi
 
 # Packages installed only for a tool they carry, whose service bootstrap

@@ -26,6 +26,7 @@ EXTRA_DIST += \
 	vm/vm-kernel.sh \
 	vm/kernel-args.sh \
 	vm/debug-kernel.config \
+	vm/debug-kernel-patches/0001-clear-hwpoisoned-pages-poisoned-memmap.patch \
 	$(wildcard $(srcdir)/vm/tests/* $(srcdir)/vm/tests-big/* \
 		$(srcdir)/vm/helpers/*) \
 	$(wildcard $(srcdir)/vm/debug-checks/*)

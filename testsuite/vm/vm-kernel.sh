@@ -9,11 +9,14 @@
 #        kvm_guest.config + testsuite/vm/debug-kernel.config (KASAN,
 #        lockdep, mm debug checks, kmemleak), merged with
 #        scripts/kconfig/merge_config.sh, then olddefconfig; make bzImage
-#        modules.  Cached in BUILD/testsuite/debug-kernel/VERSION-HASH/,
-#        VERSION the linux-source-6.1 package version, HASH a hash of the
-#        fragment's CONFIG_ lines and of this recipe: a new source package
-#        or a changed option builds a new kernel, anything else (a comment
-#        of the fragment too) reuses the cached one.
+#        modules.  The patches of testsuite/vm/debug-kernel-patches/ (6.1
+#        bugs the debug checks trip over; each says why) are applied to
+#        the source first.  Cached in BUILD/testsuite/debug-kernel/
+#        VERSION-HASH/, VERSION the linux-source-6.1 package version, HASH
+#        a hash of the fragment's CONFIG_ lines, of the patches and of this
+#        recipe: a new source package, a changed option or patch builds a
+#        new kernel, anything else (a comment of the fragment too) reuses
+#        the cached one.
 # rt     Debian's PREEMPT_RT kernel, the one linux-image-rt-amd64 names,
 #        with its headers: the packages are downloaded (apt-get download)
 #        and unpacked into BUILD/testsuite/rt-kernel/KVER/, not installed,
@@ -81,8 +84,9 @@ cacheroot=${MIRROR_KERNEL_CACHE:-$builddir/testsuite}
 # ---- where, and is it there? ------------------------------------------
 if [ "$flavour" = debug ]; then
 	fragment=$srcdir/testsuite/vm/debug-kernel.config
+	patches=$(ls "$srcdir"/testsuite/vm/debug-kernel-patches/*.patch 2>/dev/null || :)
 	[ -r "$tarball" ] || missing "no $tarball (apt-get install linux-source-6.1)"
-	for t in bc bison flex make gcc xz; do
+	for t in bc bison flex make gcc xz patch; do
 		command -v "$t" >/dev/null ||
 			missing "$t not found (MIRROR_DEBUG_KERNEL=1 scripts/bootstrap.sh)"
 	done
@@ -90,8 +94,10 @@ if [ "$flavour" = debug ]; then
 	[ -f /usr/include/openssl/ssl.h ] || missing "no OpenSSL headers (apt-get install libssl-dev)"
 	version=$(dpkg-query -W -f '${Version}' linux-source-6.1 2>/dev/null) ||
 		version=$(stat -c %s-%Y "$tarball")
-	# The key: the fragment's CONFIG_ lines (not its comments) and the recipe.
+	# The key: the fragment's CONFIG_ lines (not its comments), the
+	# patches and the recipe.
 	hash=$( { grep -E '^(CONFIG_|# CONFIG_[A-Z0-9_]+ is not set)' "$fragment"
+		[ -z "$patches" ] || cat $patches
 		echo "$recipe"; } | sha256sum | cut -c1-12)
 	cache=$cacheroot/debug-kernel
 	dir=$cache/$version-$hash
@@ -136,6 +142,14 @@ build_debug()
 	else
 		echo "$me: resuming the debug kernel's build in $dir" >&2
 	fi
+	# Each patch once, marked as applied (a resumed build skips it).
+	for p in $patches; do
+		mark=$dir/.patched-$(basename "$p")
+		[ -f "$mark" ] && continue
+		patch -p1 -N -d "$dir/linux" <"$p" >>"$dir/build.log" 2>&1 ||
+			die "patch $(basename "$p") does not apply (log: $dir/build.log)"
+		touch "$mark"
+	done
 	{
 		kmake x86_64_defconfig &&
 		(cd "$dir/linux" && ./scripts/kconfig/merge_config.sh -m .config \
