@@ -15,8 +15,10 @@ A=$VMTEST_TMP/after
 
 # ctx=irqoff holds a spinlock_t with spin_lock_irqsave(), as a driver does:
 # on PREEMPT_RT that lock sleeps and leaves interrupts on.
+rt=false
+uname -v | grep -q PREEMPT_RT && rt=true
 irqoff_want="1 0 0"
-uname -v | grep -q PREEMPT_RT && irqoff_want="0 0 0"
+$rt && irqoff_want="0 0 0"
 for cpu in 0 1 2 3; do
 	for ctx in irqoff softirq hardirq; do
 		snap "$B"
@@ -51,7 +53,7 @@ mt alloc n=8 order=0 gfp=atomic,mirror ctx=hardirq cpu=2
 assert_eq 0 "$(mt_val mirrored)" "fallback pages are ordinary"
 snap "$A"
 zones_full="zones/zone0/alloc_failures=8 zones/zone1/alloc_failures=8 zones/zone2/alloc_failures=8 zones/zone3/alloc_failures=8 zones/zone0/exhausted=1 zones/zone1/exhausted=1 zones/zone2/exhausted=1 zones/zone3/exhausted=1"
-if uname -v | grep -q PREEMPT_RT; then
+if $rt; then
 	# The kernel's page allocator takes sleeping locks there: no
 	# ordinary memory in a hard interrupt (ABI.md, nodes/ "failed").
 	assert_eq 0 "$(mt_val allocated)" "no fallback in hard irq on PREEMPT_RT"
