@@ -42,6 +42,9 @@ echo 4 >/proc/sys/kernel/printk 2>/dev/null
 
 . /vm/env
 [ -f /vm/plan ] && . /vm/plan
+# Scripts that assert how fast something ran scale it by the factor the
+# time limits have (4 on the debug kernel).
+export VMTEST_TIMEOUT_SCALE=${VMTEST_TIMEOUT_SCALE:-1}
 
 kernel_trouble()
 {
