@@ -43,8 +43,9 @@ bench-scrub:
 
 # mirror.ko's allocator against the kernel's alloc_pages() + __free_pages()
 # (orders 0 and 3, one CPU and all, warm/pair/batch32), and moving a
-# process into the zones and back against migrate_pages(2), inside the test
-# machine (vm/tests/80-bench.sh, vm/tests/76-first-bench.sh):
+# process into the zones and back against migrate_pages(2) (also with
+# transparent huge pages), and the time from first touch to mirrored,
+# inside the test machine (vm/tests/80-bench.sh, vm/tests/76-first-bench.sh):
 #   make -C testsuite bench-alloc bench-migrate
 BENCH_TARGETS += bench-alloc bench-migrate
 .PHONY: bench-alloc bench-migrate
@@ -52,3 +53,12 @@ bench-alloc:
 	$(VM_RUN) --stream '80*'
 bench-migrate:
 	$(VM_RUN) --stream '76*'
+
+# What the sweeper costs while a flagged 1 GiB process sits in the zones,
+# at three sweep intervals, in the bigger test machine (four 3 GiB nodes,
+# vm/tests-big/97-sweep-cost.sh): make -C testsuite bench-sweep
+BENCH_TARGETS += bench-sweep
+.PHONY: bench-sweep
+bench-sweep:
+	MIRROR_VM_NODE_MB=3072 $(VM_RUN) --stream \
+		--tests-dir $(srcdir)/vm/tests-big '97*'

@@ -32,6 +32,20 @@
  *   peek           read that word again -> "peek word=0xW"
  *   release        unmap it again -> "release ok"
  *   free           unmap every region -> "free ok"
+ *   touchlat N MS  map and first-touch N fresh one-page mappings, one
+ *                  every MS/N ms, and time each page from its touch to
+ *                  the first look (pagemap, about every millisecond
+ *                  until 60 s after the last touch) that finds its frame
+ *                  in a zone -> "touchlat n=N mirrored=M p50_ms=A
+ *                  p99_ms=B max_ms=C poll_ms=D": M pages were seen
+ *                  mirrored, A/B/C their latencies (nearest rank), D the
+ *                  longest pass over the pages still waiting (the
+ *                  figures' resolution); the mappings are unmapped
+ *   hole           map one more anonymous page and leave it untouched
+ *                  -> "hole addr=0xADDR" (for a write from outside, e.g.
+ *                  through /proc/PID/mem)
+ *   holeframe      where that page is now, without touching it
+ *                  -> "holeframe pfn=0xPFN mirror=0|1" (pfn 0: absent)
  *   pid            -> "pid PID"
  *   exit           -> "exit", then exit 0
  */
@@ -45,6 +59,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "zonemap.h"
@@ -66,6 +81,7 @@ static unsigned int nr_regions;
 static unsigned int next_id;
 
 static void *held;		/* the page of 'hold' */
+static void *hole;		/* the page of 'hole' */
 
 /* A read that raised SIGBUS jumps back here, with its si_code kept. */
 static sigjmp_buf bus_jmp;
@@ -249,6 +265,152 @@ static void cmd_hold(const char *path)
 	       frame_of(held));
 }
 
+static void cmd_hole(void)
+{
+	size_t psz = (size_t)sysconf(_SC_PAGESIZE);
+
+	if (hole)
+		munmap(hole, psz);
+	hole = mmap(NULL, psz, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (hole == MAP_FAILED) {
+		hole = NULL;
+		printf("hole error mmap: %s\n", strerror(errno));
+		return;
+	}
+	printf("hole addr=%p\n", hole);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The nearest-rank percentile 'pct' of n sorted values (n > 0). */
+static double percentile(const double *v, size_t n, unsigned int pct)
+{
+	size_t rank = (n * pct + 99) / 100;
+
+	return v[rank ? rank - 1 : 0];
+}
+
+struct touched {
+	char *page;
+	double at;		/* ms, the first touch */
+	double lat;		/* ms from the touch to seen mirrored, <0: not yet */
+};
+
+/*
+ * One look at every touched page not yet seen mirrored; the number still
+ * waiting, or -1 when pagemap cannot be read.
+ */
+static long touchlat_poll(int pm, const struct zonemap *zm,
+			  struct touched *t, size_t n, double *pass_ms)
+{
+	size_t psz = (size_t)sysconf(_SC_PAGESIZE), i;
+	double t0 = now_ms(), t1;
+	long waiting = 0;
+
+	for (i = 0; i < n; i++) {
+		uint64_t ent;
+
+		if (t[i].lat >= 0)
+			continue;
+		if (pread(pm, &ent, 8,
+			  (off_t)((uintptr_t)t[i].page / psz * 8)) != 8)
+			return -1;
+		if (zm_find(zm, zm_pfn(ent)) >= 0)
+			t[i].lat = now_ms() - t[i].at;
+		else
+			waiting++;
+	}
+	t1 = now_ms();
+	if (t1 - t0 > *pass_ms)
+		*pass_ms = t1 - t0;
+	return waiting;
+}
+
+static void cmd_touchlat(size_t n, double spread_ms)
+{
+	static struct zonemap zm;
+	size_t psz = (size_t)sysconf(_SC_PAGESIZE), i, done = 0, m = 0;
+	struct touched *t = calloc(n, sizeof(*t));
+	double *lat = calloc(n, sizeof(*lat));
+	double start, pass_ms = 0, deadline;
+	int pm = open("/proc/self/pagemap", O_RDONLY);
+	long waiting = 0;
+
+	if (!t || !lat || pm < 0 || !zm_load(&zm)) {
+		printf("touchlat error setup: %s\n",
+		       pm < 0 ? strerror(errno) : "no zones or no memory");
+		goto out;
+	}
+	start = now_ms();
+	for (i = 0; i < n; i++) {
+		double due = start + spread_ms * (double)i / (double)n;
+
+		/* Look at the pages already touched until this one is due. */
+		for (;;) {
+			waiting = touchlat_poll(pm, &zm, t, i, &pass_ms);
+			if (waiting < 0 || now_ms() >= due)
+				break;
+			/* A look a millisecond: leave the CPUs to the sweeper. */
+			usleep(1000);
+		}
+		if (waiting < 0)
+			break;
+		t[i].page = mmap(NULL, psz, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (t[i].page == MAP_FAILED) {
+			printf("touchlat error mmap: %s\n", strerror(errno));
+			t[i].page = NULL;
+			goto unmap;
+		}
+		t[i].lat = -1;
+		t[i].at = now_ms();
+		*(volatile char *)t[i].page = 1;
+		done = i + 1;
+	}
+	deadline = now_ms() + 60000;
+	while (waiting >= 0 && now_ms() < deadline) {
+		waiting = touchlat_poll(pm, &zm, t, done, &pass_ms);
+		if (!waiting)
+			break;
+		usleep(1000);
+	}
+	if (waiting < 0) {
+		printf("touchlat error pagemap: %s\n", strerror(errno));
+		goto unmap;
+	}
+	for (i = 0; i < done; i++)
+		if (t[i].lat >= 0)
+			lat[m++] = t[i].lat;
+	qsort(lat, m, sizeof(*lat), cmp_double);
+	printf("touchlat n=%zu mirrored=%zu p50_ms=%.1f p99_ms=%.1f max_ms=%.1f poll_ms=%.1f\n",
+	       done, m, m ? percentile(lat, m, 50) : 0.0,
+	       m ? percentile(lat, m, 99) : 0.0, m ? lat[m - 1] : 0.0,
+	       pass_ms);
+unmap:
+	for (i = 0; i < n; i++)
+		if (t[i].page)
+			munmap(t[i].page, psz);
+out:
+	if (pm >= 0)
+		close(pm);
+	free(t);
+	free(lat);
+}
+
 static void command(char *line, const char *self)
 {
 	char arg[512];
@@ -323,6 +485,17 @@ static void command(char *line, const char *self)
 			munmap(held, (size_t)sysconf(_SC_PAGESIZE));
 		held = NULL;
 		printf("release ok\n");
+	} else if (sscanf(line, "touchlat %lu %lu", &mb, &p) == 2 && mb) {
+		cmd_touchlat(mb, (double)p);
+	} else if (!strcmp(line, "hole")) {
+		cmd_hole();
+	} else if (!strcmp(line, "holeframe") && hole) {
+		static struct zonemap zm;
+		unsigned long long pfn = frame_of(hole);
+
+		zm_load(&zm);
+		printf("holeframe pfn=0x%llx mirror=%d\n", pfn,
+		       pfn && pfn != ~0ULL && zm_find(&zm, pfn) >= 0);
 	} else if (!strcmp(line, "pid")) {
 		printf("pid %d\n", (int)getpid());
 	} else if (!strcmp(line, "exit")) {

@@ -12,25 +12,9 @@ need_mirror_test
 need_cmd timeit mproc mirrorctl
 
 MB=${BIGZONE_MB:-2048}
-bs=$((0x$(cat /sys/devices/system/memory/block_size_bytes)))
-nb=$((MB * 1048576 / bs))
 meminfo() { sed -n "s/^$1: *\\([0-9]*\\) kB/\\1/p" /proc/meminfo; }
 
-# Each node's memory blocks from its third on (the first hold early boot
-# allocations, the last the node's memory map): the zone is the first
-# $nb of them, which must be consecutive.
-ranges=
-for n in 0 1 2 3; do
-	first=$(ls "/sys/devices/system/node/node$n" | sed -n 's/^memory\([0-9]*\)$/\1/p' | sort -n | sed -n '3p')
-	[ -n "$first" ] || fail "node $n has no memory blocks"
-	b=$first
-	while [ "$b" -lt $((first + nb)) ]; do
-		[ -e "/sys/devices/system/node/node$n/memory$b" ] ||
-			fail "node $n: memory block $b is not the node's (nodes too small for ${MB} MiB zones?)"
-		b=$((b + 1))
-	done
-	ranges="$ranges${ranges:+,}${MB}M@$(printf '0x%x' $((first * bs)))"
-done
+ranges=$(big_zone_ranges "$MB") || exit 1
 log "ranges: $ranges"
 
 total0=$(meminfo MemTotal)
