@@ -84,6 +84,16 @@ struct mp_proc {
 	atomic64_t returned;
 	u64 mirror_pages;		/* last walk, WRITE_ONCE/READ_ONCE */
 	u64 ordinary_pages;
+	/*
+	 * The sweeper's skip (mp_sweep_quiet()), under mp_mutex: whether its
+	 * last walk of the process found nothing ordinary, and what the
+	 * process looked like then.
+	 */
+	bool quiet;
+	struct mm_struct *quiet_mm;	/* compared, never dereferenced */
+	u64 quiet_faults;		/* the thread group's page faults */
+	unsigned long quiet_anon;	/* the mm's anonymous pages */
+	unsigned int quiet_skips;	/* walks skipped since */
 	struct rcu_head rcu;
 };
 
@@ -513,11 +523,19 @@ static void mp_walk_chunk(struct vm_area_struct *vma, unsigned long s,
 	unsigned long i;
 	u64 ord = 0;
 
+	/*
+	 * A zone pfn first: such a page is mirrored whatever else it is
+	 * (in these private mappings, a page moved in), and never moves, so
+	 * the pages already mirrored, all of them in the steady state, are
+	 * counted without reading their struct page (a cache miss each).
+	 */
 	for (i = 0; i < n; i++) {
-		if (!mp_pfn_anon(mp_pfns[i]))
-			mp_pfns[i] = 0;
-		else if (mirror_zone_of_pfn(mp_pfns[i]))
+		if (!mp_pfns[i])
+			continue;
+		if (mirror_zone_of_pfn(mp_pfns[i]))
 			pass->mirror++, mp_pfns[i] = 0;
+		else if (!mp_pfn_anon(mp_pfns[i]))
+			mp_pfns[i] = 0;
 		else
 			ord++;
 	}
@@ -670,6 +688,58 @@ static struct mm_struct *mp_group_mm(struct task_struct *leader)
 
 /* ---- the sweeper -------------------------------------------------------- */
 
+/* A quiet process is walked again at least every this many sweeps. */
+#define MP_QUIET_MAX_SKIPS	10
+
+/*
+ * Page faults of the thread group so far, as getrusage(RUSAGE_SELF) adds
+ * them up (the threads gone and those alive).  A page that comes into the
+ * process's memory through a fault of its own threads, its own
+ * get_user_pages() included, is counted here.  Read without the group's
+ * siglock (not exported): a thread exiting meanwhile may be missed or
+ * counted twice, which at worst costs a walk or delays one by a sweep.
+ * 'leader' referenced.
+ */
+static u64 mp_group_faults(struct task_struct *leader)
+{
+	struct signal_struct *sig = leader->signal;
+	struct task_struct *t;
+	u64 n;
+
+	n = READ_ONCE(sig->min_flt) + READ_ONCE(sig->maj_flt);
+	rcu_read_lock();
+	for_each_thread(leader, t)
+		n += READ_ONCE(t->min_flt) + READ_ONCE(t->maj_flt);
+	rcu_read_unlock();
+	return n;
+}
+
+/*
+ * Whether the sweeper may skip walking 'rec' this time: its last walk
+ * found nothing ordinary and since then the process has the same memory,
+ * took no page fault and holds as many anonymous pages, so nothing new
+ * can be ordinary, except memory brought in without a fault of its own
+ * (another process's process_vm_writev(), a kernel thread, userfaultfd's
+ * copy): the walk every MP_QUIET_MAX_SKIPS sweeps finds that.  Otherwise
+ * notes what the walk about to run starts from.  mp_mutex held.
+ */
+static bool mp_sweep_quiet(struct mp_proc *rec, struct task_struct *leader,
+			   struct mm_struct *mm)
+{
+	unsigned long anon = get_mm_counter(mm, MM_ANONPAGES);
+	u64 faults = mp_group_faults(leader);
+
+	if (rec->quiet && rec->quiet_mm == mm && rec->quiet_faults == faults &&
+	    rec->quiet_anon == anon && ++rec->quiet_skips < MP_QUIET_MAX_SKIPS)
+		return true;
+	/* The walk's own faults: none; it counts from here. */
+	rec->quiet_mm = mm;
+	rec->quiet_faults = faults;
+	rec->quiet_anon = anon;
+	rec->quiet_skips = 0;
+	return false;
+}
+
 static void mp_sweep(void)
 {
 	unsigned long index = 0;
@@ -701,10 +771,16 @@ static void mp_sweep(void)
 			mp_proc_unlink(rec);
 		} else {
 			mm = mp_group_mm(task);
+			if (mm && mp_sweep_quiet(rec, task, mm)) {
+				mmput(mm);
+				mm = NULL;
+			}
 			put_task_struct(task);
 		}
 		if (mm) {
 			mp_proc_pass(rec, rec->family, mm, true, &pass);
+			/* Nothing ordinary left: quiet until it faults. */
+			rec->quiet = !pass.ordinary;
 			mmput(mm);
 		}
 		mp_proc_put(rec);
