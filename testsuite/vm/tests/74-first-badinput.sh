@@ -27,7 +27,9 @@ rc_is()
 
 # ---- the module not loaded ------------------------------------------------
 is_loaded mirror && unload_mirror
-sleep 60 &
+# The target lives until the script kills it: on the debug kernel the
+# script takes more than a minute to get to its last use.
+sleep 3600 &
 S=$!
 rc_is 3 mirrorctl set "$S"
 rc_is 3 mirrorctl clear "$S"
