@@ -28,6 +28,7 @@ EXTRA_DIST += \
 	vm/debug-kernel.config \
 	vm/debug-kernel-patches/0001-clear-hwpoisoned-pages-poisoned-memmap.patch \
 	$(wildcard $(srcdir)/vm/tests/* $(srcdir)/vm/tests-big/* \
+		$(srcdir)/vm/tests-pagealloc/* \
 		$(srcdir)/vm/helpers/*) \
 	$(wildcard $(srcdir)/vm/debug-checks/*)
 
@@ -56,11 +57,15 @@ clean-vm:
 # into debug-kernel/; make clean keeps it, make distclean removes it (and
 # rt-kernel/, the PREEMPT_RT kernel of vm-run.sh --kernel-flavour rt).
 # Not part of make check: the kernel build and the slow suite do not fit
-# CI's time.
+# CI's time.  Without VMTESTS a second boot, with debug_pagealloc=on, runs
+# the scripts of vm/tests-pagealloc (mirror.ko refuses to claim zones
+# there).
 #   make check-debug [VMTESTS='2* 5*']
 .PHONY: check-debug
 check-debug:
 	$(VM_RUN) --debug-kernel $(VMTESTS)
+	$(if $(VMTESTS),,$(VM_RUN) --debug-kernel --append debug_pagealloc=on \
+		--tests-dir $(srcdir)/vm/tests-pagealloc)
 
 # The random-operation stress test (vm/tests/96-stress.sh) alone, for
 # MIRROR_STRESS_SECONDS (default 30 minutes; the suite runs it for 240 s);
