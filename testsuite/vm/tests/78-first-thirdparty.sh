@@ -112,11 +112,14 @@ wait_zones_free "$free0"
 # ---- stress-ng: one vm worker rewriting and verifying 32 MiB ----------------
 # zero-one writes all zeros, checks, writes all ones, checks, over and over;
 # --vm-keep keeps the one mapping instead of remapping it each round, so
-# the memory stays resident while the sweeper moves it.
+# the memory stays resident while the sweeper moves it.  It runs 30 s
+# times the time limits' scale: on the debug kernel the memory took 29 s
+# to be all mirrored, and stress-ng had ended before it could be checked.
 out=$VMTEST_TMP/stress-ng.out
 T0=$(now_cs)
 mirrorctl run -- stress-ng --vm 1 --vm-bytes 32M --vm-method zero-one \
-	--vm-keep --verify --timeout 30s --metrics-brief >"$out" 2>&1 &
+	--vm-keep --verify --timeout $((30 * ${VMTEST_TIMEOUT_SCALE:-1}))s \
+	--metrics-brief >"$out" 2>&1 &
 S=$!
 watch_mirrored stress-ng "$S" 8192 stress_pids
 # A process that ended meanwhile (the run's timeout came) is not checked;
