@@ -11,10 +11,13 @@
  *        mapping of every process; a present frame inside a zone of a
  *        process that is not MIRROR_FIRST (MIRROR_IOC_GET, asked again
  *        after the read, so that a child flagged at fork meanwhile counts
- *        as flagged) is printed as "violation pid=P comm=C pfn=0xF".
+ *        as flagged; a process already exiting is left out: see
+ *        exiting()) is printed as "violation pid=P comm=C pfn=0xF".
  *        Ends with "watch scans=S procs=P flagged=F zone_pages=Z
- *        violations=V" (flagged, zone_pages: flagged processes and the
- *        zone frames seen in them, summed over the scans).
+ *        violations=V exiting=E" (flagged, zone_pages: flagged processes
+ *        and the zone frames seen in them, summed over the scans;
+ *        exiting: unflagged processes with zone frames left out because
+ *        they were exiting).
  * churn  allocates and frees anonymous memory as fast as it can (4 MiB
  *        mapped, every page touched, unmapped); ends with "churn rounds=R".
  * grow   forks children, up to 4 at a time, that grow (4 steps of 4 MiB,
@@ -88,6 +91,35 @@ static long zone_frames(const struct zonemap *zm, pid_t pid,
 	return f.found;
 }
 
+/*
+ * Whether 'pid' is exiting or gone: PF_EXITING in /proc/PID/stat's flags
+ * (field 9), or a zombie.  mirror.ko drops a process's record when its
+ * last thread exits, after the kernel let go of its memory; but a reader
+ * of its pagemap (this one) keeps that memory mapped until the read ends,
+ * so an exiting flagged process can show its own zone pages unflagged.
+ */
+static int exiting(pid_t pid)
+{
+	unsigned long flags = 0;
+	char path[64], buf[1024], state = 'X';
+	const char *p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 1;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	/* After the command, which may hold anything: ") S ppid pgrp ..." */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %lu", &state,
+			 &flags) != 2)
+		return 1;
+	return state == 'Z' || state == 'X' || (flags & 0x4UL);
+}
+
 static void comm_of(pid_t pid, char *buf, size_t len)
 {
 	char path[64];
@@ -106,7 +138,7 @@ static void comm_of(pid_t pid, char *buf, size_t len)
 static int watch(double seconds, unsigned int interval_ms)
 {
 	unsigned long long scans = 0, procs = 0, nflagged = 0, pages = 0;
-	unsigned long long violations = 0;
+	unsigned long long violations = 0, nexiting = 0;
 	static struct zonemap zm;
 	double end = now() + seconds;
 	int dev = open("/dev/mirror", O_RDONLY);
@@ -129,6 +161,7 @@ static int watch(double seconds, unsigned int interval_ms)
 		while ((e = readdir(d)) != NULL) {
 			pid_t pid = (pid_t)atoi(e->d_name);
 			unsigned long long pfn = 0;
+			char comm[64];
 			long n;
 			int f;
 
@@ -148,22 +181,27 @@ static int watch(double seconds, unsigned int interval_ms)
 			}
 			if (f < 0)
 				continue;
-			/* Asked after the read: still not flagged. */
-			if (flagged(dev, pid) == 0) {
-				char comm[64];
-
-				comm_of(pid, comm, sizeof(comm));
-				printf("violation pid=%d comm=%s pfn=0x%llx frames=%ld\n",
-				       (int)pid, comm, pfn, n);
-				violations++;
+			/*
+			 * Asked after the read: still not flagged, and not
+			 * a flagged process on its way out.
+			 */
+			if (flagged(dev, pid) != 0)
+				continue;
+			if (exiting(pid)) {
+				nexiting++;
+				continue;
 			}
+			comm_of(pid, comm, sizeof(comm));
+			printf("violation pid=%d comm=%s pfn=0x%llx frames=%ld\n",
+			       (int)pid, comm, pfn, n);
+			violations++;
 		}
 		closedir(d);
 		scans++;
 		usleep(interval_ms * 1000);
 	}
-	printf("watch scans=%llu procs=%llu flagged=%llu zone_pages=%llu violations=%llu\n",
-	       scans, procs, nflagged, pages, violations);
+	printf("watch scans=%llu procs=%llu flagged=%llu zone_pages=%llu violations=%llu exiting=%llu\n",
+	       scans, procs, nflagged, pages, violations, nexiting);
 	return 0;
 }
 

@@ -3,9 +3,12 @@
 # unflagged processes allocate and free as fast as they can, a watcher
 # reads every process's /proc/PID/pagemap every 100 ms.  No unflagged
 # process may map a frame inside a zone (zone pages are device memory the
-# kernel's allocator never sees); the flagged ones must be seen holding
-# zone pages (so the watcher can fail); once everything has exited every
-# zone is entirely free again and mirror.ko's own check agrees.
+# kernel's allocator never sees; a flagged process already exiting is not
+# taken for an unflagged one: its record goes at exit while the watcher's
+# read of its pagemap can still hold its memory); the flagged ones must be
+# seen holding zone pages (so the watcher can fail); once everything has
+# exited every zone is entirely free again and mirror.ko's own check
+# agrees.
 # OWNERSHIP_SECONDS sets the length (default 60, times the time limits
 # scale on slower kernels: 240 s on the debug kernel).
 # vm-timeout: 400
@@ -58,4 +61,4 @@ for d in "$MIRROR_SYS"/zones/zone*; do
 	assert_eq $(( $(cat "$d/size") / 4096 )) "$(cat "$d/pages_present")" "${d##*/} claimed whole"
 done
 all_idle
-log "scans=$(val scans) (one every $((T * 1000 / $(val scans))) ms) procs=$(val procs) flagged=$(val flagged) zone_pages=$(val zone_pages) violations=$(val violations)"
+log "scans=$(val scans) (one every $((T * 1000 / $(val scans))) ms) procs=$(val procs) flagged=$(val flagged) zone_pages=$(val zone_pages) violations=$(val violations) exiting=$(val exiting)"
