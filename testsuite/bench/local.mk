@@ -62,3 +62,22 @@ BENCH_TARGETS += bench-sweep
 bench-sweep:
 	MIRROR_VM_NODE_MB=3072 $(VM_RUN) --stream \
 		--tests-dir $(srcdir)/vm/tests-big '97*'
+
+# The benchmarks BENCH_RUNS times (default 3), one after the other, each
+# run's output in bench-runs/runN.log, then a table of the figures the
+# speed targets name, one column per run (bench/table.sh):
+#   make -C testsuite bench-runs [BENCH_RUNS=3]
+EXTRA_DIST += bench/table.sh
+CLEAN_LOCAL_TARGETS += clean-bench-runs
+.PHONY: bench-runs clean-bench-runs
+bench-runs:
+	@mkdir -p bench-runs; logs=; \
+	for r in $$(seq 1 $${BENCH_RUNS:-3}); do \
+		echo "bench-runs: run $$r, output in bench-runs/run$$r.log"; \
+		$(MAKE) bench >bench-runs/run$$r.log 2>&1 || \
+			echo "bench-runs: run $$r failed (see its log)"; \
+		logs="$$logs bench-runs/run$$r.log"; \
+	done; \
+	$(SHELL) $(srcdir)/bench/table.sh $$logs
+clean-bench-runs:
+	-rm -rf bench-runs
