@@ -524,10 +524,10 @@ static void mp_walk_chunk(struct vm_area_struct *vma, unsigned long s,
 	u64 ord = 0;
 
 	/*
-	 * A zone pfn first: such a page is mirrored whatever else it is
-	 * (in these private mappings, a page moved in), and never moves, so
-	 * the pages already mirrored, all of them in the steady state, are
-	 * counted without reading their struct page (a cache miss each).
+	 * A zone pfn first: such a page is mirrored whatever else it is (in
+	 * these private mappings, a page moved in), so the pages already
+	 * mirrored, all of them in the steady state, are counted without
+	 * reading their struct page (a cache miss each).
 	 */
 	for (i = 0; i < n; i++) {
 		if (!mp_pfns[i])
@@ -718,10 +718,12 @@ static u64 mp_group_faults(struct task_struct *leader)
  * Whether the sweeper may skip walking 'rec' this time: its last walk
  * found nothing ordinary and since then the process has the same memory,
  * took no page fault and holds as many anonymous pages, so nothing new
- * can be ordinary, except memory brought in without a fault of its own
- * (another process's process_vm_writev(), a kernel thread, userfaultfd's
- * copy): the walk every MP_QUIET_MAX_SKIPS sweeps finds that.  Otherwise
- * notes what the walk about to run starts from.  mp_mutex held.
+ * is ordinary, except a page that came without a fault of the process
+ * and without changing the count (a copy-on-write break by another
+ * process's write, a long-term pin moving a zone page out, a kernel
+ * thread's faults not yet in the count; ABI.md lists them): the walk
+ * every MP_QUIET_MAX_SKIPS sweeps finds those.  Otherwise notes what the
+ * walk about to run starts from.  mp_mutex held.
  */
 static bool mp_sweep_quiet(struct mp_proc *rec, struct task_struct *leader,
 			   struct mm_struct *mm)

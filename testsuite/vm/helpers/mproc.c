@@ -46,6 +46,10 @@
  *                  through /proc/PID/mem)
  *   holeframe      where that page is now, without touching it
  *                  -> "holeframe pfn=0xPFN mirror=0|1" (pfn 0: absent)
+ *   forkhold       fork a child that only waits to be killed, sharing
+ *                  every page copy-on-write -> "forkhold PID"
+ *   frameof PID ADDR  where page ADDR of process PID is, from outside
+ *                  it (its pagemap) -> "frameof pfn=0xPFN mirror=0|1"
  *   pid            -> "pid PID"
  *   exit           -> "exit", then exit 0
  */
@@ -281,6 +285,30 @@ static void cmd_hole(void)
 	printf("hole addr=%p\n", hole);
 }
 
+static void cmd_frameof(pid_t pid, unsigned long long addr)
+{
+	static struct zonemap zm;
+	size_t psz = (size_t)sysconf(_SC_PAGESIZE);
+	char path[64];
+	uint64_t ent = 0;
+	unsigned long long pfn;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || pread(fd, &ent, 8, (off_t)(addr / psz * 8)) != 8) {
+		printf("frameof error %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	close(fd);
+	zm_load(&zm);
+	pfn = zm_pfn(ent);
+	printf("frameof pfn=0x%llx mirror=%d\n", pfn,
+	       pfn && zm_find(&zm, pfn) >= 0);
+}
+
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -496,6 +524,18 @@ static void command(char *line, const char *self)
 		zm_load(&zm);
 		printf("holeframe pfn=0x%llx mirror=%d\n", pfn,
 		       pfn && pfn != ~0ULL && zm_find(&zm, pfn) >= 0);
+	} else if (!strcmp(line, "forkhold")) {
+		pid_t pid;
+
+		fflush(stdout);
+		pid = fork();
+		if (pid == 0) {
+			for (;;)
+				pause();
+		}
+		printf("forkhold %d\n", (int)pid);
+	} else if (sscanf(line, "frameof %lu %511s", &p, arg) == 2) {
+		cmd_frameof((pid_t)p, strtoull(arg, NULL, 0));
 	} else if (!strcmp(line, "pid")) {
 		printf("pid %d\n", (int)getpid());
 	} else if (!strcmp(line, "exit")) {

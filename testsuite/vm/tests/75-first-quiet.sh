@@ -1,10 +1,16 @@
 # The sweeper skips a flagged process that took no page fault since its
 # last walk found nothing ordinary, while its count of anonymous pages
 # stays the same, and walks it again at the latest every tenth sweep
-# (ABI.md, "MIRROR_FIRST").  Checked from outside mirror.ko: a page written
-# into a quiet flagged process through /proc/PID/mem (the writer faults it
-# in, not the process; the count grows) must reach a zone within ten sweep
-# intervals; pages the process faults in itself must all reach the zones.
+# (ABI.md, "MIRROR_FIRST").  Checked from outside mirror.ko:
+# - a page written into a quiet flagged process through /proc/PID/mem
+#   (the writer faults it in, not the process; the count grows) reaches a
+#   zone within ten sweeps (at the next one, when the machine keeps up);
+# - a zone page the process shares copy-on-write with a child, written
+#   through /proc/PID/mem: the copy is an ordinary page, with no fault of
+#   the process and no change of its count, so only the tenth-sweep walk
+#   finds it; it must reach a zone within ten sweeps (and would never
+#   without that walk);
+# - pages the process faults in itself all reach the zones.
 # vm-timeout: 300
 . "$MIRROR_VM_LIB"
 . ./mirror-lib.inc
@@ -48,6 +54,35 @@ log "written through /proc/PID/mem: mirrored after $((s1 - s0)) sweeps"
 # Ten, and the sweeps that pass while this script looks (a few more on a
 # slower kernel).
 assert_cmp $((s1 - s0)) -le $((10 + 3 * ${VMTEST_TIMEOUT_SCALE:-1})) "sweeps before the page written from outside was mirrored"
+
+# ---- a copy-on-write break by another process: the tenth sweep ----------
+# The hole's page is a zone page now; a child shares it copy-on-write.
+mp a forkhold
+C=$(echo "$MP_ANS" | sed -n 's/^forkhold //p')
+# A process that looks from outside, so that 'a' itself stays idle.
+mp_start w
+# Let the copy-on-write faults that follow the fork settle and 'a' turn
+# quiet again (15 sweeps; then the copy below waits for the tenth-sweep
+# walk, 1 to 10 sweeps: its log line shows which).
+sleep 3
+s0=$(mirror_read processes/sweeps)
+printf 'R' | dd of="/proc/$A/mem" bs=1 seek=$((addr)) conv=notrunc 2>"$VMTEST_TMP/dd.err" ||
+	fail "writing /proc/$A/mem failed: $(cat "$VMTEST_TMP/dd.err")"
+mp w frameof "$A" "$addr"
+log "right after the write: pfn $(mp_val pfn), mirror=$(mp_val mirror) (0: the copy is ordinary)"
+i=0
+while :; do
+	mp w frameof "$A" "$addr" >/dev/null
+	[ "$(mp_val mirror)" = 1 ] && break
+	i=$((i + 1))
+	[ "$i" -lt 300 ] || fail "the copy-on-write copy was not mirrored within 30 s ($(($(mirror_read processes/sweeps) - s0)) sweeps)"
+	sleep 0.1
+done
+s1=$(mirror_read processes/sweeps)
+log "copy-on-write copy made by another process's write: mirrored after $((s1 - s0)) sweeps (the tenth at the latest)"
+assert_cmp $((s1 - s0)) -le $((10 + 3 * ${VMTEST_TIMEOUT_SCALE:-1})) "sweeps before the copy-on-write copy was mirrored"
+kill "$C"
+mp w exit
 
 # ---- memory the process faults in itself -------------------------------------
 mp a touchlat 50 2000
