@@ -38,9 +38,9 @@ assert_eq 0x0 "$(mp_val pfn)" "the hole's page before the write"
 s0=$(mirror_read processes/sweeps)
 printf 'Q' | dd of="/proc/$A/mem" bs=1 seek=$((addr)) conv=notrunc 2>"$VMTEST_TMP/dd.err" ||
 	fail "writing /proc/$A/mem failed: $(cat "$VMTEST_TMP/dd.err")"
-mp a holeframe
-assert_cmp "$(mp_val pfn)" != 0x0 "the hole's page after the write"
-# Ten sweep intervals, and room for a busy machine: 30 s.
+# Ten sweep intervals, and room for a busy machine: 30 s.  (No look at
+# the page right after the write: a sweep may be moving it just then, and
+# pagemap shows a page under migration as absent.)
 i=0
 while :; do
 	mp a holeframe >/dev/null
