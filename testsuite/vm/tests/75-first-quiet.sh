@@ -19,6 +19,27 @@ need_mirror
 need_cmd mirrorctl mproc dd
 
 IV=200
+
+# sweeps_until_mirrored WHAT MPROC CMD...: ask mproc MPROC CMD every 0.1 s
+# until it answers mirror=1; SWEEPS: the sweeps since $s0.  Fails after
+# 30 s, or when it took more than ten sweeps and the few that pass while
+# this script looks (a few more on a slower kernel).
+sweeps_until_mirrored()
+{
+	_what=$1
+	shift
+	_i=0
+	while :; do
+		mp "$@" >/dev/null
+		[ "$(mp_val mirror)" = 1 ] && break
+		_i=$((_i + 1))
+		[ "$_i" -lt 300 ] || fail "$_what was not mirrored within 30 s ($(($(mirror_read processes/sweeps) - s0)) sweeps)"
+		sleep 0.1
+	done
+	SWEEPS=$(($(mirror_read processes/sweeps) - s0))
+	assert_cmp "$SWEEPS" -le $((10 + 3 * ${VMTEST_TIMEOUT_SCALE:-1})) "sweeps before $_what was mirrored"
+}
+
 load_mirror "$MIRROR_VM_RANGES" channel=0
 free0=$(zones_free)
 mirror_write processes/sweep_interval_ms "$IV"
@@ -38,22 +59,10 @@ assert_eq 0x0 "$(mp_val pfn)" "the hole's page before the write"
 s0=$(mirror_read processes/sweeps)
 printf 'Q' | dd of="/proc/$A/mem" bs=1 seek=$((addr)) conv=notrunc 2>"$VMTEST_TMP/dd.err" ||
 	fail "writing /proc/$A/mem failed: $(cat "$VMTEST_TMP/dd.err")"
-# Ten sweep intervals, and room for a busy machine: 30 s.  (No look at
-# the page right after the write: a sweep may be moving it just then, and
-# pagemap shows a page under migration as absent.)
-i=0
-while :; do
-	mp a holeframe >/dev/null
-	[ "$(mp_val mirror)" = 1 ] && break
-	i=$((i + 1))
-	[ "$i" -lt 300 ] || fail "the page written from outside was not mirrored within 30 s ($(($(mirror_read processes/sweeps) - s0)) sweeps)"
-	sleep 0.1
-done
-s1=$(mirror_read processes/sweeps)
-log "written through /proc/PID/mem: mirrored after $((s1 - s0)) sweeps"
-# Ten, and the sweeps that pass while this script looks (a few more on a
-# slower kernel).
-assert_cmp $((s1 - s0)) -le $((10 + 3 * ${VMTEST_TIMEOUT_SCALE:-1})) "sweeps before the page written from outside was mirrored"
+# (No look at the page right after the write: a sweep may be moving it
+# just then, and pagemap shows a page under migration as absent.)
+sweeps_until_mirrored "the page written from outside" a holeframe
+log "written through /proc/PID/mem: mirrored after $SWEEPS sweeps"
 
 # ---- a copy-on-write break by another process: the tenth sweep ----------
 # The hole's page is a zone page now; a child shares it copy-on-write.
@@ -70,17 +79,8 @@ printf 'R' | dd of="/proc/$A/mem" bs=1 seek=$((addr)) conv=notrunc 2>"$VMTEST_TM
 	fail "writing /proc/$A/mem failed: $(cat "$VMTEST_TMP/dd.err")"
 mp w frameof "$A" "$addr"
 log "right after the write: pfn $(mp_val pfn), mirror=$(mp_val mirror) (0: the copy is ordinary)"
-i=0
-while :; do
-	mp w frameof "$A" "$addr" >/dev/null
-	[ "$(mp_val mirror)" = 1 ] && break
-	i=$((i + 1))
-	[ "$i" -lt 300 ] || fail "the copy-on-write copy was not mirrored within 30 s ($(($(mirror_read processes/sweeps) - s0)) sweeps)"
-	sleep 0.1
-done
-s1=$(mirror_read processes/sweeps)
-log "copy-on-write copy made by another process's write: mirrored after $((s1 - s0)) sweeps (the tenth at the latest)"
-assert_cmp $((s1 - s0)) -le $((10 + 3 * ${VMTEST_TIMEOUT_SCALE:-1})) "sweeps before the copy-on-write copy was mirrored"
+sweeps_until_mirrored "the copy-on-write copy" w frameof "$A" "$addr"
+log "copy-on-write copy made by another process's write: mirrored after $SWEEPS sweeps (the tenth at the latest)"
 kill "$C"
 mp w exit
 
