@@ -143,9 +143,64 @@ static struct attribute *mirror_root_attrs[] = {
 	NULL,
 };
 
+/*
+ * layout: every zone's number, node, start and size on a line of its own,
+ * as in the zone's node, start and size files, so that a reader learns the
+ * whole layout in one open() instead of three per zone.  The zones do not
+ * change between load and unload: the text is written once by
+ * mirror_sysfs_init() and freed by mirror_sysfs_exit(), after the file is
+ * gone, so a read needs no lock.
+ */
+static char *mirror_layout_text;
+
+static ssize_t layout_read(struct file *file, struct kobject *kobj,
+			   struct bin_attribute *attr, char *buf, loff_t off,
+			   size_t count)
+{
+	return memory_read_from_buffer(buf, count, &off, mirror_layout_text,
+				       attr->size);
+}
+
+/* Sized by mirror_layout_build() before the file is created. */
+static struct bin_attribute mirror_attr_layout = {
+	.attr = { .name = "layout", .mode = 0444 },
+	.read = layout_read,
+};
+
+static struct bin_attribute *mirror_root_bin_attrs[] = {
+	&mirror_attr_layout,
+	NULL,
+};
+
 static const struct attribute_group mirror_root_group = {
 	.attrs = mirror_root_attrs,
+	.bin_attrs = mirror_root_bin_attrs,
 };
+
+/* "N NODE 0xSTART SIZE\n": at most 10 + 1 + 11 + 1 + 18 + 1 + 20 + 1. */
+#define MIRROR_LAYOUT_LINE	64
+
+static int mirror_layout_build(void)
+{
+	size_t room = (size_t)max(mirror.nr_zones, 1U) * MIRROR_LAYOUT_LINE;
+	size_t len = 0;
+	unsigned int i;
+
+	mirror_layout_text = kvmalloc(room, GFP_KERNEL | __GFP_NOWARN);
+	if (!mirror_layout_text)
+		return -ENOMEM;
+	for (i = 0; i < mirror.nr_zones; i++) {
+		const struct mirror_zone *zone = &mirror.zones[i];
+
+		len += scnprintf(mirror_layout_text + len, room - len,
+				 "%u %d 0x%llx %llu\n", zone->id, zone->nid,
+				 (u64)PFN_PHYS(zone->start_pfn),
+				 (u64)PFN_PHYS(zone->end_pfn -
+					       zone->start_pfn));
+	}
+	mirror_attr_layout.size = len;
+	return 0;
+}
 
 /* ---- policy/ ------------------------------------------------------------- */
 
@@ -785,9 +840,14 @@ int mirror_sysfs_init(void)
 	unsigned int i;
 	int ret;
 
+	ret = mirror_layout_build();
+	if (ret)
+		return ret;
 	mirror.root = kobject_create_and_add("mirror", mm_kobj);
-	if (!mirror.root)
-		return -ENOMEM;
+	if (!mirror.root) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	ret = sysfs_create_group(mirror.root, &mirror_root_group);
 	if (ret)
 		goto out;
@@ -843,6 +903,8 @@ void mirror_sysfs_exit(void)
 	/* Removes the groups' files with the directory. */
 	kobject_put(mirror.root);
 	mirror.root = NULL;
+	kvfree(mirror_layout_text);
+	mirror_layout_text = NULL;
 }
 
 /* ---- debugfs ------------------------------------------------------------- */

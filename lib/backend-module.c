@@ -178,13 +178,13 @@ static int read_stat(struct mirror_ctx *ctx, int fd, const char *path,
 
 /* A zone's counters from its single files (a module without stat). */
 static int read_zone_files(struct mirror_ctx *ctx, int fd, const char *path,
-			   struct mirror_zone *z, bool layout,
+			   struct mirror_zone *z, bool load,
 			   unsigned long long *c)
 {
 	unsigned int i;
 	int rc;
 
-	if (layout) {
+	if (load) {
 		rc = sub_u64(ctx, fd, path, z->name, "pages_present", false,
 			     false, &c[ZC_PAGES_PRESENT]);
 		if (rc < 0)
@@ -210,7 +210,7 @@ static int read_zone_files(struct mirror_ctx *ctx, int fd, const char *path,
 
 static int read_zone_counters(struct mirror_ctx *ctx, int fd,
 			      const char *path, struct mirror_zone *z,
-			      bool layout)
+			      bool load)
 {
 	unsigned long long c[ZC_NR];
 	const char *from;
@@ -222,10 +222,10 @@ static int read_zone_counters(struct mirror_ctx *ctx, int fd,
 		       ARRAY_SIZE(zone_stat_fields), ZONE_STAT_MIN_FIELDS, c);
 	from = rc == 1 ? "stat" : "exhausted";
 	if (rc == 0)
-		rc = read_zone_files(ctx, fd, path, z, layout, c);
+		rc = read_zone_files(ctx, fd, path, z, load, c);
 	if (rc < 0)
 		return rc;
-	if (layout &&
+	if (load &&
 	    c[ZC_PAGES_PRESENT] > (z->end - z->start) / ctx->page_size)
 		return mirror_error(ctx, -EINVAL,
 				    "%s/%s: pages_present %llu exceeds the range",
@@ -249,37 +249,62 @@ static int read_zone_counters(struct mirror_ctx *ctx, int fd,
 	return 0;
 }
 
-static int read_zone(struct mirror_ctx *ctx, int fd, const char *path,
-		     struct mirror_zone *z, bool layout)
+/* A zone's place, from its files or from layout ('where' names it). */
+static int set_zone_layout(struct mirror_ctx *ctx, const char *where,
+			   struct mirror_zone *z, unsigned long long node,
+			   unsigned long long start, unsigned long long size)
+{
+	if (node >= MODULE_NODES_MAX)
+		return mirror_error(ctx, -EINVAL, "%s: node %llu out of range",
+				    where, node);
+	if (size == 0 || start + size < start ||
+	    (start | size) % ctx->page_size)
+		return mirror_error(ctx, -EINVAL,
+				    "%s: bad range start 0x%llx size %llu",
+				    where, start, size);
+	z->node_id = (int)node;
+	z->start = start;
+	z->end = start + size;
+	return 0;
+}
+
+/* A zone's node, start and size files (a module without layout). */
+static int read_zone_place(struct mirror_ctx *ctx, int fd, const char *path,
+			   struct mirror_zone *z)
 {
 	unsigned long long node, start, size;
+	char where[MIRROR_PATH_MAX + 32];
+	int rc;
+
+	rc = sub_u64(ctx, fd, path, z->name, "node", false, false, &node);
+	if (rc == 0)
+		rc = sub_u64(ctx, fd, path, z->name, "start", true, false,
+			     &start);
+	if (rc == 0)
+		rc = sub_u64(ctx, fd, path, z->name, "size", false, false,
+			     &size);
+	if (rc < 0)
+		return rc;
+	snprintf(where, sizeof(where), "%s/%s", path, z->name);
+	return set_zone_layout(ctx, where, z, node, start, size);
+}
+
+/*
+ * A zone's counters, and at the load ('load') its place too unless the
+ * layout file gave it ('placed').
+ */
+static int read_zone(struct mirror_ctx *ctx, int fd, const char *path,
+		     struct mirror_zone *z, bool load, bool placed)
+{
 	int rc;
 
 	snprintf(z->name, sizeof(z->name), "zone%u", z->id);
-	if (layout) {
-		rc = sub_u64(ctx, fd, path, z->name, "node", false, false, &node);
-		if (rc == 0)
-			rc = sub_u64(ctx, fd, path, z->name, "start", true,
-				     false, &start);
-		if (rc == 0)
-			rc = sub_u64(ctx, fd, path, z->name, "size", false,
-				     false, &size);
+	if (load && !placed) {
+		rc = read_zone_place(ctx, fd, path, z);
 		if (rc < 0)
 			return rc;
-		if (node >= MODULE_NODES_MAX)
-			return mirror_error(ctx, -EINVAL,
-					    "%s/%s/node: node %llu out of range",
-					    path, z->name, node);
-		if (size == 0 || start + size < start ||
-		    (start | size) % ctx->page_size)
-			return mirror_error(ctx, -EINVAL,
-					    "%s/%s: bad range start 0x%llx size %llu",
-					    path, z->name, start, size);
-		z->node_id = (int)node;
-		z->start = start;
-		z->end = start + size;
 	}
-	return read_zone_counters(ctx, fd, path, z, layout);
+	return read_zone_counters(ctx, fd, path, z, load);
 }
 
 static int read_node(struct mirror_ctx *ctx, int fd, const char *path,
@@ -430,21 +455,106 @@ static int read_header(struct mirror_ctx *ctx, int fd, const char *path,
 	return rc;
 }
 
+/*
+ * One "ID NODE 0xSTART SIZE" line of layout (ABI.md) into ctx->zones[i];
+ * 'where' names the line in errors.
+ */
+static int parse_layout_line(struct mirror_ctx *ctx, const char *where,
+			     char *line, unsigned int i)
+{
+	static const bool hex[] = { false, false, true, false };
+	unsigned long long v[4];
+	char *tok, *p = line;
+	unsigned int n;
+
+	for (n = 0; n < 4; n++) {
+		tok = p;
+		p = strchr(tok, ' ');
+		if (p)
+			*p++ = '\0';
+		else if (n < 3)
+			return mirror_error(ctx, -EINVAL,
+					    "%s: %u fields, expected 4",
+					    where, n + 1);
+		if (mirror_parse_u64(tok, hex[n], &v[n]) < 0 ||
+		    v[n] == MIRROR_UNKNOWN)
+			return mirror_error(ctx, -EINVAL,
+					    "%s: field %u is not a %s number: '%s'",
+					    where, n + 1,
+					    hex[n] ? "0x hex" : "decimal", tok);
+	}
+	/* Fields a later module adds after these four are ignored. */
+	if (v[0] != i)
+		return mirror_error(ctx, -EINVAL, "%s: zone %llu, expected %u",
+				    where, v[0], i);
+	return set_zone_layout(ctx, where, &ctx->zones[i], v[1], v[2], v[3]);
+}
+
+/*
+ * Every zone's place from the module's one layout file: 1, 0 when the
+ * module has none (its zones' node, start and size files then), or -errno.
+ */
+static int read_layout(struct mirror_ctx *ctx, int fd, const char *base)
+{
+	char where[MIRROR_PATH_MAX + 32], *text, *line, *next;
+	unsigned int i = 0;
+	int rc;
+
+	rc = mirror_file_readat_opt(ctx, fd, base, "layout",
+				    (size_t)MODULE_ZONES_MAX * 64, &text, NULL);
+	if (rc == -ENOENT)
+		return 0;
+	if (rc < 0)
+		return rc;
+	for (line = text; rc == 0 && *line; line = next, i++) {
+		next = strchr(line, '\n');
+		if (!next) {
+			rc = mirror_error(ctx, -EINVAL,
+					  "%s/layout: line %u has no newline",
+					  base, i + 1);
+			break;
+		}
+		*next++ = '\0';
+		snprintf(where, sizeof(where), "%s/layout: line %u", base,
+			 i + 1);
+		if (i >= ctx->nr_zones)
+			rc = mirror_error(ctx, -EINVAL,
+					  "%s: more lines than nr_zones (%u)",
+					  where, ctx->nr_zones);
+		else
+			rc = parse_layout_line(ctx, where, line, i);
+	}
+	if (rc == 0 && i != ctx->nr_zones)
+		rc = mirror_error(ctx, -EINVAL,
+				  "%s/layout: %u lines, nr_zones is %u", base, i,
+				  ctx->nr_zones);
+	free(text);
+	return rc < 0 ? rc : 1;
+}
+
 static int read_zones(struct mirror_ctx *ctx, int basefd, const char *base,
-		      bool layout)
+		      bool load)
 {
 	char path[MIRROR_PATH_MAX];
+	bool placed = false;
 	unsigned int i;
 	int fd, rc = 0;
 
 	if (!ctx->nr_zones)
 		return 0;
+	if (load) {
+		rc = read_layout(ctx, basefd, base);
+		if (rc < 0)
+			return rc;
+		placed = rc == 1;
+		rc = 0;
+	}
 	fd = open_sub(ctx, basefd, base, "zones", path, sizeof(path));
 	if (fd < 0)
 		return fd;
 	for (i = 0; i < ctx->nr_zones && rc == 0; i++) {
-		rc = read_zone(ctx, fd, path, &ctx->zones[i], layout);
-		if (rc == 0 && layout && i > 0 &&
+		rc = read_zone(ctx, fd, path, &ctx->zones[i], load, placed);
+		if (rc == 0 && load && i > 0 &&
 		    ctx->zones[i].start < ctx->zones[i - 1].end)
 			rc = mirror_error(ctx, -EINVAL,
 					  "%s/zone%u: overlaps or precedes zone%u",

@@ -213,6 +213,13 @@ int mirror_attr_u64_opt(struct mirror_ctx *ctx, int dirfd,
  */
 int mirror_file_read(struct mirror_ctx *ctx, const char *path, size_t max,
 		     char **text, size_t *len);
+/*
+ * Same for 'name' in directory 'dirfd' (path 'dirpath', for messages), but
+ * -ENOENT (and nothing recorded) when the file does not exist.
+ */
+int mirror_file_readat_opt(struct mirror_ctx *ctx, int dirfd,
+			   const char *dirpath, const char *name, size_t max,
+			   char **text, size_t *len);
 
 /*
  * Write all of buf to 'path' (a full path, already below the sysroot):

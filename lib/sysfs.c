@@ -185,18 +185,14 @@ int mirror_attr_u64_opt(struct mirror_ctx *ctx, int dirfd,
 	return attr_u64(ctx, dirfd, dirpath, name, false, true, val);
 }
 
-int mirror_file_read(struct mirror_ctx *ctx, const char *path, size_t max,
-		     char **text, size_t *len)
+/* The whole of fd (closed here), named 'path' in errors. */
+static int fd_read_all(struct mirror_ctx *ctx, int fd, const char *path,
+		       size_t max, char **text, size_t *len)
 {
 	size_t cap = 4096, got = 0;
 	char *buf, *tmp;
 	ssize_t n;
-	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return mirror_error(ctx, -errno, "%s: %s", path,
-				    strerror(errno));
 	buf = malloc(cap);
 	if (!buf)
 		goto nomem;
@@ -245,6 +241,35 @@ nomem:
 	free(buf);
 	close(fd);
 	return mirror_error(ctx, -ENOMEM, "%s: out of memory", path);
+}
+
+int mirror_file_read(struct mirror_ctx *ctx, const char *path, size_t max,
+		     char **text, size_t *len)
+{
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return mirror_error(ctx, -errno, "%s: %s", path,
+				    strerror(errno));
+	return fd_read_all(ctx, fd, path, max, text, len);
+}
+
+int mirror_file_readat_opt(struct mirror_ctx *ctx, int dirfd,
+			   const char *dirpath, const char *name, size_t max,
+			   char **text, size_t *len)
+{
+	char path[MIRROR_PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dirpath, name);
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return -ENOENT;
+	if (fd < 0)
+		return mirror_error(ctx, -errno, "%s: %s", path,
+				    strerror(errno));
+	return fd_read_all(ctx, fd, path, max, text, len);
 }
 
 int mirror_file_write(const char *path, const char *buf, size_t len)

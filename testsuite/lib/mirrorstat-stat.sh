@@ -1,16 +1,20 @@
 #!/bin/sh
-# The one-line stat files of zones and nodes (kernel-module/ABI.md): a
-# tree with them and the same tree without them (a module from before
-# them) give the same report in every format, and a garbled stat line is
-# refused with one line naming the file.
+# The one-line stat files of zones and nodes and the module's layout file
+# (kernel-module/ABI.md): a tree with them and the same tree without them
+# (a module from before them) give the same report in every format, and a
+# garbled stat or layout line is refused with one line naming the file.
 . "$(dirname "$0")/common.sh"
 
 gen_m64
 MIRROR_TREE_STAT=0 sh "$FIXTURES/gen-module-tree.sh" "$TMP/m64-files" 64 4
 [ -f "$TMP/m64/sys/kernel/mm/mirror/zones/zone5/stat" ] ||
 	fail "the generated tree has no stat files"
+[ "$(wc -l <"$TMP/m64/sys/kernel/mm/mirror/layout")" -eq 256 ] ||
+	fail "the generated tree's layout has not 256 lines"
 [ ! -e "$TMP/m64-files/sys/kernel/mm/mirror/zones/zone5/stat" ] ||
 	fail "MIRROR_TREE_STAT=0 wrote stat files"
+[ ! -e "$TMP/m64-files/sys/kernel/mm/mirror/layout" ] ||
+	fail "MIRROR_TREE_STAT=0 wrote a layout file"
 
 for opts in "-J" "-N" "--output-all -n" "--prometheus" "-J -N"; do
 	# shellcheck disable=SC2086
@@ -44,7 +48,21 @@ sys/kernel/mm/mirror/zones/zone5/stat|131072  131000 72 9 1 0 0 0|zone5/stat: fi
 sys/kernel/mm/mirror/zones/zone5/stat|131072 131000 72 9 1 0 0 2|zone5/stat: exhausted is not 0 or 1
 sys/kernel/mm/mirror/nodes/node3/stat|1 2 3 4 5 6 7 8|node3/stat: 8 fields, expected at least 9
 sys/kernel/mm/mirror/nodes/node3/stat|1 2 3 4 5 6 7 8 -9|node3/stat: field 9 is not a decimal number
+sys/kernel/mm/mirror/layout|0 0 0x0 536870912|layout: 1 lines, nr_zones is 256
+sys/kernel/mm/mirror/layout|5 0 0x0 536870912|layout: line 1: zone 5, expected 0
+sys/kernel/mm/mirror/layout|0 0 0x0|layout: line 1: 3 fields, expected 4
+sys/kernel/mm/mirror/layout|0 0 0 536870912|layout: line 1: field 3 is not a 0x hex number: '0'
+sys/kernel/mm/mirror/layout|0 x 0x0 536870912|layout: line 1: field 2 is not a decimal number: 'x'
+sys/kernel/mm/mirror/layout|0 4096 0x0 536870912|layout: line 1: node 4096 out of range
+sys/kernel/mm/mirror/layout|0 0 0x1000 0|layout: line 1: bad range start 0x1000 size 0
 CASES
+
+# The layout must describe the zones in address order, as the files do.
+rm -rf "$TMP/bad"
+cp -r "$TMP/m64" "$TMP/bad"
+sed -i '2s/ 0x[0-9a-f]* / 0x0 /' "$TMP/bad/sys/kernel/mm/mirror/layout"
+expect_fail 1 "zone1: overlaps or precedes zone0" -- \
+	"$MIRRORSTAT" --sysroot "$TMP/bad" -J
 
 # Fields a later module adds at the end are ignored.
 rm -rf "$TMP/more"
@@ -53,6 +71,8 @@ f=$TMP/more/$z
 printf '%s 77 88\n' "$(cat "$f")" >"$f.new" && mv "$f.new" "$f"
 f=$TMP/more/$n
 printf '%s 99\n' "$(cat "$f")" >"$f.new" && mv "$f.new" "$f"
+f=$TMP/more/sys/kernel/mm/mirror/layout
+sed 's/$/ 55/' "$f" >"$f.new" && mv "$f.new" "$f"
 "$MIRRORSTAT" --sysroot "$TMP/more" -J >"$TMP/more.out" 2>"$TMP/err" ||
 	fail "extra stat fields refused: $(cat "$TMP/err")"
 "$MIRRORSTAT" --sysroot "$TMP/m64" -J >"$TMP/stat.out"

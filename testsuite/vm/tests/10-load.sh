@@ -22,7 +22,7 @@ assert_eq 1 "$(kmsg_count '^.*mirror: emulation mode, '"$nr"' zones')" "load log
 
 # Every file ABI.md lists, and nothing else.
 files=$(cd "$MIRROR_SYS" && ls | tr '\n' ' ')
-assert_eq "abi_version bad_frees channel memtypes mode nodes nr_zones ordinary_pages policy processes version zones " "$files" "top-level files"
+assert_eq "abi_version bad_frees channel layout memtypes mode nodes nr_zones ordinary_pages policy processes version zones " "$files" "top-level files"
 assert_eq "default_mirror fallback " "$(ls "$MIRROR_SYS/policy" | tr '\n' ' ')" "policy files"
 zfiles="alloc_failures allocs bad_frees blocks_unclaimed exhausted failovers free_blocks frees node occupied pages_free pages_present pages_requested pages_used size start stat "
 nfiles="allocs_local allocs_ordinary allocs_remote failed fallback_constraint fallback_exhausted pages_free pages_total pages_used stat "
@@ -40,6 +40,9 @@ while [ "$z" -lt "$nr" ]; do
 	nid=$(node_of_addr "$start")
 	assert_eq "$nid" "$(node_of_addr $((start + size - 1)))" "range $z on one node"
 	assert_eq "$nid" "$(zone_read $z node)" "zone$z node"
+	# layout holds the same, a line per zone, for readers in one open().
+	assert_eq "$z $nid $(printf '0x%x' "$start") $size" \
+		"$(sed -n "$((z + 1))p" "$MIRROR_SYS/layout")" "zone$z layout line"
 	req=$((size / 4096))
 	assert_eq "$req" "$(zone_read $z pages_requested)" "zone$z pages_requested"
 	present=$(zone_read $z pages_present)
@@ -69,6 +72,12 @@ while [ "$z" -lt "$nr" ]; do
 	total_present=$((total_present + present))
 	z=$((z + 1))
 done
+
+assert_eq "$nr" "$(wc -l <"$MIRROR_SYS/layout")" "layout lines"
+assert_eq "-r--r--r--" "$(stat -c %A "$MIRROR_SYS/layout")" "layout mode"
+# Its size is the text's, so that stat() and a reader's buffer agree.
+assert_eq "$(stat -c %s "$MIRROR_SYS/layout")" \
+	"$(wc -c <"$MIRROR_SYS/layout")" "layout size"
 
 # Zones are numbered in address order.
 prev=-1
