@@ -2,8 +2,9 @@
 # mirrorstat -J on the generated 64-node x 4-zone mirror.ko tree, against
 # the floor of reading the single files it needs with cat into /dev/null
 # (and, with READFILES, with nothing but open+read+close).  The tree has
-# the one-line stat files; the same tree without them (a module from
-# before them, MIRROR_TREE_STAT=0) is timed in the same run.
+# the one-line stat files and the module's layout file; the same tree
+# without them (a module from before them, MIRROR_TREE_STAT=0) is timed in
+# the same run.
 # Targets: mirrorstat -J on the stat tree at most 0.5x open+read+close of
 # the single files, and under 10 ms.  Reports; never fails.
 #   BENCH_RUNS=N (default 40) runs of each; the median is reported.
