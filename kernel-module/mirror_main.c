@@ -319,9 +319,27 @@ static int mirror_spans_from_efi(struct mirror_span **out,
 	struct mirror_span *spans;
 	efi_memory_desc_t *md;
 	unsigned int nr = 0, dropped = 0;
+	bool conventional = false;
 
 	if (!efi_enabled(EFI_MEMMAP)) {
 		pr_err("ranges: none given and the machine has no EFI memory map\n");
+		return -ENODEV;
+	}
+	/*
+	 * x86 replaces efi.memmap while it boots (__efi_enter_virtual_mode(),
+	 * then efi_free_boot_services()) with a map of the regions EFI runtime
+	 * services need: no conventional memory is left in it by the time a
+	 * module loads, MORE_RELIABLE or not.  Say so, rather than that the
+	 * firmware has no mirrored memory.  (arm64 keeps the whole map.)
+	 */
+	for_each_efi_memory_desc(md) {
+		if (md->type == EFI_CONVENTIONAL_MEMORY) {
+			conventional = true;
+			break;
+		}
+	}
+	if (!conventional) {
+		pr_err("ranges: none given and the kernel's EFI memory map has no conventional memory left (it keeps only the firmware's runtime regions after boot): the mirrored ranges cannot be read\n");
 		return -ENODEV;
 	}
 	spans = kcalloc(MC_MAX_ZONES, sizeof(*spans), GFP_KERNEL);
@@ -797,7 +815,7 @@ static int mirror_zones_create(void)
 	if (ret)
 		return ret;
 	if (mirror.mode == MIRROR_MODE_FIRMWARE && mirror_kernelcore())
-		pr_info("ZONE_MOVABLE is in use (kernelcore=mirror?): the kernel's own data lives in mirrored memory; claiming at most %s of each node's\n",
+		pr_info("ZONE_MOVABLE is in use (kernelcore=mirror?): the kernel's own data lives in mirrored memory; claiming at most %s of each node's mirrored memory\n",
 			budget && *budget ? budget : "50%");
 	mirror_spans_budget(spans, &nr, &b);
 	if (!nr) {

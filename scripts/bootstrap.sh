@@ -30,9 +30,10 @@ PACKAGES="build-essential autoconf automake libtool pkg-config
 	cpio kmod numactl prometheus stress-ng memtester
 	debhelper dh-dkms dkms lintian systemd bash-completion"
 # make check-debug (not CI): Debian's kernel source, built with KASAN and
-# lockdep by testsuite/vm/vm-kernel.sh.
+# lockdep by testsuite/vm/vm-kernel.sh; ovmf, the UEFI firmware the
+# firmware-mode boots start that kernel with (vm-run.sh --firmware).
 if [ "${MIRROR_DEBUG_KERNEL:-0}" = 1 ]; then
-	PACKAGES="$PACKAGES linux-source-6.1 bc bison flex libelf-dev libssl-dev xz-utils patch"
+	PACKAGES="$PACKAGES linux-source-6.1 bc bison flex libelf-dev libssl-dev xz-utils patch ovmf"
 fi
 
 # Packages installed only for a tool they carry, whose service bootstrap

@@ -109,3 +109,28 @@ VM_DEBUG_CMDLINE="page_owner=on kasan_multi_shot"
 # does the boot (debug-checks/debug-boot.sh).  Lockdep's and KASAN's reports
 # start with "WARNING:" or "BUG:"; debugobjects' with "ODEBUG:".
 VM_KERNEL_TROUBLE='Oops|BUG:|kernel BUG|general protection fault|WARNING:|UBSAN:|KASAN:|ODEBUG:|Kernel panic|list_(add|del) corruption|refcount_t:|Bad page (state|map)|page dumped because|possible circular locking|inconsistent lock state|suspicious RCU usage|kmemleak: [0-9]+ new suspected memory leaks'
+
+# ---- firmware mode (vm-run.sh --firmware, tests-firmware/) -----------------
+# The UEFI firmware the machine boots through then (Debian's ovmf).
+VM_OVMF=${MIRROR_OVMF:-/usr/share/ovmf/OVMF.fd}
+# The mirrored memory of a firmware boot: efi_fake_mem=SIZE@START:0x10000
+# (EFI_MEMORY_MORE_RELIABLE) per range, which the kernel applies to the EFI
+# memory map before efi_find_mirror() and kernelcore=mirror read it
+# (CONFIG_EFI_FAKE_MEMMAP, at most 8 ranges).  One range per node, from
+# its third memory block (where the suite's zones are) up to its end.  The
+# default budget (50%) leaves whole blocks on every node but node 3, whose
+# last block holds OVMF's memory and tables: node 0 (768 MiB on the debug
+# kernel) its third and fourth block, nodes 1 and 2 their third.  Under
+# OVMF node 0 has more holes, so kernelcore= ends its kernel part at
+# 260 MiB, not 256: its third block spans two zones and cannot be
+# offlined (EINVAL), and its blocks above hold the debug kernel's
+# reserved memory (EBUSY); the third blocks of nodes 1 and 2 and the first
+# of node 3's range could be claimed (tried with ranges= on 2026-12-07).
+VM_FIRMWARE_FAKE_MEM=
+_n=0
+while [ "$_n" -lt "$VM_NODES" ]; do
+	VM_FIRMWARE_FAKE_MEM="$VM_FIRMWARE_FAKE_MEM${VM_FIRMWARE_FAKE_MEM:+,}$(($(vm_node_mb $_n) - VM_ZONE_OFFSET_MB))M@$(printf '0x%x' $(($(vm_node_start $_n) + (VM_ZONE_OFFSET_MB << 20)))):0x10000"
+	_n=$((_n + 1))
+done
+unset _n
+VM_FIRMWARE_CMDLINE="efi_fake_mem=$VM_FIRMWARE_FAKE_MEM"

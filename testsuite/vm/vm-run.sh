@@ -39,8 +39,20 @@
 #                        and last (a kmemleak scan); time limits x4.
 #                        rt: Debian's PREEMPT_RT kernel
 #   --debug-kernel       --kernel-flavour debug
+#   --firmware, --efi    boot through UEFI firmware (OVMF, VM_OVMF in
+#                        vm-config.sh) instead of SeaBIOS: the kernel starts
+#                        from its EFI stub and has an EFI memory map, where
+#                        efi_fake_mem= (VM_FIRMWARE_CMDLINE, unless --append
+#                        gives its own) marks ranges mirrored
+#                        (MORE_RELIABLE) for mirror.ko's firmware mode.
+#                        Needs a kernel with CONFIG_EFI_FAKE_MEMMAP (the
+#                        debug flavour); the runs keep their files in
+#                        .../firmware/ of the flavour's build directory
 #   --timeout-scale N    multiply every time limit (each script's and the
 #                        boot's) by N (1)
+#
+# A kernelcore= in --append replaces the machine's own (VM_KERNELCORE_CMDLINE),
+# e.g. --append kernelcore=mirror.
 #
 # MIRROR_STRESS_SECONDS, MIRROR_STRESS_SEED, MIRROR_STRESS_CYCLE,
 # MIRROR_STRESS_OPS, MIRROR_STRESS_NO, MIRROR_SOAK_ROUNDS and
@@ -76,6 +88,7 @@ testsdir=
 flavour=
 scale=
 kernel=
+firmware=
 
 die() { echo "$me: $*" >&2; exit 99; }
 
@@ -100,6 +113,7 @@ $2"; shift 2 ;;
 	--kernel-release) kver=$2; shift 2 ;;
 	--kernel-flavour) flavour=$2; shift 2 ;;
 	--debug-kernel) flavour=debug; shift ;;
+	--firmware|--efi) firmware=yes; shift ;;
 	--timeout-scale) scale=$2; shift 2 ;;
 	-h|--help) sed -n '2,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	-*) die "unknown option '$1' (see --help)" ;;
@@ -155,6 +169,20 @@ if [ -n "$flavour" ]; then
 	out=$out/$flavour
 	[ "$flavour" = debug ] && append="$append $VM_DEBUG_CMDLINE"
 fi
+# UEFI firmware: its own build directory (the runs beside it without
+# firmware keep theirs), the mirrored ranges on the command line.
+if [ -n "$firmware" ]; then
+	out=$out/firmware
+	case " $append " in
+	*" efi_fake_mem="*) ;;
+	*) append="$append $VM_FIRMWARE_CMDLINE" ;;
+	esac
+fi
+# A kernelcore= of the caller's replaces the machine's: two of them would
+# both take effect (kernelcore=mirror wins over a size, silently).
+case " $append " in
+*" kernelcore="*) VM_CMDLINE=$(printf '%s\n' "$VM_CMDLINE" | sed 's/ kernelcore=[^ ]*//g') ;;
+esac
 log=${log:-$out/console.log}
 
 if [ -z "$kver" ] && [ -f "$builddir/testsuite/Makefile" ]; then
@@ -181,6 +209,8 @@ missing()
 	{ [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1; } ||
 		{ echo "no static /bin/busybox (apt-get install busybox-static)"; return; }
 	command -v cpio >/dev/null || { echo "cpio not found (apt-get install cpio)"; return; }
+	[ -z "$firmware" ] || [ -r "$VM_OVMF" ] ||
+		{ echo "no UEFI firmware $VM_OVMF (apt-get install ovmf)"; return; }
 }
 why=$(missing)
 if [ -n "$why" ]; then
@@ -287,6 +317,7 @@ qemu_args()
 	set -- -accel tcg -nographic -no-reboot -nic none \
 		-m "$((VM_NODE0_MB + (VM_NODES - 1) * VM_NODE_MB))M" \
 		-smp "$VM_NODES,sockets=$VM_NODES,cores=1,threads=1"
+	[ -n "$firmware" ] && set -- "$@" -bios "$VM_OVMF"
 	n=0
 	while [ "$n" -lt "$VM_NODES" ]; do
 		set -- "$@" -object "memory-backend-ram,id=mem$n,size=$(vm_node_mb $n)M" \
