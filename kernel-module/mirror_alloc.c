@@ -7,9 +7,13 @@
  *
  * Zone path: a per-CPU cache of small blocks in front of each zone (as the
  * page allocator's per-CPU lists), and one raw spinlock per zone around
- * the core's bitmap allocator for the rest; both taken with interrupts
- * off, nothing in them sleeps, so GFP_ATOMIC works from any context, on
- * PREEMPT_RT too.  Counters that every allocation touches are per CPU.
+ * the core's bitmap allocator for the rest.  A CPU takes its own cache's
+ * lock with interrupts on, by trylock, as the page allocator takes its
+ * per-CPU lists since 6.0: an interrupt that finds its CPU's cache held by
+ * the context it interrupted uses the zone directly.  The zone lock is
+ * always taken with interrupts off.  Nothing in either sleeps, so
+ * GFP_ATOMIC works from any context, on PREEMPT_RT too.  Counters that
+ * every allocation touches are per CPU.
  *
  * Ordinary pages (a fallback, or a request that did not ask for mirrored
  * memory) are recorded by pfn so that mirror_free_pages() can tell them
@@ -62,9 +66,18 @@ static struct mirror_zone *mirror_zc_zone(struct mc_zcache *zc)
 	return zc->priv;
 }
 
+/*
+ * The core takes the zone's lock inside a cache's, which is held with
+ * interrupts on: interrupts go off here, and back to what they were in
+ * mirror_zc_zone_unlock().
+ */
 static void mirror_zc_zone_lock(struct mc_zcache *zc)
 {
-	raw_spin_lock(&mirror_zc_zone(zc)->lock);
+	struct mirror_zone *zone = mirror_zc_zone(zc);
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&zone->lock, flags);
+	zone->lock_flags = flags;
 }
 
 /* Free pages of a zone as its users see them; zone locked. */
@@ -102,7 +115,7 @@ static void mirror_zc_zone_unlock(struct mc_zcache *zc)
 		zone->ev_seq++;
 		mirror_event_note(zone);
 	}
-	raw_spin_unlock(&zone->lock);
+	raw_spin_unlock_irqrestore(&zone->lock, zone->lock_flags);
 }
 
 /* A cache holds pages: the idle pass must come round. 'c' locked. */
@@ -122,9 +135,23 @@ static struct mc_zcache_cpu *mirror_zc_cache_of(struct mc_zcache *zc,
 	return &per_cpu_ptr(mirror_zc_zone(zc)->caches, cpu)->cache;
 }
 
-static void mirror_zc_cache_lock(struct mc_zcache *zc, unsigned int cpu)
+/*
+ * A visit to CPU 'cpu''s cache from a drain.  In a task it waits: the
+ * holder is another CPU, or was this CPU's own task before it, which
+ * cannot hold it now (preemption is off while a cache is held).  In an
+ * interrupt it only tries: the holder may be the context it interrupted,
+ * and lockdep must never see the lock taken in an interrupt but by
+ * trylock, since CPUs take their own with interrupts on.
+ */
+static bool mirror_zc_cache_lock(struct mc_zcache *zc, unsigned int cpu)
 {
-	raw_spin_lock(&per_cpu_ptr(mirror_zc_zone(zc)->caches, cpu)->lock);
+	raw_spinlock_t *lock =
+		&per_cpu_ptr(mirror_zc_zone(zc)->caches, cpu)->lock;
+
+	if (!in_task())
+		return raw_spin_trylock(lock);
+	raw_spin_lock(lock);
+	return true;
 }
 
 static void mirror_zc_cache_unlock(struct mc_zcache *zc, unsigned int cpu)
@@ -132,7 +159,6 @@ static void mirror_zc_cache_unlock(struct mc_zcache *zc, unsigned int cpu)
 	raw_spin_unlock(&per_cpu_ptr(mirror_zc_zone(zc)->caches, cpu)->lock);
 }
 
-/* Every call into the core's zcache runs with interrupts off. */
 static const struct mc_zcache_ops mirror_zc_ops = {
 	.zone_lock = mirror_zc_zone_lock,
 	.zone_unlock = mirror_zc_zone_unlock,
@@ -289,24 +315,29 @@ static int mirror_zone_take(struct mirror_zone *zone, unsigned int order,
 	bool event = false;
 	int ret;
 
-	local_irq_save(flags);
-	c = this_cpu_ptr(zone->caches);
-	raw_spin_lock(&c->lock);
-	ret = mc_zcache_alloc(&zone->zc, &c->cache, order, pfn);
-	mirror_cache_arm(c);
-	raw_spin_unlock(&c->lock);
-	if (ret == -EAGAIN)
-		ret = mc_zcache_alloc_drained(&zone->zc, order, pfn);
-	if (ret) {
-		raw_spin_lock(&zone->lock);
-		if (!zone->exhausted) {
-			zone->exhausted = true;
-			zone->ev_seq++;
-			event = true;
-		}
-		raw_spin_unlock(&zone->lock);
+	c = get_cpu_ptr(zone->caches);
+	if (raw_spin_trylock(&c->lock)) {
+		ret = mc_zcache_alloc(&zone->zc, &c->cache, order, pfn);
+		mirror_cache_arm(c);
+		raw_spin_unlock(&c->lock);
+		put_cpu_ptr(zone->caches);
+		if (ret == -EAGAIN)
+			ret = mc_zcache_alloc_drained(&zone->zc, order, pfn);
+	} else {
+		/* Held by the context this interrupt interrupted. */
+		put_cpu_ptr(zone->caches);
+		ret = mc_zcache_alloc_zone(&zone->zc, order, pfn);
 	}
-	local_irq_restore(flags);
+	if (likely(!ret))
+		return 0;
+
+	raw_spin_lock_irqsave(&zone->lock, flags);
+	if (!zone->exhausted) {
+		zone->exhausted = true;
+		zone->ev_seq++;
+		event = true;
+	}
+	raw_spin_unlock_irqrestore(&zone->lock, flags);
 	if (event)
 		mirror_event_note(zone);
 	return ret;
@@ -367,25 +398,29 @@ static void mirror_zone_take_back(struct mirror_zone *zone, unsigned long pfn,
 				  unsigned int order, bool freed)
 {
 	struct mirror_zone_cache *c;
-	unsigned long flags, i;
+	unsigned long i;
 	int ret;
 
 	for (i = 0; i < (1UL << order); i++)
 		mirror_channel_page_freed(zone, pfn + i);
 	mirror_fill_free(zone, pfn_to_page(pfn), order);
 
-	local_irq_save(flags);
-	c = this_cpu_ptr(zone->caches);
-	raw_spin_lock(&c->lock);
-	ret = mc_zcache_free(&zone->zc, &c->cache, pfn, order);
-	mirror_cache_arm(c);
-	raw_spin_unlock(&c->lock);
+	c = get_cpu_ptr(zone->caches);
+	if (raw_spin_trylock(&c->lock)) {
+		ret = mc_zcache_free(&zone->zc, &c->cache, pfn, order);
+		mirror_cache_arm(c);
+		raw_spin_unlock(&c->lock);
+		put_cpu_ptr(zone->caches);
+	} else {
+		/* Held by the context this interrupt interrupted. */
+		put_cpu_ptr(zone->caches);
+		ret = mc_zcache_free_zone(&zone->zc, pfn, order);
+	}
 	/* An exhausted zone: let the zone's unlock see whether it recovered. */
 	if (!ret && READ_ONCE(zone->exhausted)) {
 		mirror_zc_zone_lock(&zone->zc);
 		mirror_zc_zone_unlock(&zone->zc);
 	}
-	local_irq_restore(flags);
 
 	if (WARN_ON_ONCE(ret)) {
 		/* Our records disagree with the core's: keep both as is. */

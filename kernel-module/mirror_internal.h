@@ -64,9 +64,12 @@ enum mirror_event {
 
 /*
  * A CPU's cache of small free blocks of one zone (see core/zcache.h).
- * 'lock' protects 'cache'; it is taken with interrupts off, before the
- * zone's lock and never together with another CPU's.  Raw: allocations
- * may come from hard interrupt context, on PREEMPT_RT too.
+ * 'lock' protects 'cache'; it is taken before the zone's lock and never
+ * together with another CPU's.  Its own CPU takes it with interrupts on
+ * and preemption off, by trylock (mirror_zone_take()); an interrupt that
+ * finds it held uses the zone instead, and in interrupt context it is
+ * only ever tried (mirror_zc_cache_lock()).  Raw: allocations may come
+ * from hard interrupt context, on PREEMPT_RT too.
  */
 struct mirror_zone_cache {
 	raw_spinlock_t lock;
@@ -105,6 +108,8 @@ struct mirror_zone {
 	 * but the debugfs check).  The per-CPU caches' locks come first.
 	 */
 	raw_spinlock_t lock;
+	/* Interrupt state before the core's zone_lock op; under 'lock'. */
+	unsigned long lock_flags;
 	struct mc_zalloc za;
 	/*
 	 * Where the last read of 'occupied' stopped: the next line starts at

@@ -145,6 +145,25 @@ int mc_zcache_alloc_drained(struct mc_zcache *zc, unsigned int order,
 	return mc_zcache_zone_alloc(zc, order, pfn);
 }
 
+int mc_zcache_alloc_zone(struct mc_zcache *zc, unsigned int order, u64 *pfn)
+{
+	int ret = mc_zcache_zone_alloc(zc, order, pfn);
+
+	if (ret == -ENOMEM && mc_zcache_pages(zc))
+		ret = mc_zcache_alloc_drained(zc, order, pfn);
+	return ret;
+}
+
+int mc_zcache_free_zone(struct mc_zcache *zc, u64 pfn, unsigned int order)
+{
+	int ret;
+
+	zc->ops->zone_lock(zc);
+	ret = mc_zalloc_free(zc->z, pfn, order);
+	zc->ops->zone_unlock(zc);
+	return ret;
+}
+
 int mc_zcache_free(struct mc_zcache *zc, struct mc_zcache_cpu *c, u64 pfn,
 		   unsigned int order)
 {
@@ -194,7 +213,10 @@ u64 mc_zcache_drain_all(struct mc_zcache *zc, bool idle_only)
 
 		if (!c)
 			continue;
-		zc->ops->cache_lock(zc, cpu);
+		if (!zc->ops->cache_lock(zc, cpu)) {
+			left += MC_READ_ONCE(c->pages);
+			continue;
+		}
 		if (idle_only && c->touched)
 			c->touched = false;
 		else

@@ -23,7 +23,9 @@
  * zone's lock, always taken after a cache's lock, never before.  The
  * functions that need the zone call ops->zone_lock()/zone_unlock(); the
  * ones that visit other CPUs' caches call ops->cache_lock()/cache_unlock()
- * and must be called with no cache lock held.
+ * and must be called with no cache lock held.  A caller that cannot take
+ * its own cache's lock (an interrupt that came while its CPU held it) uses
+ * the zone directly: mc_zcache_alloc_zone(), mc_zcache_free_zone().
  */
 #ifndef MIRROR_CORE_ZCACHE_H
 #define MIRROR_CORE_ZCACHE_H
@@ -58,7 +60,12 @@ struct mc_zcache_ops {
 	/* CPU 'cpu''s cache (not locked), or NULL if it has none. */
 	struct mc_zcache_cpu *(*cache_of)(struct mc_zcache *zc,
 					  unsigned int cpu);
-	void (*cache_lock)(struct mc_zcache *zc, unsigned int cpu);
+	/*
+	 * Lock CPU 'cpu''s cache for a visit from another context; false
+	 * when it cannot be had without waiting on the context the caller
+	 * interrupted (it is then left as it is).
+	 */
+	bool (*cache_lock)(struct mc_zcache *zc, unsigned int cpu);
 	void (*cache_unlock)(struct mc_zcache *zc, unsigned int cpu);
 };
 
@@ -99,6 +106,14 @@ int mc_zcache_alloc_drained(struct mc_zcache *zc, unsigned int order,
 			    u64 *pfn);
 
 /*
+ * With no cache locked, for a caller that could not lock its own cache:
+ * allocate from the zone, and when it has no block of this order, drain
+ * the caches (those that can be locked) and try once more.  0, -ENOMEM,
+ * -EINVAL.
+ */
+int mc_zcache_alloc_zone(struct mc_zcache *zc, unsigned int order, u64 *pfn);
+
+/*
  * Free a block with 'c' locked: into the cache (giving a batch back to
  * the zone when the list passes 'high'), or to the zone above
  * MC_ZCACHE_MAX_ORDER.  0, or -EINVAL when the zone refuses it (see
@@ -108,12 +123,19 @@ int mc_zcache_alloc_drained(struct mc_zcache *zc, unsigned int order,
 int mc_zcache_free(struct mc_zcache *zc, struct mc_zcache_cpu *c, u64 pfn,
 		   unsigned int order);
 
+/*
+ * With no cache locked, for a caller that could not lock its own cache:
+ * free a block to the zone directly.  0 or -EINVAL as mc_zalloc_free().
+ */
+int mc_zcache_free_zone(struct mc_zcache *zc, u64 pfn, unsigned int order);
+
 /* Give everything in 'c' (locked) back to the zone.  Pages given back. */
 u64 mc_zcache_drain(struct mc_zcache *zc, struct mc_zcache_cpu *c);
 
 /*
  * With no cache locked: drain every cache ('idle_only': only those not
  * used since the previous such call, and clear the mark of the others).
+ * A cache whose lock ops->cache_lock() cannot take is left as it is.
  * Returns the pages that stay cached.
  */
 u64 mc_zcache_drain_all(struct mc_zcache *zc, bool idle_only);

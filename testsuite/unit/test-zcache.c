@@ -26,6 +26,8 @@ struct sim {
 	struct mc_zcache_cpu cpu[NCPUS];
 	bool present[NCPUS];
 	int cache_locked;		/* CPU whose cache is locked, or -1 */
+	bool busy[NCPUS];		/* its lock cannot be had (held by the
+					 * context an interrupt interrupted) */
 	bool zone_locked;
 	unsigned int zone_locks;	/* holds of the zone lock */
 };
@@ -55,14 +57,17 @@ static struct mc_zcache_cpu *sim_cache_of(struct mc_zcache *zc,
 	return s->present[cpu] ? &s->cpu[cpu] : NULL;
 }
 
-static void sim_cache_lock(struct mc_zcache *zc, unsigned int cpu)
+static bool sim_cache_lock(struct mc_zcache *zc, unsigned int cpu)
 {
 	struct sim *s = zc->priv;
 
 	/* Never a cache inside the zone lock, never two caches. */
 	ck_assert(!s->zone_locked);
 	ck_assert_int_eq(s->cache_locked, -1);
+	if (s->busy[cpu])
+		return false;
 	s->cache_locked = (int)cpu;
+	return true;
 }
 
 static void sim_cache_unlock(struct mc_zcache *zc, unsigned int cpu)
@@ -345,6 +350,58 @@ START_TEST(test_absent_cpu_skipped)
 }
 END_TEST
 
+/*
+ * A cache that cannot be locked (an interrupt came while its CPU held it):
+ * the interrupt's allocations and frees go to the zone directly, draining
+ * leaves that cache alone, and the counts stay exact throughout.
+ */
+START_TEST(test_busy_cache_uses_zone)
+{
+	struct sim *s = sim_new(64, 32, 16);
+	u64 pfns[64], pfn;
+	unsigned int i, n = 0, zl;
+
+	/* CPU 1 caches 16 pages; then its lock is held by what we interrupt. */
+	ck_assert_int_eq(sim_alloc(s, 1, 0, &pfn), 0);
+	ck_assert_int_eq(sim_put(s, 1, pfn, 0), 0);
+	ck_assert_uint_eq(s->cpu[1].pages, 16);
+	s->busy[1] = true;
+
+	/* Straight from the zone: one zone lock, CPU 1's cache untouched. */
+	zl = s->zone_locks;
+	ck_assert_int_eq(mc_zcache_alloc_zone(&s->zc, 0, &pfns[n++]), 0);
+	ck_assert_uint_eq(s->zone_locks, zl + 1);
+	ck_assert_uint_eq(s->cpu[1].pages, 16);
+	ck_assert_uint_eq(sim_free_pages(s), 63);
+
+	/* The zone runs dry: the other caches drain, CPU 1's stays. */
+	ck_assert_int_eq(sim_alloc(s, 2, 0, &pfn), 0);
+	ck_assert_int_eq(sim_put(s, 2, pfn, 0), 0);
+	while (n < 64 && mc_zcache_alloc_zone(&s->zc, 0, &pfns[n]) == 0)
+		n++;
+	ck_assert_uint_eq(n, 48);
+	ck_assert_uint_eq(s->cpu[2].pages, 0);
+	ck_assert_uint_eq(s->cpu[1].pages, 16);
+	ck_assert_uint_eq(mc_zcache_drain_all(&s->zc, false), 16);
+	ck_assert_int_eq(mc_zcache_alloc_zone(&s->zc, 0, &pfn), -ENOMEM);
+	ck_assert_uint_eq(sim_free_pages(s), 16);
+
+	/* Frees go to the zone; a bad one is refused there as anywhere. */
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(mc_zcache_free_zone(&s->zc, pfns[i], 0), 0);
+	ck_assert_int_eq(mc_zcache_free_zone(&s->zc, pfns[0], 0), -EINVAL);
+	ck_assert_uint_eq(s->z.stats.free, 48);
+	ck_assert_uint_eq(sim_free_pages(s), 64);
+
+	/* The interrupted context lets go: everything drains. */
+	s->busy[1] = false;
+	ck_assert_uint_eq(mc_zcache_drain_all(&s->zc, false), 0);
+	ck_assert_uint_eq(s->z.stats.free, 64);
+	assert_consistent(s);
+	sim_free(s);
+}
+END_TEST
+
 /* A free the zone refuses is reported, and nothing changes. */
 START_TEST(test_free_outside_zone_refused)
 {
@@ -431,6 +488,7 @@ static Suite *zcache_suite(void)
 	tcase_add_test(tc, test_idle_drain);
 	tcase_add_test(tc, test_drain_one_cpu);
 	tcase_add_test(tc, test_absent_cpu_skipped);
+	tcase_add_test(tc, test_busy_cache_uses_zone);
 	tcase_add_test(tc, test_free_outside_zone_refused);
 	tcase_add_loop_test(tc, test_random_run, 0, 4);
 	suite_add_tcase(s, tc);

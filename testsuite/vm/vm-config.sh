@@ -85,8 +85,9 @@ VM_KMODS="hwpoison_inject"
 
 # Third-party programs put into the initramfs when the host has them (each
 # with its shared libraries); tests run them under 'mirrorctl run' and skip
-# without them.  bootstrap.sh installs them.
-VM_EXTRA_PROGRAMS="stress-ng memtester"
+# without them.  bootstrap.sh installs them.  Set VM_EXTRA_PROGRAMS to add
+# others for a session by hand (perf, to profile inside the machine).
+VM_EXTRA_PROGRAMS=${VM_EXTRA_PROGRAMS:-"stress-ng memtester"}
 
 # Kernel command line common to every boot.  nokaslr keeps the kernel
 # image at 16 MiB, so the layout above holds from boot to boot.
