@@ -61,13 +61,27 @@ vm_node_mb()
 # block of each node holds its memory map (reserved), so the third block is
 # the one to claim.  Checked by tests/00-sanity.sh on every run.
 VM_ZONE_OFFSET_MB=256
-VM_RANGES=
-_n=0
-while [ "$_n" -lt "$VM_NODES" ]; do
-	VM_RANGES="$VM_RANGES${VM_RANGES:+,}128M@$(printf '0x%x' $(($(vm_node_start $_n) + (VM_ZONE_OFFSET_MB << 20))))"
-	_n=$((_n + 1))
-done
-unset _n
+
+# vm_zone_addr N: where node N's zone starts, 0x hex.
+vm_zone_addr()
+{
+	printf '0x%x' $(($(vm_node_start "$1") + (VM_ZONE_OFFSET_MB << 20)))
+}
+
+# vm_nodes_join CMD...: "CMD... N" for every node N, joined by commas.
+vm_nodes_join()
+{
+	_joined=
+	_n=0
+	while [ "$_n" -lt "$VM_NODES" ]; do
+		_joined="$_joined${_joined:+,}$("$@" "$_n")"
+		_n=$((_n + 1))
+	done
+	echo "$_joined"
+}
+
+_vm_zone_range() { echo "128M@$(vm_zone_addr "$1")"; }
+VM_RANGES=$(vm_nodes_join _vm_zone_range)
 
 # kernelcore=N spreads N evenly over the nodes and rounds each node's share
 # up to 4 MiB (MAX_ORDER): 255 MiB a node ends the kernel's part of every
@@ -127,11 +141,9 @@ VM_OVMF=${MIRROR_OVMF:-/usr/share/ovmf/OVMF.fd}
 # offlined (EINVAL), and its blocks above hold the debug kernel's
 # reserved memory (EBUSY); the third blocks of nodes 1 and 2 and the first
 # of node 3's range could be claimed (tried with ranges= on 2026-12-07).
-VM_FIRMWARE_FAKE_MEM=
-_n=0
-while [ "$_n" -lt "$VM_NODES" ]; do
-	VM_FIRMWARE_FAKE_MEM="$VM_FIRMWARE_FAKE_MEM${VM_FIRMWARE_FAKE_MEM:+,}$(($(vm_node_mb $_n) - VM_ZONE_OFFSET_MB))M@$(printf '0x%x' $(($(vm_node_start $_n) + (VM_ZONE_OFFSET_MB << 20)))):0x10000"
-	_n=$((_n + 1))
-done
-unset _n
+_vm_fake_range()
+{
+	echo "$(($(vm_node_mb "$1") - VM_ZONE_OFFSET_MB))M@$(vm_zone_addr "$1"):0x10000"
+}
+VM_FIRMWARE_FAKE_MEM=$(vm_nodes_join _vm_fake_range)
 VM_FIRMWARE_CMDLINE="efi_fake_mem=$VM_FIRMWARE_FAKE_MEM"

@@ -190,19 +190,49 @@ static char *page_of(const char *cmd, unsigned int r, size_t p)
 	return (char *)regions[r].base + p * psz;
 }
 
-/* The frame behind 'addr' (0: none), or ~0 when pagemap cannot say. */
-static unsigned long long frame_of(const void *addr)
+/*
+ * The frame behind 'addr' in process 'pid' (0: this one), from its
+ * pagemap: 0 when none, ~0 (errno set) when pagemap cannot say.
+ */
+static unsigned long long frame_of_pid(pid_t pid, unsigned long long addr)
 {
 	size_t psz = (size_t)sysconf(_SC_PAGESIZE);
 	uint64_t ent = 0;
-	int fd = open("/proc/self/pagemap", O_RDONLY);
+	char path[64];
 	ssize_t got = -1;
+	int fd, err;
 
-	if (fd >= 0) {
-		got = pread(fd, &ent, 8, (off_t)((uintptr_t)addr / psz * 8));
-		close(fd);
-	}
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/pagemap");
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return ~0ULL;
+	got = pread(fd, &ent, 8, (off_t)(addr / psz * 8));
+	err = errno;
+	close(fd);
+	errno = err;
 	return got == 8 ? zm_pfn(ent) : ~0ULL;
+}
+
+static unsigned long long frame_of(const void *addr)
+{
+	return frame_of_pid(0, (uintptr_t)addr);
+}
+
+/* "CMD pfn=0xPFN mirror=0|1" for a frame_of_pid() answer. */
+static void print_frame(const char *cmd, unsigned long long pfn)
+{
+	static struct zonemap zm;
+
+	if (pfn == ~0ULL) {
+		printf("%s error pagemap: %s\n", cmd, strerror(errno));
+		return;
+	}
+	zm_load(&zm);
+	printf("%s pfn=0x%llx mirror=%d\n", cmd, pfn,
+	       pfn && zm_find(&zm, pfn) >= 0);
 }
 
 static void cmd_pfn(unsigned int r, size_t p)
@@ -283,30 +313,6 @@ static void cmd_hole(void)
 		return;
 	}
 	printf("hole addr=%p\n", hole);
-}
-
-static void cmd_frameof(pid_t pid, unsigned long long addr)
-{
-	static struct zonemap zm;
-	size_t psz = (size_t)sysconf(_SC_PAGESIZE);
-	char path[64];
-	uint64_t ent = 0;
-	unsigned long long pfn;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)pid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0 || pread(fd, &ent, 8, (off_t)(addr / psz * 8)) != 8) {
-		printf("frameof error %s: %s\n", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	close(fd);
-	zm_load(&zm);
-	pfn = zm_pfn(ent);
-	printf("frameof pfn=0x%llx mirror=%d\n", pfn,
-	       pfn && zm_find(&zm, pfn) >= 0);
 }
 
 static double now_ms(void)
@@ -518,12 +524,7 @@ static void command(char *line, const char *self)
 	} else if (!strcmp(line, "hole")) {
 		cmd_hole();
 	} else if (!strcmp(line, "holeframe") && hole) {
-		static struct zonemap zm;
-		unsigned long long pfn = frame_of(hole);
-
-		zm_load(&zm);
-		printf("holeframe pfn=0x%llx mirror=%d\n", pfn,
-		       pfn && pfn != ~0ULL && zm_find(&zm, pfn) >= 0);
+		print_frame("holeframe", frame_of(hole));
 	} else if (!strcmp(line, "forkhold")) {
 		pid_t pid;
 
@@ -535,7 +536,8 @@ static void command(char *line, const char *self)
 		}
 		printf("forkhold %d\n", (int)pid);
 	} else if (sscanf(line, "frameof %lu %511s", &p, arg) == 2) {
-		cmd_frameof((pid_t)p, strtoull(arg, NULL, 0));
+		print_frame("frameof",
+			    frame_of_pid((pid_t)p, strtoull(arg, NULL, 0)));
 	} else if (!strcmp(line, "pid")) {
 		printf("pid %d\n", (int)getpid());
 	} else if (!strcmp(line, "exit")) {

@@ -19,12 +19,7 @@
 . ./firmware-lib.inc
 need_mirror
 
-need_firmware_boot
-case " $(cat /proc/cmdline) " in
-*" kernelcore=mirror "*) fail "booted with kernelcore=mirror: that is 20-firmware-kernelcore.sh's machine" ;;
-esac
-log "efi_fake_mem=$FAKE; memory block size $((BS >> 20)) MiB"
-check_fake_applied
+need_firmware_boot no
 
 total0=$(meminfo MemTotal)
 online0=$(online_count)
