@@ -101,10 +101,17 @@ for f in "$d/occupied" "$MIRROR_SYS/memtypes/ranges" "$MIRROR_SYS/memtypes/map" 
 	assert_match "Permission denied" "$(cat "$VMTEST_TMP/cat.out")" "nobody reading $f"
 done
 # Everything nobody can read under the tree: no physical address but a
-# zone's own start.
+# zone's own start (in its start file, and in layout, which repeats it).
 find "$MIRROR_SYS" -type f | while read -r f; do
 	case $f in
 	*/zones/zone*/start) continue ;;
+	"$MIRROR_SYS/layout")
+		# Each line's address is its zone's start, nothing else.
+		while read -r _z _node _start _size; do
+			assert_eq "$(cat "$MIRROR_SYS/zones/zone$_z/start")" "$_start" \
+				"layout's address of zone$_z"
+		done <"$MIRROR_SYS/layout"
+		continue ;;
 	esac
 	asuser $NOBODY cat "$f" >"$VMTEST_TMP/cat.out" 2>/dev/null || continue
 	if grep -Eq '0x[0-9a-f]{4,}' "$VMTEST_TMP/cat.out"; then
