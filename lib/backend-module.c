@@ -68,6 +68,12 @@ static const unsigned int node_stat_fields[] = {
 };
 #define NODE_STAT_MIN_FIELDS	9
 
+/* Room for the fields of either stat line, in read_stat(). */
+#define STAT_FIELDS_MAX		16
+_Static_assert(ARRAY_SIZE(zone_stat_fields) <= STAT_FIELDS_MAX &&
+	       ARRAY_SIZE(node_stat_fields) <= STAT_FIELDS_MAX,
+	       "a stat line has more fields than read_stat() has room for");
+
 static const struct mirror_policy module_policies[] = {
 	{
 		.name = "default_mirror",
@@ -135,6 +141,39 @@ static int sub_u64(struct mirror_ctx *ctx, int fd, const char *dirpath,
 }
 
 /*
+ * The numbers of one line of fields separated by single spaces (a stat
+ * line, a line of layout) into v[0..max): field i is 0x hex when hex[i]
+ * (hex may be NULL: all decimal); fields past 'max' are ignored (a later
+ * module may add them).  The number of fields read, or -EINVAL naming
+ * "<dir>/<name>: field N".
+ */
+static int parse_fields(struct mirror_ctx *ctx, const char *dir,
+			const char *name, char *line, const bool *hex,
+			unsigned int max, unsigned long long *v)
+{
+	unsigned int i;
+	char *p, *tok;
+
+	for (i = 0, p = line; i < max && *p; i++) {
+		bool x = hex && hex[i];
+
+		tok = p;
+		p = strchr(tok, ' ');
+		if (p)
+			*p++ = '\0';
+		else
+			p = tok + strlen(tok);
+		if (mirror_parse_u64(tok, x, &v[i]) < 0 ||
+		    v[i] == MIRROR_UNKNOWN)
+			return mirror_error(ctx, -EINVAL,
+					    "%s/%s: field %u is not a %s number: '%s'",
+					    dir, name, i + 1,
+					    x ? "0x hex" : "decimal", tok);
+	}
+	return (int)i;
+}
+
+/*
  * "<sub>/stat" below fd into c: 1 (fields the line lacks past 'min' are
  * MIRROR_UNKNOWN), 0 when there is no such file (a module from before
  * the stat files), or -errno.
@@ -144,9 +183,10 @@ static int read_stat(struct mirror_ctx *ctx, int fd, const char *path,
 		     unsigned int nfields, unsigned int min,
 		     unsigned long long *c)
 {
-	char rel[64], line[256], *p, *tok;
+	unsigned long long v[STAT_FIELDS_MAX];
+	char rel[64], line[256];
 	unsigned int i;
-	int rc;
+	int rc, n;
 
 	snprintf(rel, sizeof(rel), "%s/stat", sub);
 	rc = mirror_attr_read_opt(ctx, fd, path, rel, line, sizeof(line));
@@ -154,25 +194,15 @@ static int read_stat(struct mirror_ctx *ctx, int fd, const char *path,
 		return 0;
 	if (rc < 0)
 		return rc;
-	for (i = 0, p = line; i < nfields && *p; i++) {
-		tok = p;
-		p = strchr(tok, ' ');
-		if (p)
-			*p++ = '\0';
-		else
-			p = tok + strlen(tok);
-		if (mirror_parse_u64(tok, false, &c[fields[i]]) < 0 ||
-		    c[fields[i]] == MIRROR_UNKNOWN)
-			return mirror_error(ctx, -EINVAL,
-					    "%s/%s: field %u is not a decimal number: '%s'",
-					    path, rel, i + 1, tok);
-	}
-	if (i < min)
+	n = parse_fields(ctx, path, rel, line, NULL, nfields, v);
+	if (n < 0)
+		return n;
+	if ((unsigned int)n < min)
 		return mirror_error(ctx, -EINVAL,
-				    "%s/%s: %u fields, expected at least %u",
-				    path, rel, i, min);
-	for (; i < nfields; i++)
-		c[fields[i]] = MIRROR_UNKNOWN;
+				    "%s/%s: %d fields, expected at least %u",
+				    path, rel, n, min);
+	for (i = 0; i < nfields; i++)
+		c[fields[i]] = i < (unsigned int)n ? v[i] : MIRROR_UNKNOWN;
 	return 1;
 }
 
@@ -249,19 +279,24 @@ static int read_zone_counters(struct mirror_ctx *ctx, int fd,
 	return 0;
 }
 
-/* A zone's place, from its files or from layout ('where' names it). */
-static int set_zone_layout(struct mirror_ctx *ctx, const char *where,
-			   struct mirror_zone *z, unsigned long long node,
-			   unsigned long long start, unsigned long long size)
+/*
+ * A zone's place, from its files or from layout ("<dir>/<name>" names
+ * where in errors).
+ */
+static int set_zone_layout(struct mirror_ctx *ctx, const char *dir,
+			   const char *name, struct mirror_zone *z,
+			   unsigned long long node, unsigned long long start,
+			   unsigned long long size)
 {
 	if (node >= MODULE_NODES_MAX)
-		return mirror_error(ctx, -EINVAL, "%s: node %llu out of range",
-				    where, node);
+		return mirror_error(ctx, -EINVAL,
+				    "%s/%s: node %llu out of range", dir, name,
+				    node);
 	if (size == 0 || start + size < start ||
 	    (start | size) % ctx->page_size)
 		return mirror_error(ctx, -EINVAL,
-				    "%s: bad range start 0x%llx size %llu",
-				    where, start, size);
+				    "%s/%s: bad range start 0x%llx size %llu",
+				    dir, name, start, size);
 	z->node_id = (int)node;
 	z->start = start;
 	z->end = start + size;
@@ -273,7 +308,6 @@ static int read_zone_place(struct mirror_ctx *ctx, int fd, const char *path,
 			   struct mirror_zone *z)
 {
 	unsigned long long node, start, size;
-	char where[MIRROR_PATH_MAX + 32];
 	int rc;
 
 	rc = sub_u64(ctx, fd, path, z->name, "node", false, false, &node);
@@ -285,8 +319,7 @@ static int read_zone_place(struct mirror_ctx *ctx, int fd, const char *path,
 			     &size);
 	if (rc < 0)
 		return rc;
-	snprintf(where, sizeof(where), "%s/%s", path, z->name);
-	return set_zone_layout(ctx, where, z, node, start, size);
+	return set_zone_layout(ctx, path, z->name, z, node, start, size);
 }
 
 /*
@@ -457,37 +490,26 @@ static int read_header(struct mirror_ctx *ctx, int fd, const char *path,
 
 /*
  * One "ID NODE 0xSTART SIZE" line of layout (ABI.md) into ctx->zones[i];
- * 'where' names the line in errors.
+ * 'where' ("layout: line N") names it in errors, below 'base'.
  */
-static int parse_layout_line(struct mirror_ctx *ctx, const char *where,
-			     char *line, unsigned int i)
+static int parse_layout_line(struct mirror_ctx *ctx, const char *base,
+			     const char *where, char *line, unsigned int i)
 {
 	static const bool hex[] = { false, false, true, false };
 	unsigned long long v[4];
-	char *tok, *p = line;
-	unsigned int n;
+	int n;
 
-	for (n = 0; n < 4; n++) {
-		tok = p;
-		p = strchr(tok, ' ');
-		if (p)
-			*p++ = '\0';
-		else if (n < 3)
-			return mirror_error(ctx, -EINVAL,
-					    "%s: %u fields, expected 4",
-					    where, n + 1);
-		if (mirror_parse_u64(tok, hex[n], &v[n]) < 0 ||
-		    v[n] == MIRROR_UNKNOWN)
-			return mirror_error(ctx, -EINVAL,
-					    "%s: field %u is not a %s number: '%s'",
-					    where, n + 1,
-					    hex[n] ? "0x hex" : "decimal", tok);
-	}
-	/* Fields a later module adds after these four are ignored. */
+	n = parse_fields(ctx, base, where, line, hex, 4, v);
+	if (n < 0)
+		return n;
+	if (n < 4)
+		return mirror_error(ctx, -EINVAL, "%s/%s: %d fields, expected 4",
+				    base, where, n);
 	if (v[0] != i)
-		return mirror_error(ctx, -EINVAL, "%s: zone %llu, expected %u",
-				    where, v[0], i);
-	return set_zone_layout(ctx, where, &ctx->zones[i], v[1], v[2], v[3]);
+		return mirror_error(ctx, -EINVAL, "%s/%s: zone %llu, expected %u",
+				    base, where, v[0], i);
+	return set_zone_layout(ctx, base, where, &ctx->zones[i], v[1], v[2],
+			       v[3]);
 }
 
 /*
@@ -496,7 +518,7 @@ static int parse_layout_line(struct mirror_ctx *ctx, const char *where,
  */
 static int read_layout(struct mirror_ctx *ctx, int fd, const char *base)
 {
-	char where[MIRROR_PATH_MAX + 32], *text, *line, *next;
+	char where[32], *text, *line, *next;
 	unsigned int i = 0;
 	int rc;
 
@@ -515,14 +537,13 @@ static int read_layout(struct mirror_ctx *ctx, int fd, const char *base)
 			break;
 		}
 		*next++ = '\0';
-		snprintf(where, sizeof(where), "%s/layout: line %u", base,
-			 i + 1);
+		snprintf(where, sizeof(where), "layout: line %u", i + 1);
 		if (i >= ctx->nr_zones)
 			rc = mirror_error(ctx, -EINVAL,
-					  "%s: more lines than nr_zones (%u)",
-					  where, ctx->nr_zones);
+					  "%s/%s: more lines than nr_zones (%u)",
+					  base, where, ctx->nr_zones);
 		else
-			rc = parse_layout_line(ctx, where, line, i);
+			rc = parse_layout_line(ctx, base, where, line, i);
 	}
 	if (rc == 0 && i != ctx->nr_zones)
 		rc = mirror_error(ctx, -EINVAL,
