@@ -250,6 +250,13 @@ mirror_write()
 	echo "$2" >"$MIRROR_SYS/$1"
 }
 
+# meminfo FIELD: FIELD of /proc/meminfo in kB (MemTotal, MemFree,
+# HardwareCorrupted, ...), the number alone
+meminfo()
+{
+	sed -n "s/^$1: *\\([0-9]*\\) kB/\\1/p" /proc/meminfo
+}
+
 zone_read()
 {
 	mirror_read "zones/zone$1/$2"

@@ -12,7 +12,6 @@ need_mirror_test
 need_cmd timeit mproc mirrorctl
 
 MB=${BIGZONE_MB:-2048}
-meminfo() { sed -n "s/^$1: *\\([0-9]*\\) kB/\\1/p" /proc/meminfo; }
 
 ranges=$(big_zone_ranges "$MB") || exit 1
 log "ranges: $ranges"

@@ -12,7 +12,6 @@ need_mirror
 
 grep -qw 'debug_pagealloc=on' /proc/cmdline ||
 	fail "this machine was booted without debug_pagealloc=on: $(cat /proc/cmdline)"
-meminfo() { sed -n "s/^$1: *\\([0-9]*\\) kB/\\1/p" /proc/meminfo; }
 
 total0=$(meminfo MemTotal)
 blocks0=$(grep -l online /sys/devices/system/memory/memory*/state | wc -l)

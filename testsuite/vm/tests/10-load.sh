@@ -121,7 +121,7 @@ assert_eq 0 "$(mirror_read policy/fallback)" "fallback=0"
 kernel_free_kb()
 {
 	_pcp=$(awk '$1 == "count:" { s += $2 } END { print s + 0 }' /proc/zoneinfo)
-	echo $(( $(sed -n 's/^MemFree: *\([0-9]*\) kB/\1/p' /proc/meminfo) + _pcp * 4 ))
+	echo $(( $(meminfo MemFree) + _pcp * 4 ))
 }
 
 # Unload gives every page back: the kernel's free memory returns and the

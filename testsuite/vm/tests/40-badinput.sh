@@ -9,7 +9,7 @@ need_cmd finit
 
 memfree()
 {
-	sed -n 's/^MemFree: *\([0-9]*\) kB/\1/p' /proc/meminfo
+	meminfo MemFree
 }
 
 # reject RANGES ERRNO_TEXT LOG_TEXT [PREFIX [PARAM]]: loading with
@@ -155,12 +155,12 @@ unload_mirror
 # page it met ("page dumped because: unmovable page"): expected here, so
 # this part comes last.
 expect_kernel_warnings
-total0=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
+total0=$(meminfo MemTotal)
 reject "128M@$(zone_addr 0),128M@$N0LAST" "Device or resource busy" \
 	"zone1 (128M@$(($N0LAST >> 20))M): memory could not be offlined: pages in use that cannot be migrated" \
 	"mirror: zone"
 online_blocks
-assert_eq "$total0" "$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)" "MemTotal after the failed claim"
+assert_eq "$total0" "$(meminfo MemTotal)" "MemTotal after the failed claim"
 for b in $(($(zone_addr 0) / 0x8000000)) $(($N0LAST / 0x8000000)); do
 	assert_eq online "$(cat /sys/devices/system/memory/memory$b/state)" "memory$b state"
 done

@@ -61,7 +61,7 @@ settle_caches
 assert_eq 1 "$(refcnt)" "refcnt after the leaked pages came back (mirror_test's own)"
 all_idle
 must rmmod mirror_test
-total0=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
+total0=$(meminfo MemTotal)
 must rmmod mirror
 
 # The zones' memory is System RAM again: back in MemTotal once its blocks
@@ -75,7 +75,7 @@ for z in 0 1 2 3; do
 	grep -q "System RAM" /proc/iomem || fail "no System RAM"
 done
 online_blocks
-total1=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
+total1=$(meminfo MemTotal)
 assert_eq $((total0 + 4 * 131072)) "$total1" "MemTotal with the zones back (kB)"
 for z in 0 1 2 3; do
 	set -- $(vm_range $z)

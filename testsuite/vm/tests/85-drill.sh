@@ -164,15 +164,15 @@ drill 2 failover --addr $(printf 0x%x $(($(zone_addr 2) + 0x104)))
 one_error
 
 # ---- control: ordinary memory loses the pages ----------------------------
-hc0=$(sed -n 's/^HardwareCorrupted: *\([0-9]*\) kB/\1/p' /proc/meminfo)
+hc0=$(meminfo HardwareCorrupted)
 drill 0 control --pages 8 -J
 assert_eq pass "$(json_val "$OUT" verdict)" "control verdict"
 assert_eq 8 "$(json_val "$OUT" pages_lost)" "control: pages lost"
 assert_eq 4 "$(json_val "$OUT" sigbus_code)" "control: BUS_MCEERR_AR"
-assert_eq "$hc0" "$(sed -n 's/^HardwareCorrupted: *\([0-9]*\) kB/\1/p' /proc/meminfo)" \
+assert_eq "$hc0" "$(meminfo HardwareCorrupted)" \
 	"HardwareCorrupted back after unpoison"
 drill 0 control --pages 4 --method corrupt-pfn
-assert_eq "$hc0" "$(sed -n 's/^HardwareCorrupted: *\([0-9]*\) kB/\1/p' /proc/meminfo)" \
+assert_eq "$hc0" "$(meminfo HardwareCorrupted)" \
 	"HardwareCorrupted back (corrupt-pfn)"
 
 # ---- fill ---------------------------------------------------------------

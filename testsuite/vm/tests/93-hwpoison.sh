@@ -17,7 +17,7 @@ CORRUPT=/sys/kernel/debug/hwpoison/corrupt-pfn
 
 hwcorrupted()
 {
-	sed -n 's/^HardwareCorrupted: *\([0-9]*\) kB/\1/p' /proc/meminfo
+	meminfo HardwareCorrupted
 }
 
 load_mirror

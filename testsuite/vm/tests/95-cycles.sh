@@ -10,7 +10,6 @@
 need_mirror
 
 N=${CYCLES:-100}
-meminfo() { sed -n "s/^$1: *\\([0-9]*\\) kB/\\1/p" /proc/meminfo; }
 settled_free()
 {
 	sync
