@@ -87,15 +87,37 @@ static u64 mirror_zone_free_locked(struct mirror_zone *zone)
 }
 
 /*
+ * The zone holds a page map reference for each page out of its allocator
+ * (handed out or cached), taken and dropped here in the batches the
+ * caches move, instead of one per page at every allocation and free:
+ * memunmap_pages() at unload still waits for every page out, and pages
+ * handed out by the API need none of their own (a migration destination
+ * takes its own in zone_device_page_init(), as the kernel drops one when
+ * its last reference goes).  Zone locked.
+ */
+static void mirror_zone_pgmap_refs_sync(struct mirror_zone *zone)
+{
+	u64 used = zone->za.stats.used;
+
+	if (used > zone->pgmap_refs)
+		percpu_ref_get_many(&zone->pgmap.ref, used - zone->pgmap_refs);
+	else if (used < zone->pgmap_refs)
+		percpu_ref_put_many(&zone->pgmap.ref, zone->pgmap_refs - used);
+	zone->pgmap_refs = used;
+}
+
+/*
  * Every hold of a zone's lock ends here: the zone keeps the module
- * reference while anything is out of its allocator (pages handed out or
- * cached), and an exhausted zone recovers once an eighth of it is free.
+ * reference and its page map references while anything is out of its
+ * allocator (pages handed out or cached), and an exhausted zone recovers
+ * once an eighth of it is free.
  */
 static void mirror_zc_zone_unlock(struct mc_zcache *zc)
 {
 	struct mirror_zone *zone = mirror_zc_zone(zc);
 
 	lockdep_assert_held(&zone->lock);
+	mirror_zone_pgmap_refs_sync(zone);
 	if (zone->za.stats.used && !zone->holds_ref) {
 		/* Unload is refused while any page is out. */
 		__module_get(THIS_MODULE);
@@ -118,13 +140,21 @@ static void mirror_zc_zone_unlock(struct mc_zcache *zc)
 	raw_spin_unlock_irqrestore(&zone->lock, zone->lock_flags);
 }
 
-/* A cache holds pages: the idle pass must come round. 'c' locked. */
-static void mirror_cache_arm(struct mirror_zone_cache *c)
+static noinline void mirror_cache_arm_reaper(void)
 {
-	if (c->cache.pages && !delayed_work_pending(&mirror_cache_reaper) &&
-	    !READ_ONCE(mirror_caches_stopping))
+	if (!READ_ONCE(mirror_caches_stopping))
 		schedule_delayed_work(&mirror_cache_reaper,
 				      msecs_to_jiffies(MIRROR_CACHE_IDLE_MS));
+}
+
+/*
+ * A cache holds pages: the idle pass must come round.  'c' locked.  Inline:
+ * every allocation and free asks, and the pass is almost always pending.
+ */
+static inline void mirror_cache_arm(struct mirror_zone_cache *c)
+{
+	if (c->cache.pages && !delayed_work_pending(&mirror_cache_reaper))
+		mirror_cache_arm_reaper();
 }
 
 static struct mc_zcache_cpu *mirror_zc_cache_of(struct mc_zcache *zc,
@@ -287,19 +317,24 @@ void mirror_zone_counts(struct mirror_zone *zone, u64 *free, u64 *used)
 /* ---- zone pages ---------------------------------------------------------- */
 
 /*
- * Free zone pages (reference count 0, ours since their last put) get the
- * one reference their new holder owns, and the page map one reference
- * each.  This is zone_device_page_init() without its lock_page(), which
- * may sleep: allocations may come from interrupt context, and API callers
- * want unlocked pages anyway.
+ * A block of free zone pages (reference count 0, ours since their last
+ * put) goes to an API caller: each page gets the one reference its new
+ * holder owns, and order_of the block's order.  This is
+ * zone_device_page_init() without its lock_page(), which may sleep
+ * (allocations may come from interrupt context, and API callers want
+ * unlocked pages anyway), and without its page map reference, which the
+ * zone holds for the block (mirror_zone_pgmap_refs_sync()).  Nobody else
+ * knows the block yet: plain stores are enough.
  */
-static void mirror_pages_get_new(struct mirror_zone *zone, struct page *page,
-				 unsigned long nr)
+static void mirror_api_block_init(struct mirror_zone *zone, struct page *page,
+				  unsigned long idx, unsigned int order)
 {
 	unsigned long i;
 
-	WARN_ON_ONCE(!percpu_ref_tryget_many(&zone->pgmap.ref, nr));
-	for (i = 0; i < nr; i++)
+	WRITE_ONCE(zone->order_of[idx], order + 1);
+	for (i = 1; i < (1UL << order); i++)
+		WRITE_ONCE(zone->order_of[idx + i], MIRROR_API_TAIL);
+	for (i = 0; i < (1UL << order); i++)
 		set_page_count(page + i, 1);
 }
 
@@ -358,15 +393,16 @@ static struct page *mirror_zone_alloc(struct mirror_zone *zone,
 
 	if (mirror_zone_take(zone, order, &pfn))
 		return NULL;
-	/* Nobody else knows this block yet: a plain store is enough. */
-	WRITE_ONCE(zone->order_of[pfn - zone->start_pfn],
-		   api ? order + 1 : MIRROR_REF_HELD);
 	page = pfn_to_page(pfn);
-	if (api)
-		mirror_pages_get_new(zone, page, 1UL << order);
-	else
+	if (api) {
+		mirror_api_block_init(zone, page, pfn - zone->start_pfn, order);
+	} else {
+		/* Nobody else knows this block yet: a plain store. */
+		WRITE_ONCE(zone->order_of[pfn - zone->start_pfn],
+			   MIRROR_REF_HELD);
 		for (i = 0; i < (1UL << order); i++)
 			zone_device_page_init(page + i);
+	}
 	this_cpu_inc(zone->pcpu->allocs);
 	return page;
 }
@@ -398,11 +434,9 @@ static void mirror_zone_take_back(struct mirror_zone *zone, unsigned long pfn,
 				  unsigned int order, bool freed)
 {
 	struct mirror_zone_cache *c;
-	unsigned long i;
 	int ret;
 
-	for (i = 0; i < (1UL << order); i++)
-		mirror_channel_page_freed(zone, pfn + i);
+	mirror_channel_block_freed(zone, pfn, 1UL << order);
 	mirror_fill_free(zone, pfn_to_page(pfn), order);
 
 	c = get_cpu_ptr(zone->caches);
@@ -476,19 +510,30 @@ static void mirror_zone_free(struct mirror_zone *zone, struct page *page,
 		else if (had == MIRROR_REF_HELD)
 			mirror_bad_free(pfn, order, "page of a process, zone",
 					zone->id);
+		else if (had == MIRROR_API_TAIL)
+			mirror_bad_free(pfn, order,
+					"not the first page of its block, zone",
+					zone->id);
 		else
 			mirror_bad_free(pfn, order, "allocated with order",
 					had - 1);
 		return;
 	}
+	/* The winner of the cmpxchg alone gets here: plain stores. */
+	for (i = 1; i < nr; i++)
+		WRITE_ONCE(zone->order_of[idx + i], 0);
 
 	if (mirror_block_unshared(page, nr)) {
 		mirror_zone_take_back(zone, pfn, order, true);
-		/* What free_zone_device_page() would drop, page by page. */
-		percpu_ref_put_many(&zone->pgmap.ref, nr);
 		return;
 	}
 	this_cpu_inc(zone->pcpu->frees);
+	/*
+	 * Each page's last put goes through free_zone_device_page(), which
+	 * drops a page map reference after mirror_page_free(): one each,
+	 * taken while the zone's own still cover the block.
+	 */
+	percpu_ref_get_many(&zone->pgmap.ref, nr);
 	for (i = 0; i < nr; i++)
 		put_page(page + i);
 }
@@ -515,13 +560,21 @@ void mirror_page_free(struct page *page)
 		freed = true;
 	} else if (had) {
 		/*
-		 * An API block whose first page lost its last reference
+		 * A page of an API block that lost its last reference
 		 * without mirror_free_pages(): the holder put it itself.
-		 * The block is no longer the caller's; its pages come back
-		 * one by one as their counts drop.
+		 * free_zone_device_page() drops a page map reference after
+		 * this, which the zone holds for this page: one more.
 		 */
-		mirror_zone_count_bad_free(zone);
-		freed = true;
+		percpu_ref_get(&zone->pgmap.ref);
+		/*
+		 * At the block's first page: the block is no longer the
+		 * caller's; its pages come back one by one as their counts
+		 * drop.
+		 */
+		if (had != MIRROR_API_TAIL) {
+			mirror_zone_count_bad_free(zone);
+			freed = true;
+		}
 	}
 	mirror_zone_take_back(zone, pfn, 0, freed);
 }

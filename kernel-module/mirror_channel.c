@@ -107,7 +107,7 @@ static struct {
 	/*
 	 * 'lock' protects the latch list, the latched bitmaps, every
 	 * zone's 'failovers' and every counter below.  Taken with irqsave:
-	 * the last put of a zone page (mirror_channel_page_freed()) may come
+	 * the last put of a zone page (mirror_channel_block_freed()) may come
 	 * from any context.
 	 */
 	spinlock_t lock;
@@ -133,6 +133,13 @@ static struct {
 	.latches = LIST_HEAD_INIT(mch.latches),
 	.interval_ms = MCH_INTERVAL_DEFAULT,
 };
+
+/*
+ * Latches on mch.latches: written under mch.lock, read without it by
+ * mirror_channel_block_freed(), so that a free looks at no bitmap while
+ * nothing is latched anywhere.
+ */
+unsigned int mirror_channel_nr_latched;
 
 bool mirror_channel_enabled(void)
 {
@@ -257,7 +264,7 @@ static void mch_repair(struct mch_latch *l)
  * Take the next latch of 'zone' (of 'pfn' only, unless it is ULONG_MAX)
  * off the list, with a reference to its page; NULL when there is none.  A
  * page whose count is already 0 is on its way back to the zone, and its
- * latch dies there (mirror_channel_page_freed()).
+ * latch dies there (mirror_channel_block_freed()).
  */
 static struct mch_latch *mch_latch_take(struct mirror_zone *zone,
 					unsigned long pfn)
@@ -272,6 +279,8 @@ static struct mch_latch *mch_latch_take(struct mirror_zone *zone,
 		if (!get_page_unless_zero(pfn_to_page(l->pfn)))
 			continue;
 		list_del(&l->list);
+		WRITE_ONCE(mirror_channel_nr_latched,
+			   mirror_channel_nr_latched - 1);
 		clear_bit(l->pfn - zone->start_pfn,
 			  mch.zones[zone->id].latched);
 		spin_unlock_irqrestore(&mch.lock, flags);
@@ -300,28 +309,37 @@ static unsigned int mch_repair_latched(struct mirror_zone *zone,
 	return n;
 }
 
-void mirror_channel_page_freed(struct mirror_zone *zone, unsigned long pfn)
+static void mch_page_freed(struct mirror_zone *zone, unsigned long pfn)
 {
-	struct mch_zone *cz;
 	struct mch_latch *l, *tmp;
 	unsigned long flags;
 
-	if (!mch.enabled)
-		return;
-	cz = &mch.zones[zone->id];
-	/* Unlocked look first: almost no page has a latch. */
-	if (!test_bit(pfn - zone->start_pfn, cz->latched))
-		return;
 	spin_lock_irqsave(&mch.lock, flags);
 	list_for_each_entry_safe(l, tmp, &mch.latches, list) {
 		if (l->pfn != pfn)
 			continue;
 		list_del(&l->list);
-		clear_bit(pfn - zone->start_pfn, cz->latched);
+		WRITE_ONCE(mirror_channel_nr_latched,
+			   mirror_channel_nr_latched - 1);
+		clear_bit(pfn - zone->start_pfn, mch.zones[zone->id].latched);
 		mch.dropped++;
 		kfree(l);
 	}
 	spin_unlock_irqrestore(&mch.lock, flags);
+}
+
+void __mirror_channel_block_freed(struct mirror_zone *zone, unsigned long pfn,
+				  unsigned long nr)
+{
+	unsigned long *latched, i;
+
+	if (!mch.enabled)
+		return;
+	latched = mch.zones[zone->id].latched;
+	/* Unlocked look first: almost no page has a latch. */
+	for (i = 0; i < nr; i++)
+		if (test_bit(pfn + i - zone->start_pfn, latched))
+			mch_page_freed(zone, pfn + i);
 }
 
 /* Compare one page with its copy; bring the copy in step when they differ. */
@@ -544,6 +562,7 @@ static int mch_inject(unsigned long pfn, unsigned int offset, u64 mask)
 	l->when = ktime_get();
 	spin_lock_irqsave(&mch.lock, flags);
 	list_add_tail(&l->list, &mch.latches);
+	WRITE_ONCE(mirror_channel_nr_latched, mirror_channel_nr_latched + 1);
 	set_bit(pfn - zone->start_pfn, cz->latched);
 	mch.injected++;
 	spin_unlock_irqrestore(&mch.lock, flags);
@@ -731,19 +750,11 @@ MCH_COUNTER_ATTR(pages_scrubbed);
 MCH_COUNTER_ATTR(pages_synced);
 MCH_COUNTER_ATTR(last_scrub_us);
 
-/* Errors latched now: the latch list, counted. */
+/* Errors latched now. */
 static ssize_t latched_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
 {
-	struct mch_latch *l;
-	unsigned long flags;
-	u64 n = 0;
-
-	spin_lock_irqsave(&mch.lock, flags);
-	list_for_each_entry(l, &mch.latches, list)
-		n++;
-	spin_unlock_irqrestore(&mch.lock, flags);
-	return sysfs_emit(buf, "%llu\n", n);
+	return sysfs_emit(buf, "%u\n", READ_ONCE(mirror_channel_nr_latched));
 }
 static struct kobj_attribute mch_attr_latched = __ATTR_RO(latched);
 
@@ -931,6 +942,7 @@ void mirror_channel_exit(void)
 		list_del(&l->list);
 		kfree(l);
 	}
+	WRITE_ONCE(mirror_channel_nr_latched, 0);
 
 	for (i = 0; mch.zones && i < mirror.nr_zones; i++) {
 		mch_copy_free(&mch.zones[i]);

@@ -63,6 +63,9 @@ MODULE_PARM_DESC(memtypes,
 #define MF_OUT_SIZE		(64 * 1024)
 #define MF_CHECK_MAX		4096		/* pages per read/stamp command */
 
+/* mf.ztype[] of a zone whose pages are of more than one memory type. */
+#define MF_MIXED		UINT_MAX
+
 /* What a zone page is known to hold. */
 enum {
 	MF_ANY = 0,			/* data, or never written by us */
@@ -117,6 +120,7 @@ static struct {
 	unsigned int nr_ranges;
 	struct mf_range *ranges;	/* sorted, no overlap */
 	u8 **zstate;			/* per zone, per page: MF_* */
+	unsigned int *ztype;		/* per zone: its type, or MF_MIXED */
 
 	/* Read under RCU, replaced under 'lock'. */
 	struct mf_table __rcu *table;
@@ -195,19 +199,79 @@ static unsigned int mf_type_of(u64 pfn)
 	return 0;
 }
 
-static void mf_count_write(const struct mf_table *t, unsigned int type,
-			   unsigned int bit)
+/*
+ * The type of page 'i' of the block at 'pfn' in 'zone', and in *run how
+ * many pages from it on are of that type: most zones are of one type
+ * throughout, so that a block is counted in one step.
+ */
+static inline unsigned int mf_run_type(struct mirror_zone *zone, u64 pfn,
+				       unsigned int i, unsigned int nr,
+				       unsigned int *run)
+{
+	unsigned int type = mf.ztype[zone->id];
+
+	if (type != MF_MIXED) {
+		*run = nr - i;
+		return type;
+	}
+	*run = 1;
+	return mf_type_of(pfn + i);
+}
+
+/* Whether one memory type covers all of [start, end): MF_MIXED if not. */
+static unsigned int mf_span_type(u64 start, u64 end)
+{
+	unsigned int i;
+
+	for (i = 0; i < mf.nr_ranges; i++) {
+		const struct mf_range *r = &mf.ranges[i];
+
+		if ((r->start_pfn > start && r->start_pfn < end) ||
+		    (r->end_pfn > start && r->end_pfn < end))
+			return MF_MIXED;
+	}
+	return mf_type_of(start);
+}
+
+/* What one page write of a type is counted with. */
+struct mf_figures {
+	u64 w0, w1;			/* milli-pJ per bit */
+	unsigned int bit;		/* the cheaper pattern */
+};
+
+/*
+ * The energy table's figures for 'type'.  A section with preemption off
+ * is an RCU read-side section too (synchronize_rcu() in mf_commit_locked()
+ * waits for it), and unlike rcu_read_lock() on a preemptible kernel it
+ * costs no call: this runs for every page handed out and given back.
+ */
+static inline void mf_figures_of(unsigned int type, struct mf_figures *f)
+{
+	const struct mf_table *t;
+
+	preempt_disable();
+	t = rcu_dereference_sched(mf.table);
+	f->w0 = t->t[type].w0;
+	f->w1 = t->t[type].w1;
+	f->bit = t->t[type].bit;
+	preempt_enable();
+}
+
+/* 'n' pages of 'type' written with 'bit'. */
+static inline void mf_count_writes(const struct mf_figures *f,
+				   unsigned int type, unsigned int bit,
+				   unsigned int n)
 {
 	struct mf_pcpu __percpu *c = mf.types[type].pcpu;
-	u64 w = bit ? t->t[type].w1 : t->t[type].w0;
-	u64 o = bit ? t->t[type].w0 : t->t[type].w1;
 
+	if (!n)
+		return;
 	if (bit)
-		this_cpu_inc(c->write_one);
+		this_cpu_add(c->write_one, n);
 	else
-		this_cpu_inc(c->write_zero);
-	this_cpu_add(c->energy, w * MF_PAGE_BITS);
-	this_cpu_add(c->energy_other, o * MF_PAGE_BITS);
+		this_cpu_add(c->write_zero, n);
+	this_cpu_add(c->energy, (bit ? f->w1 : f->w0) * MF_PAGE_BITS * n);
+	this_cpu_add(c->energy_other, (bit ? f->w0 : f->w1) * MF_PAGE_BITS * n);
 }
 
 /*
@@ -217,31 +281,32 @@ static void mf_count_write(const struct mf_table *t, unsigned int type,
 void mirror_fill_alloc(struct mirror_zone *zone, struct page *page,
 		       unsigned int order, gfp_t gfp)
 {
-	u8 *state = mf.zstate[zone->id];
 	unsigned long pfn = page_to_pfn(page);
+	u8 *state = mf.zstate[zone->id] + (pfn - zone->start_pfn);
+	unsigned int nr = 1U << order, i, j, run;
 	bool zero = gfp & __GFP_ZERO;
-	const struct mf_table *t;
-	unsigned int i;
+	struct mf_figures f;
 
-	rcu_read_lock();
-	t = rcu_dereference(mf.table);
-	for (i = 0; i < (1U << order); i++) {
-		unsigned long idx = pfn + i - zone->start_pfn;
-		unsigned int type = mf_type_of(pfn + i);
-		unsigned int bit = zero ? 0 : t->t[type].bit;
+	for (i = 0; i < nr; i += run) {
+		unsigned int type = mf_run_type(zone, pfn, i, nr, &run);
+		unsigned int bit, written = 0;
 
-		if (state[idx] != MF_ZEROS + bit) {
-			mf_write_page(page + i, bit);
-			mf_count_write(t, type, bit);
+		mf_figures_of(type, &f);
+		bit = zero ? 0 : f.bit;
+		for (j = i; j < i + run; j++) {
+			if (state[j] != MF_ZEROS + bit) {
+				mf_write_page(page + j, bit);
+				written++;
+			}
+			/* The caller's now: its contents are unknown. */
+			state[j] = MF_ANY;
 		}
+		mf_count_writes(&f, type, bit, written);
 		if (bit)
-			this_cpu_inc(mf.types[type].pcpu->alloc_one);
+			this_cpu_add(mf.types[type].pcpu->alloc_one, run);
 		else
-			this_cpu_inc(mf.types[type].pcpu->alloc_zero);
-		/* The caller's now: its contents are unknown from here. */
-		state[idx] = MF_ANY;
+			this_cpu_add(mf.types[type].pcpu->alloc_zero, run);
 	}
-	rcu_read_unlock();
 }
 
 u64 mirror_fill_meta_bytes(struct mirror_zone *zone)
@@ -255,23 +320,22 @@ u64 mirror_fill_meta_bytes(struct mirror_zone *zone)
 void mirror_fill_free(struct mirror_zone *zone, struct page *page,
 		      unsigned int order)
 {
-	u8 *state = mf.zstate[zone->id];
 	unsigned long pfn = page_to_pfn(page);
-	const struct mf_table *t;
-	unsigned int i;
+	u8 *state = mf.zstate[zone->id] + (pfn - zone->start_pfn);
+	unsigned int nr = 1U << order, i, j, run;
+	struct mf_figures f;
 
-	rcu_read_lock();
-	t = rcu_dereference(mf.table);
-	for (i = 0; i < (1U << order); i++) {
-		unsigned int type = mf_type_of(pfn + i);
-		unsigned int bit = t->t[type].bit;
+	for (i = 0; i < nr; i += run) {
+		unsigned int type = mf_run_type(zone, pfn, i, nr, &run);
 
-		mf_write_page(page + i, bit);
-		mf_count_write(t, type, bit);
-		this_cpu_inc(mf.types[type].pcpu->scrub);
-		state[pfn + i - zone->start_pfn] = MF_ZEROS + bit;
+		mf_figures_of(type, &f);
+		for (j = i; j < i + run; j++) {
+			mf_write_page(page + j, f.bit);
+			state[j] = MF_ZEROS + f.bit;
+		}
+		mf_count_writes(&f, type, f.bit, run);
+		this_cpu_add(mf.types[type].pcpu->scrub, run);
 	}
-	rcu_read_unlock();
 }
 
 /* ---- the energy table ----------------------------------------------------- */
@@ -1223,7 +1287,9 @@ int mirror_fill_setup(void)
 
 	mf.zstate = kcalloc(max(mirror.nr_zones, 1U), sizeof(*mf.zstate),
 			    GFP_KERNEL);
-	if (!mf.zstate)
+	mf.ztype = kcalloc(max(mirror.nr_zones, 1U), sizeof(*mf.ztype),
+			   GFP_KERNEL);
+	if (!mf.zstate || !mf.ztype)
 		return -ENOMEM;
 	for (i = 0; i < mirror.nr_zones; i++) {
 		struct mirror_zone *zone = &mirror.zones[i];
@@ -1232,6 +1298,7 @@ int mirror_fill_setup(void)
 					GFP_KERNEL);
 		if (!mf.zstate[i])
 			return -ENOMEM;
+		mf.ztype[i] = mf_span_type(zone->start_pfn, zone->end_pfn);
 	}
 	mf.kobj = kobject_create_and_add("memtypes", mirror.root);
 	if (!mf.kobj)
@@ -1280,6 +1347,8 @@ void mirror_fill_exit(void)
 		kfree(mf.zstate);
 		mf.zstate = NULL;
 	}
+	kfree(mf.ztype);
+	mf.ztype = NULL;
 	/* No allocation runs any more: nobody reads the table. */
 	mf_table_free(rcu_dereference_protected(mf.table, 1));
 	RCU_INIT_POINTER(mf.table, NULL);

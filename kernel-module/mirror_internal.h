@@ -26,6 +26,8 @@
 
 /* order_of[] of a zone page held by its reference count alone. */
 #define MIRROR_REF_HELD		0xff
+/* order_of[] of the other pages of a block an API caller holds. */
+#define MIRROR_API_TAIL		0xfe
 
 enum mirror_mode {
 	MIRROR_MODE_EMULATION,
@@ -100,8 +102,8 @@ struct mirror_zone {
 
 	/*
 	 * 'lock' protects 'za' (the free and occupancy bitmaps and their
-	 * counters), 'holds_ref', 'bad_frees', 'exhausted', 'ev_seq' and
-	 * 'occ_resume'.
+	 * counters), 'holds_ref', 'pgmap_refs', 'bad_frees', 'exhausted',
+	 * 'ev_seq' and 'occ_resume'.
 	 * Taken with interrupts off: allocations and the last put of a page
 	 * may come from hard interrupt context.  Raw, so that this holds on
 	 * PREEMPT_RT too; every hold is short (bitmap steps, no page walk
@@ -129,17 +131,23 @@ struct mirror_zone {
 	struct mirror_zone_cache __percpu *caches;
 	/*
 	 * Per page: order + 1 at the first page of a block that a caller
-	 * of the API holds (mirror_alloc_pages*); MIRROR_REF_HELD on a page
-	 * held by its reference count alone (a migration destination); 0
-	 * for free pages (cached ones too), the other pages of API blocks,
-	 * and API blocks given back whose pages are still referenced
-	 * elsewhere.  No lock: the allocation that hands a block out sets
+	 * of the API holds (mirror_alloc_pages*) and MIRROR_API_TAIL at its
+	 * other pages; MIRROR_REF_HELD on a page held by its reference
+	 * count alone (a migration destination); 0 for free pages (cached
+	 * ones too) and API blocks given back whose pages are still
+	 * referenced elsewhere.  No lock: the allocation that hands a block out sets
 	 * it (nobody else can know the block then), and whoever gives it
 	 * back clears it with cmpxchg()/xchg(), so that of two frees of
 	 * one block exactly one wins.
 	 */
 	u8 *order_of;
 	bool holds_ref;			/* module ref while pages are out */
+	/*
+	 * Page map references the zone holds, one per page out of 'za'
+	 * (za.stats.used: handed out or cached), so that API pages need
+	 * none of their own (see mirror_zc_zone_unlock()).
+	 */
+	u64 pgmap_refs;
 	u64 bad_frees;			/* frees refused */
 	bool exhausted;			/* failed, not yet recovered */
 	unsigned int ev_seq;		/* exhausted/recovered transitions */
@@ -195,7 +203,27 @@ struct mirror_state {
 extern struct mirror_state mirror;
 
 /* Mirror zone holding 'pfn', or NULL (lockless: zones are constant). */
-struct mirror_zone *mirror_zone_of_pfn(unsigned long pfn);
+/*
+ * The zone that holds 'pfn', or NULL.  Inline: every free and every page
+ * the sweeper looks at asks.
+ */
+static inline struct mirror_zone *mirror_zone_of_pfn(unsigned long pfn)
+{
+	unsigned int lo = 0, hi = mirror.nr_zones;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+		struct mirror_zone *zone = &mirror.zones[mid];
+
+		if (pfn < zone->start_pfn)
+			hi = mid;
+		else if (pfn >= zone->end_pfn)
+			lo = mid + 1;
+		else
+			return zone;
+	}
+	return NULL;
+}
 
 /* The owner of our device pages, for migrate_vma's pgmap_owner. */
 extern const char mirror_pgmap_owner[];
@@ -265,8 +293,20 @@ bool mirror_channel_enabled(void);
 u64 mirror_channel_failovers(struct mirror_zone *zone);
 /* Bytes of per-page state the channel keeps for 'zone' (not the copy). */
 u64 mirror_channel_meta_bytes(struct mirror_zone *zone);
-/* A zone page came back: errors latched on it die with its owner. */
-void mirror_channel_page_freed(struct mirror_zone *zone, unsigned long pfn);
+extern unsigned int mirror_channel_nr_latched;
+void __mirror_channel_block_freed(struct mirror_zone *zone, unsigned long pfn,
+				  unsigned long nr);
+/*
+ * A block came back: errors latched on its pages die with their owner.
+ * Inline: every free asks, and almost never is anything latched.
+ */
+static inline void mirror_channel_block_freed(struct mirror_zone *zone,
+					      unsigned long pfn,
+					      unsigned long nr)
+{
+	if (READ_ONCE(mirror_channel_nr_latched))
+		__mirror_channel_block_freed(zone, pfn, nr);
+}
 /* dev_pagemap_ops.memory_failure: the kernel reports an error. */
 int mirror_channel_memory_failure(struct dev_pagemap *pgmap,
 				  unsigned long pfn, unsigned long nr_pages,

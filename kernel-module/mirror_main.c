@@ -77,24 +77,6 @@ static u64 mirror_align(void)
 	return memory_block_size_bytes();
 }
 
-struct mirror_zone *mirror_zone_of_pfn(unsigned long pfn)
-{
-	unsigned int lo = 0, hi = mirror.nr_zones;
-
-	while (lo < hi) {
-		unsigned int mid = lo + (hi - lo) / 2;
-		struct mirror_zone *zone = &mirror.zones[mid];
-
-		if (pfn < zone->start_pfn)
-			hi = mid;
-		else if (pfn >= zone->end_pfn)
-			lo = mid + 1;
-		else
-			return zone;
-	}
-	return NULL;
-}
-
 u64 mirror_zone_sum(struct mirror_zone *zone, size_t field)
 {
 	u64 sum = 0;

@@ -924,7 +924,8 @@ char *mirror_cmd_copy(char *buf, size_t size, const char __user *ubuf,
  * check: the core's full invariant walk on every zone, plus what the
  * kernel's page records say: a page the allocator has free has no
  * reference (nobody else holds a zone page between its last put and its
- * next allocation), and every block an API caller holds is occupied.
+ * next allocation), every block an API caller holds is occupied, and the
+ * zone holds a page map reference for each page out of its allocator.
  */
 static int mirror_check_zone(struct mirror_zone *zone, char *why,
 			     size_t len)
@@ -934,6 +935,11 @@ static int mirror_check_zone(struct mirror_zone *zone, char *why,
 
 	lockdep_assert_held(&zone->lock);
 	ret = mc_zalloc_check(&zone->za, why, len);
+	if (!ret && zone->pgmap_refs != zone->za.stats.used) {
+		snprintf(why, len, "zone holds %llu page map references for %llu pages out",
+			 zone->pgmap_refs, zone->za.stats.used);
+		return -EUCLEAN;
+	}
 	for (idx = 0; !ret && idx < nr; idx++) {
 		unsigned long pfn = zone->start_pfn + idx;
 		int refs = page_ref_count(pfn_to_page(pfn));
@@ -944,7 +950,7 @@ static int mirror_check_zone(struct mirror_zone *zone, char *why,
 				 pfn, refs);
 			return -EUCLEAN;
 		}
-		if (o == MIRROR_REF_HELD) {
+		if (o == MIRROR_REF_HELD || o == MIRROR_API_TAIL) {
 			if (!mc_zalloc_is_occupied(&zone->za, pfn)) {
 				snprintf(why, len, "page at pfn 0x%lx held but not occupied",
 					 pfn);
