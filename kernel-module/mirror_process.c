@@ -58,12 +58,14 @@
 #include <linux/sched/coredump.h>
 #include <linux/wait.h>
 #include <linux/ktime.h>
+#include <linux/delay.h>
 
 #include "mirror_internal.h"
 #include "mirror.h"
 #include "mirror_ioctl.h"
 
 #define MP_RUN_PAGES	PTRS_PER_PTE	/* one page table: the largest run */
+#define MP_SWEEP_RETRY_MS	5	/* the sweeper's wait for a busy mutex */
 
 /* A flagged process and the descendants that inherited the flag. */
 struct mp_family {
@@ -742,13 +744,34 @@ static bool mp_sweep_quiet(struct mp_proc *rec, struct task_struct *leader,
 	return false;
 }
 
+/*
+ * Take mp_mutex for a sweep by sleeping, not spinning: mutex_lock() spins
+ * while the owner runs, and an ioctl's migration holds the mutex for as
+ * long as it copies (a third of a second for 256 MiB in the test machine),
+ * so the sweeper would take a CPU from it for all that time.  False when
+ * the sweeper is to stop.
+ */
+static bool mp_sweep_lock(void)
+{
+	while (!mutex_trylock(&mp_mutex)) {
+		if (kthread_should_stop())
+			return false;
+		msleep(MP_SWEEP_RETRY_MS);
+	}
+	return true;
+}
+
 static void mp_sweep(void)
 {
 	unsigned long index = 0;
 	struct mp_pass pass;
 	ktime_t t0 = ktime_get();
 
-	mutex_lock(&mp_mutex);
+	/* No flagged process: nothing to walk, no lock to take. */
+	if (xa_empty(&mp_procs))
+		goto out;
+	if (!mp_sweep_lock())
+		return;
 	for (;;) {
 		struct task_struct *task;
 		struct mm_struct *mm = NULL;
@@ -790,6 +813,7 @@ static void mp_sweep(void)
 			break;
 	}
 	mutex_unlock(&mp_mutex);
+out:
 	atomic64_inc(&mp_sweeps);
 	atomic64_set(&mp_last_sweep_us, ktime_us_delta(ktime_get(), t0));
 }
