@@ -339,6 +339,18 @@ static void mirror_api_block_init(struct mirror_zone *zone, struct page *page,
 }
 
 /*
+ * A free zone page becomes a migration destination: held by its reference
+ * count alone, and locked (zone_device_page_init()), as migrate_vma wants
+ * it.  Nobody else knows it yet: a plain store.
+ */
+static void mirror_dst_page_init(struct mirror_zone *zone, struct page *page)
+{
+	WRITE_ONCE(zone->order_of[page_to_pfn(page) - zone->start_pfn],
+		   MIRROR_REF_HELD);
+	zone_device_page_init(page);
+}
+
+/*
  * A block of 2^order pages from the zone through this CPU's cache; 0 or
  * -ENOMEM, and then the zone is marked exhausted.
  */
@@ -397,11 +409,8 @@ static struct page *mirror_zone_alloc(struct mirror_zone *zone,
 	if (api) {
 		mirror_api_block_init(zone, page, pfn - zone->start_pfn, order);
 	} else {
-		/* Nobody else knows this block yet: a plain store. */
-		WRITE_ONCE(zone->order_of[pfn - zone->start_pfn],
-			   MIRROR_REF_HELD);
 		for (i = 0; i < (1UL << order); i++)
-			zone_device_page_init(page + i);
+			mirror_dst_page_init(zone, page + i);
 	}
 	this_cpu_inc(zone->pcpu->allocs);
 	return page;
@@ -763,7 +772,10 @@ static struct page *mirror_alloc(int nid, gfp_t gfp, unsigned int order,
 		else
 			this_cpu_inc(node->pcpu->allocs_remote);
 		/* Zeros for __GFP_ZERO, else the memory's cheap pattern. */
-		mirror_fill_alloc(zone, page, order, kgfp);
+		if (api)
+			mirror_fill_alloc(zone, page, order, kgfp);
+		else
+			mirror_fill_dst(zone, page);
 		return page;
 	}
 
@@ -812,6 +824,104 @@ struct page *mirror_alloc_dst_page(int nid)
 {
 	return mirror_alloc(nid, GFP_KERNEL | __GFP_MIRROR |
 			    __GFP_MIRROR_STRICT | __GFP_NOWARN, 0, false);
+}
+
+/*
+ * The largest free block of order 'order' or less in 'zone', taken in one
+ * hold of its lock; its order, or -ENOMEM.  Not through the per-CPU
+ * caches: a migration takes hundreds of pages at once.
+ */
+static int mirror_zone_take_block(struct mirror_zone *zone, int order,
+				  u64 *pfn)
+{
+	mirror_zc_zone_lock(&zone->zc);
+	while (order >= 0 && mc_zalloc_alloc(&zone->za, order, pfn))
+		order--;
+	mirror_zc_zone_unlock(&zone->zc);
+	return order >= 0 ? order : -ENOMEM;
+}
+
+/* A new block for 'b' from 'nid''s zones, nearest first. */
+static bool mirror_dst_batch_fill(struct mirror_dst_batch *b, int nid,
+				  unsigned long want)
+{
+	struct mirror_node *node = &mirror.nodes[nid];
+	int order = min_t(int, ilog2(want), MC_MAX_ORDER);
+	unsigned int i;
+	u64 pfn;
+
+	for (i = 0; i < node->nr_zorder[MIRROR_LIMIT_NONE]; i++) {
+		struct mirror_zone *zone =
+			&mirror.zones[node->zorder[MIRROR_LIMIT_NONE][i]];
+		int got = mirror_zone_take_block(zone, order, &pfn);
+
+		if (got < 0)
+			continue;
+		b->zone = zone;
+		b->nid = nid;
+		b->next = pfn;
+		b->end = pfn + (1UL << got);
+		return true;
+	}
+	/* Not one free page in the zones' own allocators: stop asking. */
+	b->dry = true;
+	return false;
+}
+
+struct page *mirror_dst_batch_page(struct mirror_dst_batch *b, int nid,
+				   unsigned long want)
+{
+	struct mirror_node *node;
+	struct mirror_zone *zone;
+	struct page *page;
+
+	if (nid < 0 || nid >= mirror.nr_nodes || !node_online(nid))
+		nid = numa_node_id();
+	if (b->zone && (b->nid != nid || b->next == b->end))
+		mirror_dst_batch_end(b);
+	/*
+	 * A run of one, or no block left in any zone: the page path, which
+	 * takes from the per-CPU caches, empties them when the zones have
+	 * nothing left and reports a zone full.
+	 */
+	if (!b->zone &&
+	    (want < 2 || b->dry || !mirror_dst_batch_fill(b, nid, want)))
+		return mirror_alloc_dst_page(nid);
+
+	zone = b->zone;
+	node = &mirror.nodes[nid];
+	page = pfn_to_page(b->next++);
+	mirror_dst_page_init(zone, page);
+	this_cpu_inc(zone->pcpu->allocs);
+	if (zone->nid == nid)
+		this_cpu_inc(node->pcpu->allocs_local);
+	else
+		this_cpu_inc(node->pcpu->allocs_remote);
+	mirror_fill_dst(zone, page);
+	return page;
+}
+
+/* What 'b' did not hand out goes back to its zone, in one hold of its lock. */
+void mirror_dst_batch_end(struct mirror_dst_batch *b)
+{
+	struct mirror_zone *zone = b->zone;
+	unsigned long pfn = b->next;
+
+	if (!zone)
+		return;
+	b->zone = NULL;
+	if (pfn == b->end)
+		return;
+	mirror_zc_zone_lock(&zone->zc);
+	while (pfn < b->end) {
+		/* The largest aligned piece that fits: the block's buddies. */
+		unsigned int order = min_t(unsigned int, __ffs(pfn),
+					   ilog2(b->end - pfn));
+
+		WARN_ON_ONCE(mc_zalloc_free(&zone->za, pfn, order));
+		pfn += 1UL << order;
+	}
+	mirror_zc_zone_unlock(&zone->zc);
 }
 
 void mirror_free_pages(struct page *page, unsigned int order)

@@ -309,6 +309,18 @@ void mirror_fill_alloc(struct mirror_zone *zone, struct page *page,
 	}
 }
 
+/*
+ * No write and no count: the page holds the process's data from here
+ * (migrate_vma's caller copies the source into it before the source's
+ * mappings point at it), and one that does not move comes back through
+ * mirror_fill_free() like every page.  Only the first use of a zone page
+ * ever needed the write: later ones find it scrubbed.
+ */
+void mirror_fill_dst(struct mirror_zone *zone, struct page *page)
+{
+	mf.zstate[zone->id][page_to_pfn(page) - zone->start_pfn] = MF_ANY;
+}
+
 u64 mirror_fill_meta_bytes(struct mirror_zone *zone)
 {
 	/* One state byte per page (see mirror_fill_setup()). */

@@ -30,6 +30,11 @@ void mirror_fill_exit(void);
  */
 void mirror_fill_alloc(struct mirror_zone *zone, struct page *page,
 		       unsigned int order, gfp_t gfp);
+/*
+ * A migration destination leaves 'zone': not filled, as the copy of its
+ * source overwrites it whole before anyone else can see it.
+ */
+void mirror_fill_dst(struct mirror_zone *zone, struct page *page);
 /* Bytes of per-page fill state kept for 'zone'. */
 u64 mirror_fill_meta_bytes(struct mirror_zone *zone);
 /* A block returns to 'zone': scrub it with the cheaper pattern. */

@@ -236,6 +236,27 @@ extern const char mirror_pgmap_owner[];
  * NULL when every zone is full.
  */
 struct page *mirror_alloc_dst_page(int nid);
+/*
+ * Migration destinations taken from a zone a block at a time, in one hold
+ * of its lock, and handed out page by page (each as mirror_alloc_dst_page()
+ * hands one out).  Zero-initialised; the caller serialises its use and
+ * ends it with mirror_dst_batch_end(), which gives back what is left.
+ */
+struct mirror_dst_batch {
+	struct mirror_zone *zone;	/* of the block, or NULL */
+	unsigned long next, end;	/* pfns not handed out yet */
+	int nid;			/* the node it was taken for */
+	bool dry;			/* no block anywhere: page by page */
+};
+/*
+ * One destination for a page of node 'nid', of a run of 'want' more
+ * (this one included): from the batch, from a new block of up to 'want'
+ * pages, else as mirror_alloc_dst_page() gives one.  NULL when every
+ * zone is full.
+ */
+struct page *mirror_dst_batch_page(struct mirror_dst_batch *b, int nid,
+				   unsigned long want);
+void mirror_dst_batch_end(struct mirror_dst_batch *b);
 /* dev_pagemap_ops.page_free: a zone page's last reference went. */
 void mirror_page_free(struct page *page);
 

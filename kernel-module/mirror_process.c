@@ -401,6 +401,8 @@ struct mp_pass {
 	struct mp_family *family;	/* charged for what moves in, or NULL */
 	u64 budget;			/* mirror pages this pass may take */
 	bool full;			/* every zone full, or the limit met */
+	struct mirror_dst_batch dst;	/* destinations taken, not used yet */
+	unsigned long run_left;		/* pages of the run not yet asked for */
 	u64 moved, failed, shortfall;
 	u64 mirror, ordinary;		/* pages counted by the walk */
 };
@@ -475,8 +477,13 @@ static struct page *mp_dst_mirror(struct page *spage, void *arg)
 		pass->shortfall++;
 		return NULL;
 	}
-	/* The source's node first, then by distance; locked. */
-	dpage = mirror_alloc_dst_page(page_to_nid(spage));
+	/*
+	 * The source's node first, then by distance; locked.  A block at a
+	 * time for the rest of the run (no more than the budget).
+	 */
+	dpage = mirror_dst_batch_page(&pass->dst, page_to_nid(spage),
+				      min_t(u64, pass->run_left, pass->budget));
+	pass->run_left -= !!pass->run_left;
 	if (!dpage) {
 		pass->full = true;
 		pass->shortfall++;
@@ -495,8 +502,11 @@ static void mp_migrate_run(struct vm_area_struct *vma, unsigned long s,
 {
 	struct mp_pass *pass = arg;
 
+	pass->run_left = (e - s) >> PAGE_SHIFT;
 	pass->moved += mp_migrate_range(vma, s, e, MIGRATE_VMA_SELECT_SYSTEM,
 					mp_dst_mirror, pass, &pass->failed);
+	/* What the run did not use goes back now, not at the pass's end. */
+	mirror_dst_batch_end(&pass->dst);
 }
 
 /* Free pages of all zones right now (a hint: no lock). */
