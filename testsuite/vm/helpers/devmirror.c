@@ -7,7 +7,8 @@
  *   devmirror get|set|clear|migrate-in|migrate-out PID [LIMIT_BYTES]
  *       one ioctl (/dev/mirror opened read-only for get, read-write for
  *       the others; set with LIMIT_BYTES, default 0, and NOMOVE never)
- *       -> "ok tgid=T first=F inherited=I limit=L migrated=M"
+ *       -> "ok tgid=T first=F inherited=I limit=L migrated=M elapsed_us=U"
+ *       (U: the ioctl's own wall time, as migratepages times its call)
  *   devmirror mmap NODE
  *       map one page of NODE's zones -> "ok"
  *   devmirror pidns REQUEST...
@@ -31,6 +32,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mirror_ioctl.h"
@@ -84,6 +86,7 @@ static int request(int argc, char **argv)
 	struct mirror_proc_req req;
 	unsigned long cmd;
 	long long pid, limit = 0;
+	struct timespec t0, t1;
 	int fd, rw = O_RDWR;
 
 	if (argc < 2 || argc > 3 || number(argv[1], &pid) ||
@@ -111,13 +114,17 @@ static int request(int argc, char **argv)
 	fd = open("/dev/" MIRROR_DEV_NAME, rw | O_CLOEXEC);
 	if (fd < 0)
 		return refused("open");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (ioctl(fd, cmd, &req) < 0)
 		return refused("ioctl");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	close(fd);
-	printf("ok tgid=%u first=%u inherited=%u limit=%llu migrated=%llu\n",
+	printf("ok tgid=%u first=%u inherited=%u limit=%llu migrated=%llu elapsed_us=%lld\n",
 	       req.tgid, req.mirror_first, req.inherited,
 	       (unsigned long long)req.limit,
-	       (unsigned long long)req.pages_migrated);
+	       (unsigned long long)req.pages_migrated,
+	       (long long)(t1.tv_sec - t0.tv_sec) * 1000000 +
+	       (t1.tv_nsec - t0.tv_nsec) / 1000);
 	return 0;
 }
 

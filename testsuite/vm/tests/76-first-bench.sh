@@ -1,10 +1,14 @@
 # Benchmark, side by side in the test machine: moving 256 MiB of a running
-# process into mirror memory (mirrorctl migrate --to-mirror: migrate_vma
-# into mirror zones), back out (migrate_vma to ordinary pages), and the
-# kernel's own migrate_pages(2) between two nodes (what numactl's
-# migratepages does), in five alternated rounds; the figures compared with
-# the targets (into >= 1.5x, out >= 1.0x migrate_pages) are the medians of
-# the rounds' ratios.  Then the same with transparent huge pages (reported
+# process into mirror memory (MIRROR_IOC_MIGRATE, what mirrorctl migrate
+# --to-mirror asks: migrate_vma into mirror zones), back out (migrate_vma
+# to ordinary pages), and the kernel's own migrate_pages(2) between two
+# nodes (what numactl's migratepages does), in five alternated rounds;
+# each side times its one kernel call (devmirror and migratepages print
+# it), and the figures compared with the targets (into >= 1.5x, out >=
+# 1.0x migrate_pages) are the medians of the rounds' ratios.  One more
+# move in and out through mirrorctl itself reports what the tool adds
+# (start-up, libmirror, output).  Then the same with transparent huge
+# pages (reported
 # as they come: migrate_vma splits a huge page, migrate_pages(2) moves it
 # whole), and the time from first touch to mirrored of 1,000 fresh
 # mappings of a flagged process, p50/p99, at sweep intervals 100 ms,
@@ -15,7 +19,7 @@
 . ./mirror-lib.inc
 . ./first-lib.inc
 need_mirror
-need_cmd mirrorctl mproc migratepages timeit taskset
+need_cmd mirrorctl mproc migratepages timeit taskset devmirror
 
 # 128 MiB at 128 MiB into each node: 512 MiB of mirror memory.
 # Without the emulated mirror channel: its copies would take another
@@ -57,6 +61,14 @@ verdict()
 	awk -v r="$1" -v t="$2" 'BEGIN { print (r >= t) ? "met" : "NOT met" }'
 }
 
+# ioctl_us migrate-in|migrate-out PID: one MIRROR_IOC_MIGRATE; prints its
+# wall time in microseconds
+ioctl_us()
+{
+	_a=$(devmirror "$1" "$2") || fail "devmirror $1 $2: $_a"
+	echo "${_a##*elapsed_us=}"
+}
+
 # ---- mirror.ko: into mirror zones and back ---------------------------------
 # mirror_round ROUND KIND: KIND is mproc's alloc or thp; sets r_in, r_out
 # (MiB/s)
@@ -66,20 +78,17 @@ mirror_round()
 	P=$MP_PID
 	mp p "$2" $MB
 	[ "$2" = thp ] && log "round $1: $(huge_mb "$P") MiB of the process in huge pages"
-	timeit mirrorctl migrate "$P" --to-mirror >"$VMTEST_TMP/m.out" 2>"$VMTEST_TMP/m.err"
-	cat "$VMTEST_TMP/m.out"
-	us=$(sed -n 's/^elapsed_us=//p' "$VMTEST_TMP/m.err")
+	us=$(ioctl_us migrate-in "$P")
 	mp_check_mirrored p
 	pages=$(mp_val mirror)
 	r_in=$(mibps "$pages" "$us")
-	log "round $1 ($2): mirrorctl migrate --to-mirror: $pages pages in $us us: $r_in MiB/s"
-	timeit mirrorctl migrate "$P" --to-normal >"$VMTEST_TMP/m.out" 2>"$VMTEST_TMP/m.err"
-	us=$(sed -n 's/^elapsed_us=//p' "$VMTEST_TMP/m.err")
+	log "round $1 ($2): MIRROR_IOC_MIGRATE to mirror: $pages pages in $us us: $r_in MiB/s"
+	us=$(ioctl_us migrate-out "$P")
 	mp p check
 	assert_eq 0 "$(mp_val mirror)" "moved back"
 	assert_eq 0 "$(mp_val bad)" "data intact"
 	r_out=$(mibps "$pages" "$us")
-	log "round $1 ($2): mirrorctl migrate --to-normal: $pages pages in $us us: $r_out MiB/s"
+	log "round $1 ($2): MIRROR_IOC_MIGRATE to normal: $pages pages in $us us: $r_out MiB/s"
 	mp p exit
 	wait "$P" 2>/dev/null
 	wait_zones_free "$free0"
@@ -145,6 +154,26 @@ echo never >"$THP"
 rounds alloc "$ROUNDS"
 log "into mirror zones vs migrate_pages(2): median ratio $med_in (target 1.5: $(verdict "$med_in" 1.5))"
 log "back out vs migrate_pages(2): median ratio $med_out (target 1.0: $(verdict "$med_out" 1.0))"
+
+# What the tool adds to the same move: mirrorctl's wall time against the
+# ioctl it makes (both from outside: timeit; the ioctl alone: devmirror).
+mp_start p taskset -c 0
+P=$MP_PID
+mp p alloc $MB
+timeit mirrorctl migrate "$P" --to-mirror >"$VMTEST_TMP/m.out" 2>"$VMTEST_TMP/m.err" ||
+	fail "mirrorctl migrate --to-mirror: $(cat "$VMTEST_TMP/m.err")"
+tool_in=$(sed -n 's/^elapsed_us=//p' "$VMTEST_TMP/m.err")
+mp_check_mirrored p
+timeit mirrorctl migrate "$P" --to-normal >"$VMTEST_TMP/m.out" 2>"$VMTEST_TMP/m.err" ||
+	fail "mirrorctl migrate --to-normal: $(cat "$VMTEST_TMP/m.err")"
+tool_out=$(sed -n 's/^elapsed_us=//p' "$VMTEST_TMP/m.err")
+mp p check
+assert_eq 0 "$(mp_val mirror)" "moved back by mirrorctl"
+assert_eq 0 "$(mp_val bad)" "data intact after mirrorctl"
+mp p exit
+wait "$P" 2>/dev/null
+wait_zones_free "$free0"
+log "mirrorctl migrate, $MB MiB: --to-mirror $tool_in us ($(mibps $((MB * 256)) "$tool_in") MiB/s), --to-normal $tool_out us ($(mibps $((MB * 256)) "$tool_out") MiB/s), start-up and output included"
 
 # Transparent huge pages (MADV_HUGEPAGE): migrate_vma on 6.1 splits each
 # huge page into 512 zone pages (it migrates no compound device page);
