@@ -706,6 +706,16 @@ static bool mirror_ordinary_allowed(void)
 	       (!in_hardirq() && !irqs_disabled());
 }
 
+/* A block of 'zone' went to a request from node 'node' ('nid'). */
+static void mirror_node_count_alloc(struct mirror_node *node, int nid,
+				    struct mirror_zone *zone)
+{
+	if (zone->nid == nid)
+		this_cpu_inc(node->pcpu->allocs_local);
+	else
+		this_cpu_inc(node->pcpu->allocs_remote);
+}
+
 /*
  * The allocation path of the API ('api') and of migration destinations
  * (order 0, mirrored only, see mirror_alloc_dst_page()).
@@ -767,10 +777,7 @@ static struct page *mirror_alloc(int nid, gfp_t gfp, unsigned int order,
 		page = mirror_zone_alloc(zone, order, api);
 		if (!page)
 			continue;
-		if (zone->nid == nid)
-			this_cpu_inc(node->pcpu->allocs_local);
-		else
-			this_cpu_inc(node->pcpu->allocs_remote);
+		mirror_node_count_alloc(node, nid, zone);
 		/* Zeros for __GFP_ZERO, else the memory's cheap pattern. */
 		if (api)
 			mirror_fill_alloc(zone, page, order, kgfp);
@@ -871,12 +878,12 @@ static bool mirror_dst_batch_fill(struct mirror_dst_batch *b, int nid,
 struct page *mirror_dst_batch_page(struct mirror_dst_batch *b, int nid,
 				   unsigned long want)
 {
-	struct mirror_node *node;
 	struct mirror_zone *zone;
 	struct page *page;
 
+	/* A node mirror_alloc() refuses is refused the same way. */
 	if (nid < 0 || nid >= mirror.nr_nodes || !node_online(nid))
-		nid = numa_node_id();
+		return mirror_alloc_dst_page(nid);
 	if (b->zone && (b->nid != nid || b->next == b->end))
 		mirror_dst_batch_end(b);
 	/*
@@ -889,14 +896,10 @@ struct page *mirror_dst_batch_page(struct mirror_dst_batch *b, int nid,
 		return mirror_alloc_dst_page(nid);
 
 	zone = b->zone;
-	node = &mirror.nodes[nid];
 	page = pfn_to_page(b->next++);
 	mirror_dst_page_init(zone, page);
 	this_cpu_inc(zone->pcpu->allocs);
-	if (zone->nid == nid)
-		this_cpu_inc(node->pcpu->allocs_local);
-	else
-		this_cpu_inc(node->pcpu->allocs_remote);
+	mirror_node_count_alloc(&mirror.nodes[nid], nid, zone);
 	mirror_fill_dst(zone, page);
 	return page;
 }

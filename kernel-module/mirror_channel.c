@@ -260,6 +260,15 @@ static void mch_repair(struct mch_latch *l)
 	kfree(l);
 }
 
+/* Off the list, with its count and bit; mch.lock held. */
+static void mch_latch_unlink(struct mch_latch *l)
+{
+	lockdep_assert_held(&mch.lock);
+	list_del(&l->list);
+	WRITE_ONCE(mirror_channel_nr_latched, mirror_channel_nr_latched - 1);
+	clear_bit(l->pfn - l->zone->start_pfn, mch.zones[l->zone->id].latched);
+}
+
 /*
  * Take the next latch of 'zone' (of 'pfn' only, unless it is ULONG_MAX)
  * off the list, with a reference to its page; NULL when there is none.  A
@@ -278,11 +287,7 @@ static struct mch_latch *mch_latch_take(struct mirror_zone *zone,
 			continue;
 		if (!get_page_unless_zero(pfn_to_page(l->pfn)))
 			continue;
-		list_del(&l->list);
-		WRITE_ONCE(mirror_channel_nr_latched,
-			   mirror_channel_nr_latched - 1);
-		clear_bit(l->pfn - zone->start_pfn,
-			  mch.zones[zone->id].latched);
+		mch_latch_unlink(l);
 		spin_unlock_irqrestore(&mch.lock, flags);
 		return l;
 	}
@@ -309,7 +314,8 @@ static unsigned int mch_repair_latched(struct mirror_zone *zone,
 	return n;
 }
 
-static void mch_page_freed(struct mirror_zone *zone, unsigned long pfn)
+/* Errors latched on zone page 'pfn' die with its owner. */
+static void mch_page_freed(unsigned long pfn)
 {
 	struct mch_latch *l, *tmp;
 	unsigned long flags;
@@ -318,10 +324,7 @@ static void mch_page_freed(struct mirror_zone *zone, unsigned long pfn)
 	list_for_each_entry_safe(l, tmp, &mch.latches, list) {
 		if (l->pfn != pfn)
 			continue;
-		list_del(&l->list);
-		WRITE_ONCE(mirror_channel_nr_latched,
-			   mirror_channel_nr_latched - 1);
-		clear_bit(pfn - zone->start_pfn, mch.zones[zone->id].latched);
+		mch_latch_unlink(l);
 		mch.dropped++;
 		kfree(l);
 	}
@@ -331,15 +334,15 @@ static void mch_page_freed(struct mirror_zone *zone, unsigned long pfn)
 void __mirror_channel_block_freed(struct mirror_zone *zone, unsigned long pfn,
 				  unsigned long nr)
 {
-	unsigned long *latched, i;
+	unsigned long *latched = mch.zones[zone->id].latched, i;
 
-	if (!mch.enabled)
-		return;
-	latched = mch.zones[zone->id].latched;
-	/* Unlocked look first: almost no page has a latch. */
+	/*
+	 * Only called while something is latched, so the channel is on.
+	 * Unlocked look first: almost no page has a latch.
+	 */
 	for (i = 0; i < nr; i++)
 		if (test_bit(pfn + i - zone->start_pfn, latched))
-			mch_page_freed(zone, pfn + i);
+			mch_page_freed(pfn + i);
 }
 
 /* Compare one page with its copy; bring the copy in step when they differ. */

@@ -135,10 +135,10 @@ struct mirror_zone {
 	 * other pages; MIRROR_REF_HELD on a page held by its reference
 	 * count alone (a migration destination); 0 for free pages (cached
 	 * ones too) and API blocks given back whose pages are still
-	 * referenced elsewhere.  No lock: the allocation that hands a block out sets
-	 * it (nobody else can know the block then), and whoever gives it
-	 * back clears it with cmpxchg()/xchg(), so that of two frees of
-	 * one block exactly one wins.
+	 * referenced elsewhere.  No lock: the allocation that hands a
+	 * block out sets it (nobody else can know the block then), and
+	 * whoever gives it back clears it with cmpxchg()/xchg(), so that of
+	 * two frees of one block exactly one wins.
 	 */
 	u8 *order_of;
 	bool holds_ref;			/* module ref while pages are out */
@@ -202,10 +202,9 @@ struct mirror_state {
 
 extern struct mirror_state mirror;
 
-/* Mirror zone holding 'pfn', or NULL (lockless: zones are constant). */
 /*
- * The zone that holds 'pfn', or NULL.  Inline: every free and every page
- * the sweeper looks at asks.
+ * Mirror zone holding 'pfn', or NULL (lockless: zones are constant).
+ * Inline: every free and every page the sweeper looks at asks.
  */
 static inline struct mirror_zone *mirror_zone_of_pfn(unsigned long pfn)
 {
