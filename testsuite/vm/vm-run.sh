@@ -345,8 +345,37 @@ qemu_args()
 	done
 }
 
+# watchdog QEMU-PID: kill the machine after $timeout seconds, or after
+# $idle seconds without console output; checks once a second.  Runs in the
+# background, so that boot() notices the machine's end at once.
+watchdog()
+{
+	start=$(date +%s)
+	last=$start
+	lastsize=0
+	while kill -0 "$1" 2>/dev/null; do
+		sleep 1
+		now=$(date +%s)
+		size=$(wc -c <"$work/raw" 2>/dev/null) || size=$lastsize
+		if [ "$size" != "$lastsize" ]; then
+			lastsize=$size
+			last=$now
+		fi
+		why=
+		if [ $((now - start)) -ge "$timeout" ]; then
+			why="the machine ran for ${timeout}s"
+		elif [ $((now - last)) -ge "$idle" ]; then
+			why="no console output for ${idle}s"
+		fi
+		if [ -n "$why" ]; then
+			echo "$me: $why: killed" | tee -a "$work/raw" >&2
+			kill "$1" 2>/dev/null
+			return
+		fi
+	done
+}
+
 # boot LOG: run the machine until it powers off, its console going to LOG.
-# Kills it after $timeout seconds, or after $idle seconds without output.
 boot()
 {
 	dest=$1
@@ -360,42 +389,22 @@ boot()
 	# of the streamer failing is written down and fails the run.
 	: >"$work/raw"
 	rm -f "$work/streamfail"
+	t0=$(date +%s)
 	"$qemu" "$@" </dev/null >>"$work/raw" 2>&1 &
 	qpid=$!
 	if [ -n "$streamer" ]; then
-		{ tail -n +1 -f --pid="$qpid" "$work/raw" ||
+		# -s: how soon after the machine's end tail notices it
+		{ tail -s 0.2 -n +1 -f --pid="$qpid" "$work/raw" ||
 			echo "tail exited $?" >>"$work/streamfail"; } |
 			{ eval "$streamer" ||
 				echo "the streamer exited $?" >>"$work/streamfail"; } &
 	fi
-	t0=$(date +%s)
-	killed=
-	last=0
-	lastsize=0
-	while kill -0 "$qpid" 2>/dev/null; do
-		sleep 1
-		now=$(date +%s)
-		size=$(wc -c <"$work/raw")
-		if [ "$size" != "$lastsize" ]; then
-			lastsize=$size
-			last=$now
-		fi
-		[ "$last" -eq 0 ] && last=$now
-		why=
-		if [ $((now - t0)) -ge "$timeout" ]; then
-			why="the machine ran for ${timeout}s"
-		elif [ $((now - last)) -ge "$idle" ]; then
-			why="no console output for ${idle}s"
-		fi
-		if [ -n "$why" ] && [ -z "$killed" ]; then
-			echo "$me: $why: killed" | tee -a "$work/raw" >&2
-			kill "$qpid" 2>/dev/null
-			killed=yes
-		fi
-	done
+	watchdog "$qpid" &
+	wpid=$!
 	wait "$qpid"
 	qrc=$?
 	qpid=
+	kill "$wpid" 2>/dev/null
 	wait
 	booted_in=$(($(date +%s) - t0))
 	tr -d '\r' <"$work/raw" >"$dest"
