@@ -66,6 +66,18 @@ check-debug:
 	$(VM_RUN) --debug-kernel $(VMTESTS)
 	$(if $(VMTESTS),,$(VM_RUN) --debug-kernel --append debug_pagealloc=on \
 		--tests-dir $(srcdir)/vm/tests-pagealloc)
+	$(if $(VMTESTS),,$(MAKE) $(AM_MAKEFLAGS) check-debug-big)
+
+# The scripts of vm/tests-big (2 GiB zones, the sweeper's cost) on the
+# debug kernel, in the bigger machine vm-bigzones.vmtap boots (3 GiB
+# nodes; node 0 larger for KASAN's shadow, vm-run.sh).  make check-debug
+# runs it last, unless VMTESTS picks scripts of the suite.
+#   make -C testsuite check-debug-big
+.PHONY: check-debug-big
+check-debug-big:
+	MIRROR_VM_NODE_MB=3072 $(VM_RUN) --debug-kernel \
+		--tests-dir $(srcdir)/vm/tests-big \
+		--log '$(abs_top_builddir)/testsuite/vm-build/console-big-debug.log'
 
 # The random-operation stress test (vm/tests/96-stress.sh) alone, for
 # MIRROR_STRESS_SECONDS (default 30 minutes; the suite runs it for 240 s);

@@ -27,8 +27,9 @@ VM_DISTANCES="10 16 22 28
 # Node 0's size.  The debug kernel (vm-run.sh --debug-kernel) puts KASAN's
 # shadow of all memory (an eighth of it, from the first RAM range, so node
 # 0) and the stack depot at the top of node 0: with 512 MiB no memory block
-# of node 0 can be offlined there.  vm-run.sh gives node 0 768 MiB then
-# (MIRROR_VM_NODE0_MB); the other nodes follow it, so their addresses move.
+# of node 0 can be offlined there.  vm-run.sh gives node 0 768 MiB then, or
+# with bigger nodes a node's size plus that shadow (MIRROR_VM_NODE0_MB); the
+# other nodes follow it, so their addresses move.
 VM_NODE0_MB=${MIRROR_VM_NODE0_MB:-$VM_NODE_MB}
 
 # vm_node_start N: physical address where node N starts, in bytes

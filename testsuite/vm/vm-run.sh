@@ -143,9 +143,16 @@ if [ -n "$testsdir" ]; then
 	testsdir=$(cd "$testsdir" 2>/dev/null && pwd) || die "no directory '$testsdir'"
 fi
 out=$builddir/testsuite/vm-build
-# The debug kernel keeps more at the top of node 0 (vm-config.sh).
+# The debug kernel keeps more at the top of node 0 (vm-config.sh): KASAN's
+# shadow of all memory, an eighth of it.  With bigger nodes
+# (MIRROR_VM_NODE_MB) node 0 gets a node's size, that shadow and 256 MiB:
+# N0 = M + (N0 + 3 M) / 8 + 256, so N0 = (11 M + 2048) / 7.
 if [ "$flavour" = debug ] && [ -z "${MIRROR_VM_NODE0_MB:-}" ]; then
-	MIRROR_VM_NODE0_MB=768
+	if [ -n "${MIRROR_VM_NODE_MB:-}" ]; then
+		MIRROR_VM_NODE0_MB=$(( (11 * MIRROR_VM_NODE_MB + 2048) / 7 ))
+	else
+		MIRROR_VM_NODE0_MB=768
+	fi
 	export MIRROR_VM_NODE0_MB
 fi
 . "$vmdir/vm-config.sh"
