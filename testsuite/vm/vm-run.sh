@@ -352,24 +352,24 @@ qemu_args()
 	done
 }
 
-# watchdog QEMU-PID: kill the machine after $timeout seconds, or after
-# $idle seconds without console output; checks once a second.  Runs in the
-# background, so that boot() notices the machine's end at once.
+# watchdog QEMU-PID: kill the machine $timeout seconds after its start
+# ($t0), or after $idle seconds without console output; checks once a
+# second.  Runs in the background, so that boot() notices the machine's end
+# at once.
 watchdog()
 {
-	start=$(date +%s)
-	last=$start
+	last=$t0
 	lastsize=0
 	while kill -0 "$1" 2>/dev/null; do
 		sleep 1
 		now=$(date +%s)
-		size=$(wc -c <"$work/raw" 2>/dev/null) || size=$lastsize
+		size=$(wc -c <"$work/raw")
 		if [ "$size" != "$lastsize" ]; then
 			lastsize=$size
 			last=$now
 		fi
 		why=
-		if [ $((now - start)) -ge "$timeout" ]; then
+		if [ $((now - t0)) -ge "$timeout" ]; then
 			why="the machine ran for ${timeout}s"
 		elif [ $((now - last)) -ge "$idle" ]; then
 			why="no console output for ${idle}s"

@@ -10,9 +10,9 @@
 # take longer than VM_STREAM_SECONDS (default 900; about 500 s for 50 runs
 # on an otherwise idle 2-CPU machine), it starts no further run once that
 # time is spent and at least 10 runs are done, and says how many it made:
-# a machine at load 15-20 once took 3210 s for the 50, most of a CI run.  First, a streamer that cannot
-# follow the console (a tail that fails as the racing one did) must fail
-# the run with exit 99 and say so.
+# a machine at load 15-20 once took 3210 s for the 50, most of a CI run.
+# First, a streamer that cannot follow the console (a tail that fails as
+# the racing one did) must fail the run with exit 99 and say so.
 #
 # Skips (77) when this host cannot boot the machine; with CI=true that is a
 # failure.
